@@ -1,0 +1,132 @@
+package dev.serveragent;
+
+import dev.serveragent.config.AppConfig;
+import dev.serveragent.config.ConfigException;
+import dev.serveragent.config.Settings;
+import dev.serveragent.store.Database;
+import dev.serveragent.store.EmbeddedDatabase;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * The command line: {@code serve} (the default), {@code migrate}. Exit codes: 0 done, 1 failed
+ * at run time, 2 bad configuration or usage.
+ */
+@Command(name = "server-agent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Self-hosted AI agent driven over Telegram, with Postgres as its memory.",
+        subcommands = {Main.Serve.class, Main.Migrate.class})
+public final class Main implements Callable<Integer> {
+    static final int EXIT_FAILURE = 1;
+    static final int EXIT_CONFIG = 2;
+    private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+    private final Map<String, String> environment;
+    private final Path workingDir;
+
+    Main(Map<String, String> environment, Path workingDir) {
+        this.environment = environment;
+        this.workingDir = workingDir;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(System.getenv(), Path.of("").toAbsolutePath(), args));
+    }
+
+    /** Runs the command line against the given environment and directory (of {@code .env} files). */
+    static int run(Map<String, String> environment, Path workingDir, String... args) {
+        CommandLine cli = new CommandLine(new Main(environment, workingDir));
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof ConfigException) {
+                cmd.getErr().println("server-agent: configuration error: " + e.getMessage());
+                return EXIT_CONFIG;
+            }
+            if (e instanceof ServerAgentException) {
+                cmd.getErr().println("server-agent: " + e.getMessage());
+                return EXIT_FAILURE;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        Serve serve = new Serve();
+        serve.parent = this;
+        return serve.call();
+    }
+
+    AppConfig loadConfig() {
+        return AppConfig.from(Settings.load(environment, workingDir));
+    }
+
+    @Command(name = "serve", description = "Run the agent (the default).")
+    static final class Serve implements Callable<Integer> {
+        @ParentCommand
+        Main parent;
+
+        @Override
+        public Integer call() {
+            AppConfig config = parent.loadConfig();
+            CountDownLatch stop = new CountDownLatch(1);
+            // SIGTERM/SIGINT end the wait below, so shutdown is orderly and the exit code is 0.
+            for (String name : new String[] {"TERM", "INT"}) {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> stop.countDown());
+            }
+            Application app = Application.start(config, Clock.systemUTC());
+            Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(app::close));
+            log.info("server-agent ready on port {}", app.httpPort());
+            try {
+                stop.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            log.info("Shutting down");
+            app.close();
+            return 0;
+        }
+    }
+
+    @Command(name = "migrate", description = "Apply database migrations and exit.")
+    static final class Migrate implements Callable<Integer> {
+        @ParentCommand
+        Main parent;
+
+        @Override
+        public Integer call() {
+            AppConfig config = parent.loadConfig();
+            EmbeddedDatabase embedded = null;
+            try {
+                var url = config.database().url();
+                if (url.isEmpty()) {
+                    embedded = EmbeddedDatabase.start(config.database().embeddedDataDir());
+                }
+                try (Database db = Database.open(url.orElse(embedded == null ? null : embedded.url()), 2, Optional.empty())) {
+                    db.migrate();
+                }
+            } finally {
+                if (embedded != null) {
+                    embedded.close();
+                }
+            }
+            return 0;
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"server-agent " + (v == null ? "dev" : v)};
+        }
+    }
+}

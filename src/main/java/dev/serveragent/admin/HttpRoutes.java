@@ -1,0 +1,9 @@
+package dev.serveragent.admin;
+
+import io.javalin.router.JavalinDefaultRoutingApi;
+
+/** A capability's HTTP endpoints, added to the one server at start. */
+@FunctionalInterface
+public interface HttpRoutes {
+    void addTo(JavalinDefaultRoutingApi routes);
+}

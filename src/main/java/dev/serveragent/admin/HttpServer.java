@@ -1,0 +1,79 @@
+package dev.serveragent.admin;
+
+import dev.serveragent.Lifecycle;
+import dev.serveragent.config.HttpConfig;
+import dev.serveragent.store.Database;
+import io.javalin.Javalin;
+import io.javalin.http.HttpStatus;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one embedded HTTP server (Javalin on Jetty, handlers on virtual threads): health,
+ * readiness, metrics, and the endpoints other capabilities contribute as {@link HttpRoutes}.
+ * {@link #stop()} stops accepting, lets in-flight requests finish within {@link #STOP_TIMEOUT_MS}.
+ */
+public final class HttpServer implements Lifecycle {
+    private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+    /** Bound on how long a graceful stop waits for in-flight requests. */
+    static final long STOP_TIMEOUT_MS = 10_000;
+    /** Largest request body accepted anywhere; the webhook applies its own, smaller cap. */
+    static final long MAX_REQUEST_BYTES = 2L * 1024 * 1024;
+
+    private final HttpConfig config;
+    private final Javalin app;
+    private boolean started;
+
+    public HttpServer(HttpConfig config, Database database, Metrics metrics, List<HttpRoutes> routes) {
+        this.config = config;
+        this.app = Javalin.create(c -> {
+            c.concurrency.useVirtualThreads = true;
+            c.startup.showJavalinBanner = false;
+            c.startup.showOldJavalinVersionWarning = false;
+            c.http.maxRequestSize = MAX_REQUEST_BYTES;
+            c.jetty.modifyServer(server -> server.setStopTimeout(STOP_TIMEOUT_MS));
+            c.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
+            c.routes.get("/readyz", ctx -> {
+                Optional<String> reason = database.notReadyReason();
+                if (reason.isEmpty()) {
+                    ctx.json(Map.of("status", "ready"));
+                } else {
+                    ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(Map.of("status", "not ready", "reason", reason.get()));
+                }
+            });
+            c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+            routes.forEach(r -> r.addTo(c.routes));
+            c.routes.exception(Exception.class, (e, ctx) -> {
+                log.error("Unhandled error on {} {}", ctx.method(), ctx.path(), e);
+                ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).json(Map.of("error", "internal error"));
+            });
+        });
+    }
+
+    @Override
+    public synchronized void start() {
+        if (started) {
+            return;
+        }
+        app.start(config.bindHost(), config.port());
+        started = true;
+        log.info("HTTP listening on {}:{}", config.bindHost(), port());
+    }
+
+    /** The bound port (useful with port 0). */
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (!started) {
+            return;
+        }
+        app.stop();
+        started = false;
+    }
+}

@@ -1,0 +1,40 @@
+package dev.serveragent.config;
+
+import java.nio.file.Path;
+
+/**
+ * The whole configuration: one immutable record per capability, each validated when built.
+ * Building it is the only place environment names are read.
+ */
+public record AppConfig(
+        Path dataDir,
+        HttpConfig http,
+        DatabaseConfig database,
+        TelegramConfig telegram,
+        AnthropicConfig anthropic,
+        ClaudeCodeConfig claudeCode,
+        ApprovalConfig approval,
+        ProactiveConfig proactive,
+        TranscribeConfig transcribe,
+        MinioConfig minio) {
+
+    public static final Path DEFAULT_DATA_DIR = Path.of("data");
+
+    public static AppConfig from(Settings s) {
+        Path dataDir = s.path("DATA_DIR", DEFAULT_DATA_DIR).toAbsolutePath().normalize();
+        AnthropicConfig anthropic = AnthropicConfig.from(s);
+        ClaudeCodeConfig claudeCode = ClaudeCodeConfig.from(s, dataDir);
+        boolean claudeConfigured = claudeCode.oauthToken().isPresent() || anthropic.apiKey().isPresent();
+        return new AppConfig(
+                dataDir,
+                HttpConfig.from(s),
+                DatabaseConfig.from(s, dataDir),
+                TelegramConfig.from(s),
+                anthropic,
+                claudeCode,
+                ApprovalConfig.from(s),
+                ProactiveConfig.from(s, claudeConfigured),
+                TranscribeConfig.from(s),
+                MinioConfig.from(s));
+    }
+}

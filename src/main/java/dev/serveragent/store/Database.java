@@ -1,0 +1,128 @@
+package dev.serveragent.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import dev.serveragent.config.DatabaseUrl;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.postgres.PostgresPlugin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The connection pool, the schema migrations and the {@link Jdbi} handle every repository uses.
+ * Thread-safe; owns the pool and closes it.
+ */
+public final class Database implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+    static final String MIGRATIONS = "classpath:db/migration";
+
+    private final HikariDataSource dataSource;
+    private final Jdbi jdbi;
+    private final Flyway flyway;
+    private volatile String expectedVersion;
+
+    private Database(HikariDataSource dataSource) {
+        this.dataSource = dataSource;
+        this.jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin());
+        this.flyway = Flyway.configure()
+                .dataSource(dataSource)
+                .locations(MIGRATIONS)
+                .failOnMissingLocations(true)
+                .load();
+        this.expectedVersion = latestAvailableVersion(flyway);
+    }
+
+    /** Opens a pool; fails fast, with words, when the server cannot be reached. */
+    public static Database open(DatabaseUrl url, int maxPoolSize, Optional<MeterRegistry> metrics) {
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("server-agent");
+        hc.setJdbcUrl(url.jdbcUrl());
+        url.user().ifPresent(hc::setUsername);
+        url.password().ifPresent(p -> hc.setPassword(p.reveal()));
+        hc.setMaximumPoolSize(maxPoolSize);
+        hc.setMinimumIdle(Math.min(2, maxPoolSize));
+        // Short waits: /readyz must answer while the database is away, and callers of a dead
+        // database should fail in seconds, not hang.
+        hc.setConnectionTimeout(3_000);
+        hc.setValidationTimeout(1_000);
+        hc.setInitializationFailTimeout(5_000);
+        hc.addDataSourceProperty("ApplicationName", "server-agent");
+        hc.addDataSourceProperty("tcpKeepAlive", "true");
+        metrics.ifPresent(r -> hc.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(r)));
+        try {
+            return new Database(new HikariDataSource(hc));
+        } catch (RuntimeException e) {
+            throw new DatabaseUnavailableException("Cannot connect to PostgreSQL at " + url.jdbcUrl() + ": "
+                    + rootMessage(e) + " (check DATABASE_URL, or unset it to use the embedded database)", e);
+        }
+    }
+
+    /** Applies pending migrations. Safe to run again: a migrated database is left as it is. */
+    public MigrateResult migrate() {
+        try {
+            MigrateResult result = flyway.migrate();
+            expectedVersion = latestAvailableVersion(flyway);
+            log.info("Schema at version {} ({} migration(s) applied now)", expectedVersion, result.migrationsExecuted);
+            return result;
+        } catch (FlywayException e) {
+            throw new DatabaseUnavailableException("Database migration failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Why the database is not ready, or empty when it is reachable and fully migrated. */
+    public Optional<String> notReadyReason() {
+        try (Connection c = dataSource.getConnection();
+                var st = c.prepareStatement(
+                        "select count(*) from flyway_schema_history where success and version = ?")) {
+            st.setQueryTimeout(2);
+            st.setString(1, expectedVersion);
+            try (var rs = st.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) > 0 ? Optional.empty() : Optional.of("migrations not applied (expected version " + expectedVersion + ")");
+            }
+        } catch (SQLException e) {
+            return Optional.of("database unreachable: " + rootMessage(e));
+        }
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    private static String latestAvailableVersion(Flyway flyway) {
+        String latest = null;
+        for (MigrationInfo mi : flyway.info().all()) {
+            if (mi.getVersion() != null) {
+                latest = mi.getVersion().getVersion();
+            }
+        }
+        return latest;
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}

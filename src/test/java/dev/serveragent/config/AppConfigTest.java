@@ -1,0 +1,168 @@
+package dev.serveragent.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AppConfigTest {
+    @TempDir
+    Path dir;
+
+    private static AppConfig config(Map<String, String> env) {
+        return AppConfig.from(new Settings(env));
+    }
+
+    @Test
+    void nothing_set_gives_the_documented_defaults() {
+        AppConfig c = config(Map.of());
+        assertThat(c.http().port()).isEqualTo(8080);
+        assertThat(c.http().bindHost()).isEqualTo("0.0.0.0");
+        assertThat(c.http().adminToken()).isEmpty();
+        assertThat(c.database().url()).isEmpty();
+        assertThat(c.database().embeddedDataDir()).isEqualTo(Path.of("data").toAbsolutePath().resolve("pg"));
+        assertThat(c.telegram().enabled()).isFalse();
+        assertThat(c.telegram().apiUrl().toString()).isEqualTo("https://api.telegram.org");
+        assertThat(c.telegram().masterChatIds()).isEmpty();
+        assertThat(c.anthropic().haikuModel()).isEqualTo("claude-haiku-4-5");
+        assertThat(c.anthropic().baseUrl().toString()).isEqualTo("https://api.anthropic.com");
+        assertThat(c.claudeCode().bin()).isEqualTo("claude");
+        assertThat(c.claudeCode().workdir()).isEqualTo(Path.of("data").toAbsolutePath().resolve("workspace"));
+        assertThat(c.approval().policy()).isEqualTo(ApprovalConfig.Policy.AUTO);
+        assertThat(c.approval().timeout()).isEqualTo(Duration.ofSeconds(3600));
+        assertThat(c.proactive().enabled()).isFalse();
+        assertThat(c.proactive().dailyTokenBudget()).isEqualTo(7_000_000L);
+        assertThat(c.transcribe().url()).isEmpty();
+        assertThat(c.minio().store()).isEmpty();
+    }
+
+    @Test
+    void proactive_defaults_on_once_claude_code_can_authenticate() {
+        assertThat(config(Map.of("CLAUDE_CODE_OAUTH_TOKEN", "tok")).proactive().enabled()).isTrue();
+        assertThat(config(Map.of("CLAUDE_CODE_OAUTH_TOKEN", "tok", "PROACTIVE_ENABLED", "false")).proactive().enabled()).isFalse();
+    }
+
+    @Test
+    void port_that_is_not_a_number_names_the_variable() {
+        assertThatThrownBy(() -> config(Map.of("PORT", "eighty")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("PORT")
+                .hasMessageContaining("not a whole number");
+        assertThatThrownBy(() -> config(Map.of("PORT", "70000"))).hasMessageContaining("PORT");
+    }
+
+    @Test
+    void malformed_database_url_names_the_variable_and_hides_the_password() {
+        assertThatThrownBy(() -> config(Map.of("DATABASE_URL", "mysql://u:hunter2@h/db")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("DATABASE_URL")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> config(Map.of("DATABASE_URL", "postgres://u:hunter2@host:5432/")))
+                .hasMessageContaining("no database name")
+                .hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void database_url_accepts_both_forms() {
+        DatabaseUrl a = DatabaseUrl.parse("X", "postgres://agent:p%40ss@db.local:6543/agent?sslmode=require");
+        assertThat(a.jdbcUrl()).isEqualTo("jdbc:postgresql://db.local:6543/agent?sslmode=require");
+        assertThat(a.user()).contains("agent");
+        assertThat(a.password().orElseThrow().reveal()).isEqualTo("p@ss");
+        DatabaseUrl b = DatabaseUrl.parse("X", "jdbc:postgresql://127.0.0.1/test?user=postgres&password=pw&ssl=false");
+        assertThat(b.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/test?ssl=false");
+        assertThat(b.user()).contains("postgres");
+        assertThat(b.password().orElseThrow().reveal()).isEqualTo("pw");
+        assertThat(b.toString()).doesNotContain("pw&").doesNotContain("=pw");
+    }
+
+    @Test
+    void non_numeric_master_chat_id_is_refused() {
+        assertThatThrownBy(() -> config(Map.of("MASTER_CHAT_IDS", "123, abc")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("MASTER_CHAT_IDS")
+                .hasMessageContaining("abc");
+        assertThat(config(Map.of("MASTER_CHAT_IDS", " 123, -1001, ")).telegram().masterChatIds())
+                .isEqualTo(List.of(123L, -1001L));
+    }
+
+    @Test
+    void bot_token_without_webhook_secret_is_refused() {
+        assertThatThrownBy(() -> config(Map.of("TELEGRAM_BOT_TOKEN", "123:abc")))
+                .hasMessageContaining("TELEGRAM_WEBHOOK_SECRET");
+        assertThatThrownBy(() -> config(Map.of("TELEGRAM_BOT_TOKEN", "123:abc", "TELEGRAM_WEBHOOK_SECRET", "has spaces")))
+                .hasMessageContaining("TELEGRAM_WEBHOOK_SECRET")
+                .hasMessageNotContaining("has spaces");
+    }
+
+    @Test
+    void unknown_approval_policy_lists_the_choices() {
+        assertThatThrownBy(() -> config(Map.of("APPROVAL_POLICY", "sometimes")))
+                .hasMessageContaining("APPROVAL_POLICY")
+                .hasMessageContaining("auto|always");
+    }
+
+    @Test
+    void partial_minio_settings_name_the_missing_one() {
+        assertThatThrownBy(() -> config(Map.of("MINIO_ENDPOINT", "http://127.0.0.1:9000")))
+                .hasMessageContaining("MINIO_ACCESS_KEY");
+    }
+
+    @Test
+    void secrets_never_appear_in_toString() {
+        AppConfig c = config(Map.of(
+                "TELEGRAM_BOT_TOKEN", "123:tg-secret-token",
+                "TELEGRAM_WEBHOOK_SECRET", "hook-secret",
+                "ANTHROPIC_API_KEY", "sk-ant-secret",
+                "CLAUDE_CODE_OAUTH_TOKEN", "oauth-secret",
+                "ADMIN_TOKEN", "admin-secret",
+                "DATABASE_URL", "postgres://u:db-secret@h/db"));
+        assertThat(c.toString()).doesNotContain("tg-secret-token", "hook-secret", "sk-ant-secret",
+                "oauth-secret", "admin-secret", "db-secret");
+    }
+
+    @Test
+    void environment_wins_over_dotenv_and_secrets_file() throws Exception {
+        Files.writeString(dir.resolve(".env"), """
+                # comment
+                export PORT=9000
+                HAIKU_MODEL="claude-haiku-x" # trailing
+                MASTER_CHAT_IDS=1,2
+                """);
+        Path secrets = dir.resolve(".env.secrets");
+        Files.writeString(secrets, "ANTHROPIC_API_KEY='sk-from-file'\nPORT=9100\n");
+        Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rw-------"));
+        AppConfig c = AppConfig.from(Settings.load(Map.of("MASTER_CHAT_IDS", "7"), dir));
+        assertThat(c.http().port()).isEqualTo(9000);
+        assertThat(c.anthropic().haikuModel()).isEqualTo("claude-haiku-x");
+        assertThat(c.anthropic().apiKey().orElseThrow().reveal()).isEqualTo("sk-from-file");
+        assertThat(c.telegram().masterChatIds()).containsExactly(7L);
+    }
+
+    @Test
+    void secrets_file_readable_by_others_is_refused_naming_the_file() throws Exception {
+        Path secrets = dir.resolve(".env.secrets");
+        Files.writeString(secrets, "ANTHROPIC_API_KEY=sk-visible\n");
+        Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rw-r--r--"));
+        assertThatThrownBy(() -> Settings.load(new HashMap<>(), dir))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(".env.secrets")
+                .hasMessageContaining("chmod 600")
+                .hasMessageNotContaining("sk-visible");
+    }
+
+    @Test
+    void malformed_dotenv_line_names_file_and_line_but_not_content() throws Exception {
+        Files.writeString(dir.resolve(".env"), "PORT=1\nthis line has-secret-stuff\n");
+        assertThatThrownBy(() -> Settings.load(Map.of(), dir))
+                .hasMessageContaining(".env:2")
+                .hasMessageNotContaining("secret-stuff");
+    }
+}
