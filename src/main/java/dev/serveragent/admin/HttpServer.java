@@ -1,10 +1,12 @@
 package dev.serveragent.admin;
 
 import dev.serveragent.Lifecycle;
+import dev.serveragent.ServerAgentException;
 import dev.serveragent.config.HttpConfig;
 import dev.serveragent.store.Database;
 import io.javalin.Javalin;
 import io.javalin.http.HttpStatus;
+import io.javalin.util.JavalinBindException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,7 +60,12 @@ public final class HttpServer implements Lifecycle {
         if (started) {
             return;
         }
-        app.start(config.bindHost(), config.port());
+        try {
+            app.start(config.bindHost(), config.port());
+        } catch (JavalinBindException e) {
+            throw new ServerAgentException("HTTP port " + config.port() + " on " + config.bindHost()
+                    + " is already in use (set PORT or BIND_HOST)", e);
+        }
         started = true;
         log.info("HTTP listening on {}:{}", config.bindHost(), port());
     }

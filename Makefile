@@ -1,0 +1,16 @@
+JAVA_HOME ?= $(shell ls -d /usr/lib/jvm/temurin-25-jdk-amd64 2>/dev/null)
+export JAVA_HOME
+
+.PHONY: help build test run ci bench-startup
+help: ## List the everyday commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+build: ## Build target/server-agent.jar
+	./mvnw -q package -DskipTests
+test: ## Run all tests (TEST_DATABASE_URL to use a local Postgres)
+	./mvnw verify
+run: build ## Build and run with the configuration in the environment/.env
+	java -jar target/server-agent.jar
+ci: ## Run what CI runs
+	bash .ci/run
+bench-startup: build ## Startup time and idle memory
+	bench/startup.sh 3
