@@ -1,0 +1,85 @@
+package dev.serveragent.reactive;
+
+import dev.serveragent.Lifecycle;
+import dev.serveragent.store.ApprovalRepository;
+import dev.serveragent.store.ContextRepository;
+import dev.serveragent.telegram.Outbox;
+import dev.serveragent.telegram.TelegramActions;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Expires approvals left unanswered past {@code APPROVAL_TIMEOUT_SECONDS}: the approval becomes
+ * {@code expired}, its job {@code failed}, the button is removed and the Master told.
+ * {@link #runDue()} does one pass; the component calls it every {@link #EVERY}.
+ */
+final class ApprovalExpiry implements Lifecycle {
+    private static final Logger log = LoggerFactory.getLogger(ApprovalExpiry.class);
+    static final Duration EVERY = Duration.ofSeconds(15);
+
+    private final ApprovalRepository approvals;
+    private final ContextRepository context;
+    private final Outbox outbox;
+    private final TelegramActions telegram;
+    private final Clock clock;
+    private volatile Thread loop;
+
+    ApprovalExpiry(ApprovalRepository approvals, ContextRepository context, Outbox outbox, TelegramActions telegram, Clock clock) {
+        this.approvals = approvals;
+        this.context = context;
+        this.outbox = outbox;
+        this.telegram = telegram;
+        this.clock = clock;
+    }
+
+    /** Expires what is due now; returns how many. */
+    int runDue() {
+        var expired = approvals.expireDue(clock.instant());
+        for (var e : expired) {
+            outbox.send(e.threadId(), "No OK within the time limit, so I did not do it: " + e.proposalText()
+                    + " Send the request again if you still want it.");
+            if (e.ackMessageId() != null) {
+                long chatId = context.thread(e.threadId()).orElseThrow().chatId();
+                context.platformMessageId(e.ackMessageId()).ifPresent(tg -> telegram.removeInlineKeyboard(chatId, tg));
+            }
+        }
+        return expired.size();
+    }
+
+    @Override
+    public synchronized void start() {
+        if (loop != null) {
+            return;
+        }
+        loop = Thread.ofVirtual().name("approval-expiry").start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    runDue();
+                } catch (RuntimeException e) {
+                    log.warn("Expiring approvals failed: {}", e.toString());
+                }
+                try {
+                    Thread.sleep(EVERY);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (loop == null) {
+            return;
+        }
+        loop.interrupt();
+        try {
+            loop.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        loop = null;
+    }
+}

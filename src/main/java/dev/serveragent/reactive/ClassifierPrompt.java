@@ -1,0 +1,53 @@
+package dev.serveragent.reactive;
+
+import dev.serveragent.store.ContextRepository.Artifact;
+import dev.serveragent.store.ContextRepository.Message;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** The classifier's system prompt (a resource) and its user prompt: the context with timestamps and artifacts. */
+final class ClassifierPrompt {
+    static final String SYSTEM = resource("/prompts/classifier-system.md");
+
+    private ClassifierPrompt() {}
+
+    static String user(List<Message> context, Message trigger) {
+        StringBuilder b = new StringBuilder("Conversation so far (oldest first, ").append(context.size()).append(" messages):\n");
+        for (Message m : context) {
+            render(b, m);
+        }
+        b.append("\nMessage to classify (id ").append(trigger.id()).append("):\n");
+        render(b, trigger);
+        return b.toString();
+    }
+
+    static void render(StringBuilder b, Message m) {
+        b.append('[').append(m.createdAt()).append("] ").append(m.role()).append(": ")
+                .append(m.text() == null ? "(" + m.kind() + ", no text)" : m.text()).append('\n');
+        for (Artifact a : m.artifacts()) {
+            b.append("    artifact ").append(a.kind()).append(" (").append(a.status()).append("): ");
+            if (a.status().equals("done")) {
+                b.append(a.contentJson());
+            } else if (a.status().equals("pending")) {
+                b.append("not ready yet; it is missing from what you see");
+            } else {
+                b.append("failed: ").append(a.error());
+            }
+            b.append('\n');
+        }
+    }
+
+    private static String resource(String path) {
+        try (InputStream in = ClassifierPrompt.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + path);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

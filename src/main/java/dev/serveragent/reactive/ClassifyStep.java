@@ -1,0 +1,93 @@
+package dev.serveragent.reactive;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.serveragent.config.ApprovalConfig;
+import dev.serveragent.store.ApprovalRepository;
+import dev.serveragent.store.ContextRepository;
+import dev.serveragent.store.ContextRepository.Message;
+import dev.serveragent.store.JobRepository;
+import dev.serveragent.store.JobRepository.Job;
+import dev.serveragent.store.LedgerRepository;
+import dev.serveragent.telegram.Outbox;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The first step of every user message's job: wait (bounded) for its artifacts, classify it with
+ * the last 30 messages, acknowledge "Understood: … Will: …", then either continue at once or
+ * park the job behind an approval with an OK button.
+ */
+final class ClassifyStep {
+    static final int CONTEXT_MESSAGES = 30;
+    /** How long a message's artifacts (transcripts, image JSON) may delay its classification. */
+    static final Duration ARTIFACT_WAIT = Duration.ofSeconds(30);
+    static final Duration ARTIFACT_RECHECK = Duration.ofSeconds(1);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ContextRepository context;
+    private final JobRepository jobs;
+    private final ApprovalRepository approvals;
+    private final LedgerRepository ledger;
+    private final Classifier classifier;
+    private final Outbox outbox;
+    private final ApprovalConfig approval;
+    private final Clock clock;
+
+    ClassifyStep(ContextRepository context, JobRepository jobs, ApprovalRepository approvals, LedgerRepository ledger,
+            Classifier classifier, Outbox outbox, ApprovalConfig approval, Clock clock) {
+        this.context = context;
+        this.jobs = jobs;
+        this.approvals = approvals;
+        this.ledger = ledger;
+        this.classifier = classifier;
+        this.outbox = outbox;
+        this.approval = approval;
+        this.clock = clock;
+    }
+
+    Outcome run(Job job, String workerId, List<Message> recent, Message trigger) {
+        Instant now = clock.instant();
+        if (jobs.hasNewerJob(job.id(), job.threadId())) {
+            // A burst: only the newest message is acknowledged.
+            approvals.supersedePending(job.threadId(), now);
+            return new Outcome.Canceled("superseded by a newer message");
+        }
+        if (context.pendingArtifacts(trigger.id()) > 0 && now.isBefore(job.createdAt().plus(ARTIFACT_WAIT))) {
+            return new Outcome.Requeue("classify", null, now.plus(ARTIFACT_RECHECK), false);
+        }
+        Classification c = classifier.classify(recent, trigger);
+        ledger.record(LedgerRepository.Scope.REACTIVE,
+                classifier.provider().equals("claude_code") ? LedgerRepository.Provider.CLAUDE_CODE : LedgerRepository.Provider.ANTHROPIC_API,
+                c.usage(), Map.of("purpose", "classify", "fallback", c.fallbackReason().orElse("")),
+                OptionalLong.of(job.id()), clock.instant());
+
+        ObjectNode payload = JSON.createObjectNode();
+        ObjectNode cj = payload.putObject("classification");
+        cj.put("intent", c.intent()).put("summary", c.summary()).put("plan", c.plan())
+                .put("needs_confirmation", c.needsConfirmation()).put("confidence", c.confidence());
+        c.fallbackReason().ifPresent(r -> cj.put("fallback_reason", r));
+
+        String ack = Acknowledgement.text(c);
+        boolean proceed = approval.policy() == ApprovalConfig.Policy.AUTO && !c.needsConfirmation();
+        if (proceed) {
+            outbox.send(job.threadId(), ack);
+            return new Outcome.Requeue(c.nextMode(), payload.toString(), clock.instant(), false);
+        }
+        Instant at = clock.instant();
+        Optional<Long> approvalId = approvals.createAndPark(job.threadId(), job.id(), workerId, c.nextMode(),
+                payload.toString(), c.plan(), at, at.plus(approval.timeout()));
+        if (approvalId.isEmpty()) {
+            return new Outcome.Parked(); // canceled meanwhile: nothing to acknowledge
+        }
+        List<Long> sent = outbox.sendWithButton(job.threadId(), ack, Acknowledgement.BUTTON, Acknowledgement.callbackData(approvalId.get()));
+        approvals.setAckMessage(approvalId.get(), sent.getLast());
+        return new Outcome.Parked();
+    }
+}

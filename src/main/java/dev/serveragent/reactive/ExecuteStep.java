@@ -1,0 +1,189 @@
+package dev.serveragent.reactive;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.serveragent.claude.ClaudeEvent;
+import dev.serveragent.claude.ClaudeRequest;
+import dev.serveragent.claude.ClaudeResult;
+import dev.serveragent.claude.ClaudeRun;
+import dev.serveragent.claude.ClaudeRunner;
+import dev.serveragent.config.ReactiveConfig;
+import dev.serveragent.store.ApprovalRepository;
+import dev.serveragent.store.ContextRepository;
+import dev.serveragent.store.ContextRepository.Message;
+import dev.serveragent.store.JobRepository.Job;
+import dev.serveragent.store.LedgerRepository;
+import dev.serveragent.telegram.Outbox;
+import dev.serveragent.telegram.TelegramActions;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Answers a question or carries out an approved command with Claude Code, then stores and sends
+ * the result. A run still going after {@link ReactiveConfig#progressAfter()} gets one status
+ * message that is edited as it goes (never a flood). Runs can be canceled by job id.
+ */
+final class ExecuteStep {
+    /** A run above this many tokens is reported to the Master. */
+    static final long LARGE_RUN_TOKENS = 100_000;
+    /** Status edits at most this often. */
+    static final Duration EDIT_EVERY = Duration.ofSeconds(5);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ContextRepository context;
+    private final ApprovalRepository approvals;
+    private final LedgerRepository ledger;
+    private final ClaudeRunner runner;
+    private final ExecutionPrompts prompts;
+    private final Outbox outbox;
+    private final TelegramActions telegram;
+    private final ReactiveConfig config;
+    private final Clock clock;
+    private final Map<Long, ClaudeRun> running = new ConcurrentHashMap<>();
+
+    ExecuteStep(ContextRepository context, ApprovalRepository approvals, LedgerRepository ledger, ClaudeRunner runner,
+            ExecutionPrompts prompts, Outbox outbox, TelegramActions telegram, ReactiveConfig config, Clock clock) {
+        this.context = context;
+        this.approvals = approvals;
+        this.ledger = ledger;
+        this.runner = runner;
+        this.prompts = prompts;
+        this.outbox = outbox;
+        this.telegram = telegram;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    Outcome run(Job job, List<Message> recent, long chatId) throws InterruptedException {
+        JsonNode c = classification(job);
+        String intent = c.path("intent").asText("other");
+        ClaudeRequest.Mode mode = job.mode().equals("execute") ? ClaudeRequest.Mode.COMMAND : ClaudeRequest.Mode.QUESTION;
+        String user = prompts.user(recent, intent, c.path("summary").asText(""), c.path("plan").asText(""),
+                approvals.lastApprovedPlan(job.threadId()));
+        Progress progress = new Progress(job.threadId(), chatId);
+        ClaudeRequest request = ClaudeRequest.of(user, prompts.system(mode), mode, config.runTimeout()).withOnEvent(progress::onEvent);
+
+        ClaudeRun run = runner.start(request);
+        running.put(job.id(), run);
+        ClaudeResult result;
+        try {
+            result = awaitWithProgress(run, progress);
+        } finally {
+            running.remove(job.id());
+        }
+
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("purpose", job.mode());
+        result.sessionId().ifPresent(s -> meta.put("session_id", s));
+        if (result instanceof ClaudeResult.Completed done) {
+            meta.put("cost_usd", done.costUsd());
+            meta.put("turns", done.turns());
+        }
+        long total = result.usage().totalTokens();
+        if (total > LARGE_RUN_TOKENS) {
+            meta.put("large_run", true);
+        }
+        ledger.record(LedgerRepository.Scope.REACTIVE, LedgerRepository.Provider.CLAUDE_CODE, result.usage(), meta,
+                OptionalLong.of(job.id()), clock.instant());
+        progress.finish(result);
+
+        return switch (result) {
+            case ClaudeResult.Completed done -> {
+                outbox.send(job.threadId(), done.text().isBlank() ? "(Claude Code finished without a reply.)" : done.text());
+                if (total > LARGE_RUN_TOKENS) {
+                    outbox.send(job.threadId(), "Note: this run used " + total + " tokens (over " + LARGE_RUN_TOKENS + ").");
+                }
+                yield new Outcome.Done(null);
+            }
+            case ClaudeResult.Failed f when f.kind() == ClaudeResult.Kind.CANCELED -> new Outcome.Canceled("canceled by the Master");
+            case ClaudeResult.Failed f -> {
+                outbox.send(job.threadId(), "Sorry, I could not finish: " + f.message()
+                        + (total > LARGE_RUN_TOKENS ? " (the attempt used " + total + " tokens)" : ""));
+                yield new Outcome.Failed(f.kind() + ": " + f.message());
+            }
+        };
+    }
+
+    /** Kills the run of a job, if this replica is running it. */
+    boolean cancel(long jobId) {
+        ClaudeRun run = running.get(jobId);
+        if (run == null) {
+            return false;
+        }
+        run.cancel();
+        return true;
+    }
+
+    private ClaudeResult awaitWithProgress(ClaudeRun run, Progress progress) throws InterruptedException {
+        Optional<ClaudeResult> result = run.await(config.progressAfter());
+        while (result.isEmpty()) {
+            progress.tick();
+            result = run.await(EDIT_EVERY);
+        }
+        return result.get();
+    }
+
+    private static JsonNode classification(Job job) {
+        try {
+            return JSON.readTree(job.payloadJson() == null ? "{}" : job.payloadJson()).path("classification");
+        } catch (IOException e) {
+            return JSON.createObjectNode();
+        }
+    }
+
+    /** One status message per run, created late and edited in place. */
+    private final class Progress {
+        private final long threadId;
+        private final long chatId;
+        private final Instant started = clock.instant();
+        private final AtomicReference<String> lastStep = new AtomicReference<>("thinking");
+        private Long statusMessageId;
+        private String lastShown;
+
+        Progress(long threadId, long chatId) {
+            this.threadId = threadId;
+            this.chatId = chatId;
+        }
+
+        void onEvent(ClaudeEvent e) {
+            if (e instanceof ClaudeEvent.ToolUse t) {
+                lastStep.set("using " + t.toolName());
+            }
+        }
+
+        void tick() {
+            String text = "Working on it (" + elapsed() + " s, " + lastStep.get() + ")…";
+            if (statusMessageId == null) {
+                statusMessageId = outbox.send(threadId, text).getLast();
+            } else if (!text.equals(lastShown)) {
+                edit(text);
+            }
+            lastShown = text;
+        }
+
+        void finish(ClaudeResult result) {
+            if (statusMessageId != null) {
+                edit((result instanceof ClaudeResult.Completed ? "Done" : "Stopped") + " after " + elapsed() + " s.");
+            }
+        }
+
+        private void edit(String text) {
+            // The status message may not be sent yet; then this edit is skipped and the next one tries again.
+            context.platformMessageId(statusMessageId).ifPresent(tgId -> telegram.editMessageText(chatId, tgId, text));
+        }
+
+        private long elapsed() {
+            return Duration.between(started, clock.instant()).toSeconds();
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.serveragent.reactive;
+
+import dev.serveragent.store.JobRepository;
+import dev.serveragent.store.LedgerRepository;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.LongPredicate;
+
+/** Slash commands the agent answers itself, without a model. */
+final class MasterCommands {
+    static final String HELP = """
+            I am your server agent. Send me a question or a task; I answer with what I understood and \
+            an OK button, and act once you press it (small questions are answered at once).
+
+            /status – queue, last jobs, today's tokens
+            /cancel – cancel the running or pending job of this chat
+            /budget – the proactive loop's token budget today
+            /pause, /resume – stop or restart the proactive loop
+            /help – this text""";
+
+    private final JobRepository jobs;
+    private final LedgerRepository ledger;
+    private final ProactiveControl proactive;
+    private final LongPredicate cancelRun;
+    private final Clock clock;
+
+    MasterCommands(JobRepository jobs, LedgerRepository ledger, ProactiveControl proactive, LongPredicate cancelRun, Clock clock) {
+        this.jobs = jobs;
+        this.ledger = ledger;
+        this.proactive = proactive;
+        this.cancelRun = cancelRun;
+        this.clock = clock;
+    }
+
+    /** The reply to a command, or empty when {@code text} is not one of ours (it then goes to the model). */
+    Optional<String> handle(long threadId, long ownJobId, String text) {
+        String word = text.strip().split("\\s+", 2)[0].toLowerCase(Locale.ROOT);
+        int at = word.indexOf('@'); // "/status@my_bot" in groups
+        if (at > 0) {
+            word = word.substring(0, at);
+        }
+        return switch (word) {
+            case "/start", "/help" -> Optional.of(HELP);
+            case "/status" -> Optional.of(status());
+            case "/cancel" -> Optional.of(cancel(threadId, ownJobId));
+            case "/budget" -> Optional.of(proactive.budgetReport());
+            case "/pause" -> {
+                proactive.pause();
+                yield Optional.of("Proactive loop paused. /resume to restart it.");
+            }
+            case "/resume" -> {
+                proactive.resume();
+                yield Optional.of("Proactive loop resumed.");
+            }
+            default -> Optional.empty();
+        };
+    }
+
+    private String status() {
+        Instant now = clock.instant();
+        Instant dayStart = LocalDate.ofInstant(now, ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toInstant();
+        StringBuilder b = new StringBuilder("Queue: ");
+        List<JobRepository.StatusCount> counts = jobs.countsByStatus();
+        if (counts.isEmpty()) {
+            b.append("empty");
+        }
+        for (int i = 0; i < counts.size(); i++) {
+            b.append(i == 0 ? "" : ", ").append(counts.get(i).count()).append(' ').append(counts.get(i).status());
+        }
+        b.append("\nLast jobs:");
+        for (JobRepository.Job j : jobs.recent(5)) {
+            b.append("\n  #").append(j.id()).append(' ').append(j.mode()).append(' ').append(j.status());
+        }
+        b.append("\nTokens today (UTC): reactive ").append(ledger.totalBetween(LedgerRepository.Scope.REACTIVE, dayStart, now.plusSeconds(1)))
+                .append(", proactive ").append(ledger.totalBetween(LedgerRepository.Scope.PROACTIVE, dayStart, now.plusSeconds(1)));
+        return b.toString();
+    }
+
+    private String cancel(long threadId, long ownJobId) {
+        List<Long> canceled = jobs.cancelThread(threadId, clock.instant(), "canceled by /cancel", ownJobId);
+        canceled.forEach(cancelRun::test);
+        return canceled.isEmpty() ? "Nothing to cancel." : "Canceled " + canceled.size() + " job(s).";
+    }
+}

@@ -1,0 +1,21 @@
+package dev.serveragent.reactive;
+
+import java.time.Instant;
+
+/** How a step of a job ended; the worker applies it to the job row. */
+sealed interface Outcome {
+    /** Finished successfully. */
+    record Done(String payloadJson) implements Outcome {}
+
+    /** Finished unsuccessfully; the Master has been told where that makes sense. */
+    record Failed(String error) implements Outcome {}
+
+    /** Not wanted any more (burst, /cancel). */
+    record Canceled(String reason) implements Outcome {}
+
+    /** Back to the queue: the next mode, or the same one later. {@code countAttempt} false for planned waits. */
+    record Requeue(String mode, String payloadJson, Instant runAfter, boolean countAttempt) implements Outcome {}
+
+    /** Already written by the step itself (e.g. parked for approval in one transaction). */
+    record Parked() implements Outcome {}
+}

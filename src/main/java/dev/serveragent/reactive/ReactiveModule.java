@@ -1,0 +1,56 @@
+package dev.serveragent.reactive;
+
+import dev.serveragent.Lifecycle;
+import dev.serveragent.claude.ClaudeRunner;
+import dev.serveragent.config.AppConfig;
+import dev.serveragent.store.ApprovalRepository;
+import dev.serveragent.store.ContextRepository;
+import dev.serveragent.store.JobRepository;
+import dev.serveragent.store.LedgerRepository;
+import dev.serveragent.telegram.CallbackListener;
+import dev.serveragent.telegram.Outbox;
+import dev.serveragent.telegram.TelegramActions;
+import java.time.Clock;
+import java.util.List;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.Jdbi;
+
+/** The reactive loop, assembled: worker, approval handling, expiry. Built by the composition root. */
+public final class ReactiveModule {
+    private final ReactiveWorker worker;
+    private final ApprovalExpiry expiry;
+    private final Approvals approvals;
+
+    public ReactiveModule(AppConfig config, Jdbi jdbi, DataSource dataSource, Classifier classifier, ClaudeRunner runner,
+            ExecutionPrompts prompts, Outbox outbox, TelegramActions telegram, ProactiveControl proactive, Clock clock) {
+        JobRepository jobs = new JobRepository(jdbi);
+        ApprovalRepository approvalRepo = new ApprovalRepository(jdbi);
+        ContextRepository context = new ContextRepository(jdbi);
+        LedgerRepository ledger = new LedgerRepository(jdbi);
+        ExecuteStep execute = new ExecuteStep(context, approvalRepo, ledger, runner, prompts, outbox, telegram, config.reactive(), clock);
+        ClassifyStep classify = new ClassifyStep(context, jobs, approvalRepo, ledger, classifier, outbox, config.approval(), clock);
+        MasterCommands commands = new MasterCommands(jobs, ledger, proactive, execute::cancel, clock);
+        JobHandler handler = new JobHandler(context, config.telegram(), commands, classify, execute, outbox);
+        this.worker = new ReactiveWorker(jobs, handler, execute, outbox, dataSource, config.reactive(), clock);
+        this.expiry = new ApprovalExpiry(approvalRepo, context, outbox, telegram, clock);
+        this.approvals = new Approvals(approvalRepo, telegram, config.telegram(), worker::wake, clock);
+    }
+
+    /** Background components, in start order. */
+    public List<Lifecycle> components() {
+        return List.of(worker, expiry);
+    }
+
+    public CallbackListener callbacks() {
+        return approvals;
+    }
+
+    public ReactiveWorker worker() {
+        return worker;
+    }
+
+    /** One expiry pass now (tests move the clock, then call this). */
+    public int expireDue() {
+        return expiry.runDue();
+    }
+}

@@ -1,0 +1,211 @@
+package dev.serveragent.reactive;
+
+import dev.serveragent.Lifecycle;
+import dev.serveragent.config.ReactiveConfig;
+import dev.serveragent.store.JobRepository;
+import dev.serveragent.store.JobRepository.Job;
+import dev.serveragent.store.PgListener;
+import dev.serveragent.telegram.Outbox;
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Claims reactive jobs and runs them, up to {@link ReactiveConfig#workers()} at once, each on a
+ * virtual thread. Woken by {@code NOTIFY reactive_jobs}, with a slow poll as a fallback. A
+ * heartbeat renews the leases of the jobs it holds; a job it no longer holds (canceled
+ * elsewhere) has its run killed. A step that throws is retried with backoff up to
+ * {@link #MAX_ATTEMPTS} claims, then failed and the Master told.
+ */
+public final class ReactiveWorker implements Lifecycle {
+    private static final Logger log = LoggerFactory.getLogger(ReactiveWorker.class);
+    static final int MAX_ATTEMPTS = 3;
+    static final Duration POLL = Duration.ofSeconds(2);
+    static final Duration STOP_WAIT = Duration.ofSeconds(10);
+
+    private final JobRepository jobs;
+    private final JobHandler handler;
+    private final ExecuteStep execute;
+    private final Outbox outbox;
+    private final ReactiveConfig config;
+    private final Clock clock;
+    private final PgListener listener;
+    private final String workerId;
+    private final Semaphore slots;
+    private final LinkedBlockingQueue<Boolean> wakeups = new LinkedBlockingQueue<>(1);
+    private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+    private final AtomicLong processed = new AtomicLong();
+    private volatile boolean running;
+    private Thread dispatcher;
+    private Thread heartbeat;
+
+    ReactiveWorker(JobRepository jobs, JobHandler handler, ExecuteStep execute, Outbox outbox, DataSource dataSource,
+            ReactiveConfig config, Clock clock) {
+        this.jobs = jobs;
+        this.handler = handler;
+        this.execute = execute;
+        this.outbox = outbox;
+        this.config = config;
+        this.clock = clock;
+        this.slots = new Semaphore(config.workers());
+        this.workerId = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+        this.listener = new PgListener(dataSource, List.of("reactive_jobs"), payload -> wake());
+    }
+
+    @Override
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        listener.start();
+        dispatcher = Thread.ofVirtual().name("reactive-dispatch").start(this::dispatchLoop);
+        heartbeat = Thread.ofVirtual().name("reactive-heartbeat").start(this::heartbeatLoop);
+        log.info("Reactive worker {} started ({} slots)", workerId, config.workers());
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        listener.stop();
+        dispatcher.interrupt();
+        heartbeat.interrupt();
+        try {
+            // Let running steps end; what does not is re-claimed after its lease by the next start.
+            if (slots.tryAcquire(config.workers(), STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                slots.release(config.workers());
+            } else {
+                log.warn("Reactive jobs still running at stop: {}", inFlight);
+            }
+            dispatcher.join(STOP_WAIT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Look for work now (a job was queued or approved). */
+    public void wake() {
+        wakeups.offer(Boolean.TRUE);
+    }
+
+    /** Steps finished since start; tests wait on it instead of sleeping. */
+    public long processedCount() {
+        return processed.get();
+    }
+
+    String workerId() {
+        return workerId;
+    }
+
+    private void dispatchLoop() {
+        while (running) {
+            try {
+                int free = slots.availablePermits();
+                List<Job> claimed = free == 0 ? List.of() : jobs.claim(workerId, clock.instant(), config.lease(), free);
+                for (Job job : claimed) {
+                    slots.acquire();
+                    inFlight.add(job.id());
+                    Thread.ofVirtual().name("reactive-job-" + job.id()).start(() -> {
+                        try {
+                            process(job);
+                        } finally {
+                            inFlight.remove(job.id());
+                            slots.release();
+                            processed.incrementAndGet();
+                            wake();
+                        }
+                    });
+                }
+                if (claimed.isEmpty() || claimed.size() == free) {
+                    wakeups.poll(POLL.toMillis(), TimeUnit.MILLISECONDS);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                // The database may be away: keep the loop alive and try again after the poll interval.
+                log.warn("Claiming reactive jobs failed: {}", e.toString());
+                try {
+                    Thread.sleep(POLL);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void heartbeatLoop() {
+        Duration every = config.lease().dividedBy(3);
+        while (running) {
+            try {
+                Thread.sleep(every);
+                if (inFlight.isEmpty()) {
+                    continue;
+                }
+                List<Long> held = jobs.renewLeases(workerId, clock.instant().plus(config.lease()));
+                for (Long id : inFlight) {
+                    if (!held.contains(id)) {
+                        execute.cancel(id); // canceled (or taken over) elsewhere: stop working on it
+                    }
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.warn("Renewing reactive job leases failed: {}", e.toString());
+            }
+        }
+    }
+
+    private void process(Job job) {
+        Outcome outcome;
+        try {
+            outcome = handler.handle(job, workerId);
+        } catch (InterruptedException e) {
+            return; // stopping: the lease runs out and another start re-claims the job
+        } catch (RuntimeException e) {
+            log.warn("Reactive job {} ({}) failed on attempt {}: {}", job.id(), job.mode(), job.attempts(), e.toString());
+            outcome = job.attempts() < MAX_ATTEMPTS
+                    ? new Outcome.Requeue(job.mode(), null, clock.instant().plusSeconds(1L << job.attempts()), true)
+                    : tellAndFail(job, e);
+        }
+        apply(job, outcome);
+    }
+
+    private Outcome tellAndFail(Job job, RuntimeException e) {
+        try {
+            outbox.send(job.threadId(), "Sorry, I could not process your message after " + MAX_ATTEMPTS + " attempts: "
+                    + e.getMessage());
+        } catch (RuntimeException again) {
+            log.warn("Could not tell the Master about job {}: {}", job.id(), again.toString());
+        }
+        return new Outcome.Failed(e.toString());
+    }
+
+    private void apply(Job job, Outcome outcome) {
+        var now = clock.instant();
+        boolean held = switch (outcome) {
+            case Outcome.Done d -> jobs.finish(job.id(), workerId, "done", d.payloadJson(), null, now);
+            case Outcome.Failed f -> jobs.finish(job.id(), workerId, "failed", null, f.error(), now);
+            case Outcome.Canceled c -> jobs.finish(job.id(), workerId, "canceled", null, c.reason(), now);
+            case Outcome.Requeue r -> jobs.requeue(job.id(), workerId, r.mode(), r.payloadJson(), r.runAfter(), r.countAttempt());
+            case Outcome.Parked p -> true;
+        };
+        if (!held) {
+            log.info("Reactive job {} was canceled or taken over while it ran; its outcome {} is dropped", job.id(),
+                    outcome.getClass().getSimpleName());
+        }
+    }
+}

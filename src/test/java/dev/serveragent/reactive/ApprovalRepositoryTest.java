@@ -1,0 +1,86 @@
+package dev.serveragent.reactive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.serveragent.store.ApprovalRepository;
+import dev.serveragent.store.JobRepository;
+import dev.serveragent.testing.TestDatabase;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ApprovalRepositoryTest {
+    TestDatabase db;
+    JobRepository jobs;
+    ApprovalRepository approvals;
+    QueueFixtures fx;
+    Instant now = Instant.parse("2026-11-25T12:00:00Z");
+
+    @BeforeEach
+    void setUp() {
+        db = TestDatabase.create();
+        jobs = new JobRepository(db.jdbi());
+        approvals = new ApprovalRepository(db.jdbi());
+        fx = new QueueFixtures(db.jdbi());
+    }
+
+    @AfterEach
+    void tearDown() {
+        db.close();
+    }
+
+    private long parkedApproval(long thread, long job) {
+        jobs.claim("w", now, Duration.ofSeconds(30), 1);
+        return approvals.createAndPark(thread, job, "w", "execute", "{}", "do it", now, now.plusSeconds(3600)).orElseThrow();
+    }
+
+    @Test
+    void approving_a_pending_approval_queues_its_job_once() {
+        long t = fx.thread();
+        long job = fx.job(t, "deploy it");
+        long a = parkedApproval(t, job);
+        assertThat(fx.status(job)).isEqualTo("awaiting_approval");
+
+        assertThat(approvals.approve(a, 7, now.plusSeconds(5))).contains(job);
+        assertThat(fx.status(job)).isEqualTo("queued");
+        assertThat(approvals.approve(a, 7, now.plusSeconds(6))).as("a second press does nothing").isEmpty();
+        assertThat(approvals.find(a).orElseThrow().status()).isEqualTo("approved");
+    }
+
+    @Test
+    void a_superseded_approval_can_never_be_approved() {
+        long t = fx.thread();
+        long job = fx.job(t, "deploy it");
+        long a = parkedApproval(t, job);
+        assertThat(approvals.supersedePending(t, now)).isEqualTo(1);
+        assertThat(approvals.approve(a, 7, now)).isEmpty();
+        assertThat(fx.status(job)).isEqualTo("awaiting_approval");
+    }
+
+    @Test
+    void expiry_fails_the_waiting_job_and_late_presses_change_nothing() {
+        long t = fx.thread();
+        long job = fx.job(t, "deploy it");
+        long a = parkedApproval(t, job);
+        assertThat(approvals.expireDue(now.plusSeconds(3599))).isEmpty();
+        assertThat(approvals.approve(a, 7, now.plusSeconds(3600))).as("past the deadline, even before the sweep").isEmpty();
+
+        var expired = approvals.expireDue(now.plusSeconds(3600));
+        assertThat(expired).extracting(ApprovalRepository.Expired::id).containsExactly(a);
+        assertThat(fx.status(job)).isEqualTo("failed");
+        assertThat(approvals.find(a).orElseThrow().status()).isEqualTo("expired");
+    }
+
+    @Test
+    void parking_fails_when_the_job_was_canceled_meanwhile() {
+        long t = fx.thread();
+        long job = fx.job(t, "deploy it");
+        jobs.claim("w", now, Duration.ofSeconds(30), 1);
+        jobs.cancelThread(t, now, "new message", -1);
+        assertThat(approvals.createAndPark(t, job, "w", "execute", "{}", "do it", now, now.plusSeconds(60))).isEmpty();
+        int count = db.jdbi().withHandle(h -> h.createQuery("select count(*) from approvals").mapTo(Integer.class).one());
+        assertThat(count).isZero();
+    }
+}

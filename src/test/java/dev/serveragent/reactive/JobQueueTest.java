@@ -1,0 +1,145 @@
+package dev.serveragent.reactive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.serveragent.store.JobRepository;
+import dev.serveragent.store.JobRepository.Job;
+import dev.serveragent.testing.TestDatabase;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class JobQueueTest {
+    static final Duration LEASE = Duration.ofSeconds(30);
+    TestDatabase db;
+    JobRepository jobs;
+    QueueFixtures fx;
+    Instant now = Instant.parse("2026-11-25T12:00:00Z");
+
+    @BeforeEach
+    void setUp() {
+        db = TestDatabase.create();
+        jobs = new JobRepository(db.jdbi());
+        fx = new QueueFixtures(db.jdbi());
+    }
+
+    @AfterEach
+    void tearDown() {
+        db.close();
+    }
+
+    private List<Long> ids(List<Job> claimed) {
+        return claimed.stream().map(Job::id).toList();
+    }
+
+    @Test
+    void jobs_of_one_thread_run_one_at_a_time_in_order_while_threads_run_in_parallel() {
+        long a = fx.thread();
+        long b = fx.thread();
+        long a1 = fx.job(a, "first");
+        long a2 = fx.job(a, "second");
+        long b1 = fx.job(b, "other thread");
+
+        assertThat(ids(jobs.claim("w1", now, LEASE, 10))).containsExactly(a1, b1);
+        assertThat(jobs.claim("w2", now, LEASE, 10)).as("a2 waits for a1").isEmpty();
+
+        assertThat(jobs.finish(a1, "w1", "done", null, null, now)).isTrue();
+        assertThat(ids(jobs.claim("w2", now, LEASE, 10))).containsExactly(a2);
+    }
+
+    @Test
+    void a_slash_command_jumps_its_threads_queue() {
+        long t = fx.thread();
+        long busy = fx.job(t, "a long task");
+        long cancel = fx.job(t, "/cancel");
+        assertThat(ids(jobs.claim("w1", now, LEASE, 1))).containsExactly(busy);
+        assertThat(ids(jobs.claim("w1", now, LEASE, 5))).containsExactly(cancel);
+    }
+
+    @Test
+    void a_job_whose_lease_ran_out_is_reclaimed_by_another_worker_and_flagged() {
+        long t = fx.thread();
+        long job = fx.job(t, "hello");
+        Job first = jobs.claim("dead-worker", now, LEASE, 1).getFirst();
+        assertThat(first.reclaimed()).isFalse();
+
+        assertThat(jobs.claim("w2", now.plus(LEASE).minusSeconds(1), LEASE, 1)).as("lease still valid").isEmpty();
+        Job again = jobs.claim("w2", now.plus(LEASE).plusSeconds(1), LEASE, 1).getFirst();
+        assertThat(again.id()).isEqualTo(job);
+        assertThat(again.reclaimed()).isTrue();
+        assertThat(again.attempts()).isEqualTo(2);
+
+        assertThat(jobs.finish(job, "dead-worker", "done", null, null, now)).as("the old holder lost it").isFalse();
+        assertThat(jobs.finish(job, "w2", "done", null, null, now)).isTrue();
+    }
+
+    @Test
+    void heartbeat_renews_held_leases_and_drops_canceled_jobs() {
+        long t = fx.thread();
+        long job = fx.job(t, "work");
+        jobs.claim("w1", now, LEASE, 1);
+        assertThat(jobs.renewLeases("w1", now.plus(Duration.ofMinutes(5)))).containsExactly(job);
+        assertThat(jobs.claim("w2", now.plus(LEASE).plusSeconds(1), LEASE, 1)).as("renewed lease holds").isEmpty();
+
+        assertThat(jobs.cancelThread(t, now, "test", -1)).containsExactly(job);
+        assertThat(jobs.renewLeases("w1", now.plus(Duration.ofMinutes(10)))).isEmpty();
+        assertThat(fx.status(job)).isEqualTo("canceled");
+    }
+
+    @Test
+    void requeue_with_backoff_waits_until_due() {
+        long t = fx.thread();
+        long job = fx.job(t, "flaky");
+        jobs.claim("w1", now, LEASE, 1);
+        assertThat(jobs.requeue(job, "w1", "classify", null, now.plusSeconds(4), true)).isTrue();
+        assertThat(jobs.claim("w1", now.plusSeconds(3), LEASE, 1)).isEmpty();
+        assertThat(ids(jobs.claim("w1", now.plusSeconds(4), LEASE, 1))).containsExactly(job);
+    }
+
+    @Test
+    void concurrent_claimers_never_take_the_same_job() throws Exception {
+        int threads = 40;
+        int perThread = 5;
+        for (int i = 0; i < threads; i++) {
+            long t = fx.thread();
+            for (int j = 0; j < perThread; j++) {
+                fx.job(t, "m" + j);
+            }
+        }
+        Set<Long> seen = ConcurrentHashMap.newKeySet();
+        List<Long> duplicates = Collections.synchronizedList(new ArrayList<>());
+        int workers = 8;
+        CountDownLatch done = new CountDownLatch(workers);
+        for (int w = 0; w < workers; w++) {
+            String id = "w" + w;
+            Thread.ofVirtual().start(() -> {
+                try {
+                    int idle = 0;
+                    while (idle < 20) {
+                        List<Job> got = jobs.claim(id, now, LEASE, 3);
+                        idle = got.isEmpty() ? idle + 1 : 0;
+                        for (Job j : got) {
+                            if (!seen.add(j.id())) {
+                                duplicates.add(j.id());
+                            }
+                            jobs.finish(j.id(), id, "done", null, null, now);
+                        }
+                    }
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        done.await();
+        assertThat(duplicates).isEmpty();
+        assertThat(seen).hasSize(threads * perThread);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.serveragent.reactive;
+
+import java.time.Instant;
+import org.jdbi.v3.core.Jdbi;
+
+/** Rows for queue and approval tests, every field defaulted. */
+final class QueueFixtures {
+    private final Jdbi jdbi;
+    private long nextChat = 1000;
+    private long nextMessage = 1;
+
+    QueueFixtures(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    long thread() {
+        long chat = nextChat++;
+        return jdbi.withHandle(h -> h.createQuery("insert into chat_threads (platform, chat_id) values ('telegram', :c) returning id")
+                .bind("c", chat).mapTo(Long.class).one());
+    }
+
+    long message(long thread, String text) {
+        long pm = nextMessage++;
+        return jdbi.withHandle(h -> h.createQuery("""
+                        insert into chat_messages (thread_id, platform_message_id, role, text, created_at)
+                        values (:t, :pm, 'user', :text, now()) returning id""")
+                .bind("t", thread).bind("pm", pm).bind("text", text).mapTo(Long.class).one());
+    }
+
+    long job(long thread, String text) {
+        long message = message(thread, text);
+        return jdbi.withHandle(h -> h.createQuery("""
+                        insert into reactive_jobs (thread_id, trigger_message_id, run_after, created_at)
+                        values (:t, :m, :at, :at) returning id""")
+                .bind("t", thread).bind("m", message).bind("at", Instant.EPOCH).mapTo(Long.class).one());
+    }
+
+    String status(long job) {
+        return jdbi.withHandle(h -> h.createQuery("select status from reactive_jobs where id = :id").bind("id", job).mapTo(String.class).one());
+    }
+}
