@@ -64,7 +64,10 @@ create table reactive_jobs (
     lease_until        timestamptz,                     -- added: lease expiry, renewed by heartbeat
     last_error         text                             -- added
 );
-create index reactive_jobs_runnable_idx on reactive_jobs (run_after, id) where status in ('queued', 'running');
+-- The claim walks open jobs in id order and checks each one's thread for an earlier open job:
+-- both indexes hold open jobs only, so their size follows the backlog, not the history.
+create index reactive_jobs_open_idx on reactive_jobs (id) where status in ('queued', 'running');
+create index reactive_jobs_open_thread_idx on reactive_jobs (thread_id, id) where status in ('queued', 'running');
 create index reactive_jobs_thread_idx on reactive_jobs (thread_id, id);
 create index reactive_jobs_trigger_idx on reactive_jobs (trigger_message_id);
 

@@ -50,9 +50,8 @@ public final class JobRepository {
                                        where e.thread_id = c.thread_id
                                          and e.id < c.id
                                          and e.status in ('queued', 'running'))
-                                   or (c.mode = 'classify' and exists (
-                                       select 1 from chat_messages m
-                                       where m.id = c.trigger_message_id and m.text like '/%')))
+                                   or (c.mode = 'classify'
+                                       and (select m.text from chat_messages m where m.id = c.trigger_message_id) like '/%'))
                             order by c.id
                             limit :limit
                             -- other replicas skip what this one is claiming instead of waiting
