@@ -66,9 +66,9 @@ public final class PromptPack {
         StringBuilder lines = new StringBuilder();
         for (ContextMessage msg : last) {
             lines.append('[').append(TIME.format(msg.at())).append("] ").append(speaker(msg.role())).append(": ")
-                    .append(indent(bound(msg.text(), MAX_MESSAGE_CHARS))).append('\n');
+                    .append(msg.text().isBlank() ? "(no text)" : indent(bound(msg.text(), MAX_MESSAGE_CHARS))).append('\n');
             for (ContextArtifact a : msg.artifacts()) {
-                lines.append("    (").append(a.kind()).append(a.status().isEmpty() ? "" : ", " + a.status()).append(") ")
+                lines.append("    [artifact ").append(a.kind()).append(a.status().isEmpty() ? "" : ", " + a.status()).append("] ")
                         .append(indent(bound(a.contentJson().strip(), MAX_ARTIFACT_CHARS))).append('\n');
             }
         }
