@@ -89,4 +89,27 @@ class RealClaudeCliTest {
         assertThat(r).isInstanceOf(Completed.class);
         assertThat(f.events(ClaudeEvent.Init.class)).hasSize(1);
     }
+
+    @Test
+    void bash_runs_in_the_workdir_for_a_command_but_the_deny_list_and_question_mode_refuse_it() throws Exception {
+        ClaudeCodeRunner runner = runner(Map.of());
+        Files.createDirectories(f.workdir.resolve("victim"));
+
+        ClaudeResult made = runner.start(runner.request("RUN_BASH:touch created-by-bash.txt", "", ClaudeRequest.Mode.COMMAND))
+                .await(Duration.ofSeconds(60)).orElseThrow();
+        assertThat(made).isInstanceOf(Completed.class);
+        assertThat(f.workdir.resolve("created-by-bash.txt")).exists();
+        assertThat(api.toolResults.getLast().path("is_error").asBoolean(false)).isFalse();
+
+        runner.start(runner.request("RUN_BASH:rm -rf victim", "", ClaudeRequest.Mode.COMMAND)).await(Duration.ofSeconds(60)).orElseThrow();
+        assertThat(f.workdir.resolve("victim")).isDirectory();
+        assertThat(api.toolResults.getLast().path("is_error").asBoolean()).isTrue();
+
+        runner.start(runner.request("RUN_BASH:touch from-a-question.txt", "", ClaudeRequest.Mode.QUESTION)).await(Duration.ofSeconds(60)).orElseThrow();
+        assertThat(f.workdir.resolve("from-a-question.txt")).doesNotExist();
+        assertThat(api.toolResults.getLast().path("is_error").asBoolean()).isTrue();
+        assertThat(api.toolResults).hasSize(3);
+        assertThat(api.toolResults.get(1).path("content").asText()).contains("rm -rf victim has been denied");
+        assertThat(api.toolResults.get(2).path("content").asText()).contains("don't ask mode");
+    }
 }
