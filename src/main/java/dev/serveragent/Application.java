@@ -48,6 +48,7 @@ public final class Application implements AutoCloseable {
             // --- claude code ---
             // Built, not started: a run is a process per request. Inherits this process's environment minus its secrets.
             claudeRunner = new ClaudeCodeRunner(config.claudeCode(), config.anthropic(), System.getenv());
+            resources.add(claudeRunner); // close() cancels runs still going, so no CLI outlives the process
             promptPack = PromptPack.from(config.claudeCode());
             // --- end claude code ---
 

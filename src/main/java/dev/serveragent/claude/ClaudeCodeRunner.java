@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,9 +20,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the Claude Code CLI headless, one process per run, in {@code CLAUDE_CODE_WORKDIR}. See
  * {@link ClaudeCommand} for the exact flags and environment and docs/CLAUDE_CODE.md for why.
- * Thread-safe: holds only immutable configuration.
+ * Thread-safe. {@link #close()} cancels the runs still going (their processes would otherwise
+ * outlive the JVM) and refuses new ones.
  */
-public final class ClaudeCodeRunner implements ClaudeRunner {
+public final class ClaudeCodeRunner implements ClaudeRunner, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClaudeCodeRunner.class);
 
     private final ClaudeCodeConfig config;
@@ -28,6 +31,8 @@ public final class ClaudeCodeRunner implements ClaudeRunner {
     private final Guardrails guardrails;
     private final Map<String, String> parentEnv;
     private final Optional<Path> setsid;
+    private final Set<ProcessRun> active = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     /** {@code parentEnv} is the environment to inherit (normally {@code System.getenv()}); secrets are stripped from it. */
     public ClaudeCodeRunner(ClaudeCodeConfig config, AnthropicConfig anthropic, Map<String, String> parentEnv) {
@@ -39,6 +44,10 @@ public final class ClaudeCodeRunner implements ClaudeRunner {
         if (setsid.isEmpty()) {
             log.warn("setsid not found: Claude Code runs will not get their own process group, so a timeout or"
                     + " cancel kills only the processes still attached to the CLI (install util-linux)");
+        }
+        if (resolve(config.bin(), parentEnv.getOrDefault("PATH", "")).isEmpty()) {
+            log.warn("CLAUDE_CODE_BIN '{}' is not an executable{}: Claude Code runs will fail until it is installed"
+                    + " (npm install -g @anthropic-ai/claude-code)", config.bin(), config.bin().contains("/") ? "" : " on PATH");
         }
     }
 
@@ -58,6 +67,9 @@ public final class ClaudeCodeRunner implements ClaudeRunner {
 
     @Override
     public ClaudeRun start(ClaudeRequest request) {
+        if (closed) {
+            return failed(ClaudeResult.Kind.CANCELED, "The agent is shutting down; the run was not started.");
+        }
         try {
             Files.createDirectories(config.workdir());
         } catch (IOException e) {
@@ -81,13 +93,36 @@ public final class ClaudeCodeRunner implements ClaudeRunner {
         try {
             process = pb.start();
         } catch (IOException e) {
-            return failed(ClaudeResult.Kind.NOT_FOUND, "Could not start the Claude Code CLI " + executable.get() + ": " + e.getMessage());
+            // error=2 / error=13: vanished or not executable since resolve(); anything else (e.g. E2BIG) is ours
+            String why = String.valueOf(e.getMessage());
+            boolean missing = why.contains("error=2,") || why.contains("error=13,");
+            return failed(missing ? ClaudeResult.Kind.NOT_FOUND : ClaudeResult.Kind.CRASHED,
+                    "Could not start the Claude Code CLI " + executable.get() + ": " + why);
         }
         log.info("Claude Code run {} started: {} mode, {} allowed tools, {} deny patterns, timeout {}{}", process.pid(),
                 request.mode(), guardrails.allowedTools(request.mode()).size(), guardrails.deny().size(), request.timeout(),
                 request.resumeSessionId().map(id -> ", resuming " + id).orElse(""));
         log.debug("Claude Code run {}: {}", process.pid(), scrub().apply(command.describe()));
-        return ProcessRun.start(process, setsid.isPresent(), request, scrub());
+        ProcessRun run = ProcessRun.start(process, setsid.isPresent(), request, scrub());
+        active.add(run);
+        run.whenDone(() -> active.remove(run));
+        if (closed) {
+            run.cancel(); // close() raced with this start
+        }
+        return run;
+    }
+
+    /** Runs started and not yet finished. */
+    public int activeRuns() {
+        return active.size();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (ProcessRun run : active) {
+            run.cancel();
+        }
     }
 
     private static ClaudeRun failed(ClaudeResult.Kind kind, String message) {

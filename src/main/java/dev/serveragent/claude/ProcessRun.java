@@ -63,6 +63,11 @@ final class ProcessRun implements ClaudeRun {
         return process.pid();
     }
 
+    /** Runs {@code action} once the result is known (at once if it already is). */
+    void whenDone(Runnable action) {
+        result.whenComplete((r, e) -> action.run());
+    }
+
     @Override
     public ClaudeResult await() throws InterruptedException {
         try {

@@ -45,6 +45,8 @@ public record ClaudeCodeConfig(
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
     public static final int DEFAULT_MAX_RETRIES = 2;
     public static final int DEFAULT_TOOLING_INDEX_MAX_CHARS = 6000;
+    /** The system prompt travels as one argv string, which Linux caps at 128 KiB. */
+    public static final int MAX_TOOLING_INDEX_CHARS = 100_000;
     /** Read-only: a question never changes anything. */
     public static final List<String> DEFAULT_ALLOWED_TOOLS_QUESTION = List.of("Read", "Glob", "Grep");
     public static final List<String> DEFAULT_ALLOWED_TOOLS_COMMAND = List.of(
@@ -69,8 +71,8 @@ public record ClaudeCodeConfig(
         if (bin.isBlank()) {
             throw new ConfigException("CLAUDE_CODE_BIN: must not be blank");
         }
-        if (toolingIndexMaxChars < 500) {
-            throw new ConfigException("TOOLING_INDEX_MAX_CHARS: " + toolingIndexMaxChars + " is below the minimum of 500");
+        if (toolingIndexMaxChars < 500 || toolingIndexMaxChars > MAX_TOOLING_INDEX_CHARS) {
+            throw new ConfigException("TOOLING_INDEX_MAX_CHARS: " + toolingIndexMaxChars + " is out of range [500, " + MAX_TOOLING_INDEX_CHARS + "]");
         }
         allowedToolsQuestion = List.copyOf(allowedToolsQuestion);
         allowedToolsCommand = List.copyOf(allowedToolsCommand);
@@ -91,7 +93,7 @@ public record ClaudeCodeConfig(
                 tools(s, "CLAUDE_CODE_ALLOWED_TOOLS_COMMAND", DEFAULT_ALLOWED_TOOLS_COMMAND),
                 tools(s, "CLAUDE_CODE_ALLOWED_TOOLS_PROACTIVE", DEFAULT_ALLOWED_TOOLS_PROACTIVE),
                 tools(s, "CLAUDE_CODE_DENY", DEFAULT_DENY),
-                s.integer("TOOLING_INDEX_MAX_CHARS", DEFAULT_TOOLING_INDEX_MAX_CHARS, 500, 200_000));
+                s.integer("TOOLING_INDEX_MAX_CHARS", DEFAULT_TOOLING_INDEX_MAX_CHARS, 500, MAX_TOOLING_INDEX_CHARS));
     }
 
     /**

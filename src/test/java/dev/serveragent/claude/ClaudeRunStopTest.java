@@ -47,6 +47,25 @@ class ClaudeRunStopTest {
     }
 
     @Test
+    void an_orphaned_background_process_of_the_run_is_killed_through_its_process_group() throws Exception {
+        ClaudeCodeRunner runner = f.runner("hang-with-orphan");
+        ClaudeRun run = runner.start(ClaudeRequest.of("hi", "", ClaudeRequest.Mode.COMMAND, Duration.ofSeconds(2)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !f.fake.runs().isEmpty()
+                && Files.exists(f.fake.lastRun().dir().resolve("orphan.pid")));
+        long orphan = Long.parseLong(Files.readString(f.fake.lastRun().dir().resolve("orphan.pid")).strip());
+        long child = f.fake.lastRun().pid();
+        assertThat(running(orphan)).isTrue();
+        assertThat(ProcessHandle.of(child).orElseThrow().descendants().map(ProcessHandle::pid)).doesNotContain(orphan);
+
+        assertThat(run.await(Duration.ofSeconds(20)).orElseThrow())
+                .isInstanceOfSatisfying(Failed.class, failed -> assertThat(failed.kind()).isEqualTo(Kind.TIMEOUT));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(running(child)).isFalse();
+            assertThat(running(orphan)).isFalse();
+        });
+    }
+
+    @Test
     void cancel_kills_the_whole_tree_and_is_idempotent() throws Exception {
         ClaudeCodeRunner runner = f.runner("hang");
         ClaudeRun run = runner.start(f.request(runner, "hi", ClaudeRequest.Mode.COMMAND));
@@ -63,6 +82,26 @@ class ClaudeRunStopTest {
                 assertThat(pids).allSatisfy(pid -> assertThat(running(pid)).as("pid %d after cancel", pid).isFalse()));
         run.cancel();
         assertThat(run.await()).isSameAs(r);
+    }
+
+    @Test
+    void closing_the_runner_cancels_running_runs_kills_their_trees_and_refuses_new_ones() throws Exception {
+        ClaudeCodeRunner runner = f.runner("hang");
+        ClaudeRun run = runner.start(f.request(runner, "hi", ClaudeRequest.Mode.COMMAND));
+        List<Long> pids = awaitTree();
+        assertThat(runner.activeRuns()).isEqualTo(1);
+
+        runner.close();
+
+        assertThat(run.await(Duration.ofSeconds(20)).orElseThrow())
+                .isInstanceOfSatisfying(Failed.class, failed -> assertThat(failed.kind()).isEqualTo(Kind.CANCELED));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(runner.activeRuns()).isZero();
+            assertThat(pids).allSatisfy(pid -> assertThat(running(pid)).isFalse());
+        });
+        assertThat(runner.start(f.request(runner, "again", ClaudeRequest.Mode.COMMAND)).await())
+                .isInstanceOfSatisfying(Failed.class, failed -> assertThat(failed.message()).contains("shutting down"));
+        assertThat(f.fake.runs()).hasSize(1);
     }
 
     @Test
