@@ -3,6 +3,8 @@ package dev.serveragent;
 import dev.serveragent.admin.HttpRoutes;
 import dev.serveragent.admin.HttpServer;
 import dev.serveragent.admin.Metrics;
+import dev.serveragent.claude.ClaudeCodeRunner;
+import dev.serveragent.claude.PromptPack;
 import dev.serveragent.config.AppConfig;
 import dev.serveragent.config.DatabaseUrl;
 import dev.serveragent.store.Database;
@@ -26,6 +28,8 @@ public final class Application implements AutoCloseable {
     private final List<Lifecycle> components = new ArrayList<>();
     private final Database database;
     private final HttpServer http;
+    private final ClaudeCodeRunner claudeRunner;
+    private final PromptPack promptPack;
     private boolean closed;
 
     private Application(AppConfig config, Clock clock) {
@@ -40,6 +44,13 @@ public final class Application implements AutoCloseable {
             database = Database.open(url, config.database().maxPoolSize(), Optional.of(metrics.registry()));
             resources.add(database);
             database.migrate();
+
+            // --- claude code ---
+            // Built, not started: a run is a process per request. Inherits this process's environment minus its secrets.
+            claudeRunner = new ClaudeCodeRunner(config.claudeCode(), config.anthropic(), System.getenv());
+            resources.add(claudeRunner); // close() cancels runs still going, so no CLI outlives the process
+            promptPack = PromptPack.from(config.claudeCode());
+            // --- end claude code ---
 
             List<HttpRoutes> routes = new ArrayList<>();
             describeMissing(config);
@@ -82,6 +93,14 @@ public final class Application implements AutoCloseable {
 
     public Database database() {
         return database;
+    }
+
+    public ClaudeCodeRunner claudeRunner() {
+        return claudeRunner;
+    }
+
+    public PromptPack promptPack() {
+        return promptPack;
     }
 
     @Override

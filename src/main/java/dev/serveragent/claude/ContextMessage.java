@@ -1,0 +1,26 @@
+package dev.serveragent.claude;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One message of the conversation as the prompt pack shows it.
+ *
+ * @param role {@code user}, {@code assistant} or {@code system} (as in {@code chat_messages.role})
+ * @param text the message text; null is shown as empty
+ * @param at when it was sent
+ * @param artifacts derived artifacts (voice transcript, image JSON, ...)
+ */
+public record ContextMessage(String role, String text, Instant at, List<ContextArtifact> artifacts) {
+    public ContextMessage {
+        Objects.requireNonNull(role, "role");
+        Objects.requireNonNull(at, "at");
+        text = text == null ? "" : text;
+        artifacts = artifacts == null ? List.of() : List.copyOf(artifacts);
+    }
+
+    public ContextMessage(String role, String text, Instant at) {
+        this(role, text, at, List.of());
+    }
+}

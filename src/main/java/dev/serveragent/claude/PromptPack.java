@@ -1,0 +1,109 @@
+package dev.serveragent.claude;
+
+import dev.serveragent.config.ClaudeCodeConfig;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The prompts of a Claude Code run (SPEC §6): an invariant system prompt (identity, rules, the
+ * mode's rules and output limits) with the tooling index appended, and a user prompt made of the
+ * context pack (the last 30 messages with timestamps and artifacts) and the task pack (intent,
+ * summary, plan, last approved plan). Independent of the database: callers map rows to
+ * {@link ContextMessage} and {@link TaskPack}. Thread-safe; the tooling index is rebuilt from the
+ * workspace at every {@link #systemPrompt} call so new agents, commands and skills show up at once.
+ */
+public final class PromptPack {
+    /** How many messages of the conversation a run sees (SPEC §0.1). */
+    public static final int CONTEXT_MESSAGES = 30;
+    /** Bounds that keep one huge message or artifact from crowding out the rest. */
+    static final int MAX_MESSAGE_CHARS = 8000;
+    static final int MAX_ARTIFACT_CHARS = 4000;
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+
+    private final Path workdir;
+    private final Guardrails guardrails;
+    private final int toolingIndexMaxChars;
+
+    public PromptPack(Path workdir, Guardrails guardrails, int toolingIndexMaxChars) {
+        this.workdir = workdir;
+        this.guardrails = guardrails;
+        this.toolingIndexMaxChars = toolingIndexMaxChars;
+    }
+
+    public static PromptPack from(ClaudeCodeConfig config) {
+        return new PromptPack(config.workdir(), Guardrails.from(config), config.toolingIndexMaxChars());
+    }
+
+    /** The system prompt for {@code mode}, tooling index included (for {@code --append-system-prompt}). */
+    public String systemPrompt(ClaudeRequest.Mode mode) {
+        String m = mode.name().toLowerCase(Locale.ROOT);
+        return Templates.render("system.md", Map.of(
+                "mode", m,
+                "mode_rules", Templates.render("mode-" + m + ".md", Map.of()).strip(),
+                "tooling_index", toolingIndex(mode)));
+    }
+
+    /** The tooling index alone, built from the workspace now. */
+    public String toolingIndex(ClaudeRequest.Mode mode) {
+        return ToolingIndex.build(workdir, guardrails, mode, toolingIndexMaxChars);
+    }
+
+    /** The user prompt (sent on stdin): context pack, then task pack. */
+    public String userPrompt(List<ContextMessage> context, TaskPack task) {
+        return contextPack(context) + "\n" + taskPack(task);
+    }
+
+    /** The last {@value #CONTEXT_MESSAGES} of {@code messages}, oldest first, with their artifacts. */
+    public String contextPack(List<ContextMessage> messages) {
+        List<ContextMessage> ordered = messages.stream().sorted(Comparator.comparing(ContextMessage::at)).toList();
+        List<ContextMessage> last = ordered.subList(Math.max(0, ordered.size() - CONTEXT_MESSAGES), ordered.size());
+        StringBuilder lines = new StringBuilder();
+        for (ContextMessage msg : last) {
+            lines.append('[').append(TIME.format(msg.at())).append("] ").append(speaker(msg.role())).append(": ")
+                    .append(msg.text().isBlank() ? "(no text)" : indent(bound(msg.text(), MAX_MESSAGE_CHARS))).append('\n');
+            for (ContextArtifact a : msg.artifacts()) {
+                lines.append("    [artifact ").append(a.kind()).append(a.status().isEmpty() ? "" : ", " + a.status()).append("] ")
+                        .append(indent(bound(a.contentJson().strip(), MAX_ARTIFACT_CHARS))).append('\n');
+            }
+        }
+        return Templates.render("context.md", Map.of(
+                "count", Integer.toString(last.size()),
+                "messages", last.isEmpty() ? "(no messages yet)" : lines.toString().stripTrailing()));
+    }
+
+    public String taskPack(TaskPack task) {
+        return Templates.render("task.md", Map.of(
+                "intent", orDash(task.intent()),
+                "summary", orDash(task.summary()),
+                "plan", orDash(task.plan()),
+                "last_approved_plan", task.lastApprovedPlan().filter(p -> !p.isBlank()).map(String::strip).orElse("none")));
+    }
+
+    private static String speaker(String role) {
+        return switch (role.toLowerCase(Locale.ROOT)) {
+            case "user" -> "Master";
+            case "assistant" -> "Agent";
+            case "system" -> "System";
+            default -> role;
+        };
+    }
+
+    /** Continuation lines are indented so a message can never pose as a section of the prompt. */
+    private static String indent(String text) {
+        return text.strip().replace("\r\n", "\n").replace("\n", "\n    ");
+    }
+
+    private static String bound(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max) + " … (" + (s.length() - max) + " more characters cut)";
+    }
+
+    private static String orDash(String s) {
+        return s.isBlank() ? "-" : s.strip();
+    }
+}

@@ -1,0 +1,123 @@
+package dev.serveragent.claude;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A minimal Anthropic Messages API on 127.0.0.1 for driving the real Claude Code CLI: streams a
+ * one-block text answer over SSE, or answers 401 to the credential {@code bad}. A prompt holding
+ * {@code RUN_BASH:<command>} gets a Bash tool call for that command first, and the tool's result
+ * is recorded. Records the credential headers it saw.
+ */
+final class FakeMessagesApi implements AutoCloseable {
+    static final String ANSWER = "pong from the fake API";
+
+    record Seen(String path, String authorization, String apiKey) {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpServer server;
+    final List<Seen> seen = new CopyOnWriteArrayList<>();
+    /** The tool_result blocks the CLI sent back, as JSON. */
+    final List<JsonNode> toolResults = new CopyOnWriteArrayList<>();
+
+    FakeMessagesApi() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        byte[] body = ex.getRequestBody().readAllBytes();
+        String auth = ex.getRequestHeaders().getFirst("authorization");
+        String key = ex.getRequestHeaders().getFirst("x-api-key");
+        seen.add(new Seen(ex.getRequestURI().getPath(), auth, key));
+        if (ex.getRequestMethod().equals("HEAD")) { // the CLI probes connectivity
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        } else if (!ex.getRequestURI().getPath().startsWith("/v1/messages") || !ex.getRequestMethod().equals("POST")) {
+            send(ex, 404, "application/json", "{\"type\":\"error\",\"error\":{\"type\":\"not_found_error\",\"message\":\"no\"}}");
+        } else if ("bad".equals(key) || "Bearer bad".equals(auth)) {
+            send(ex, 401, "application/json", "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"invalid x-api-key\"}}");
+        } else {
+            send(ex, 200, "text/event-stream", respond(body));
+        }
+    }
+
+    private String respond(byte[] body) throws IOException {
+        JsonNode messages = JSON.readTree(body).path("messages");
+        JsonNode last = messages.isEmpty() ? JSON.nullNode() : messages.get(messages.size() - 1);
+        boolean answered = false;
+        for (JsonNode block : last.path("content")) {
+            if (block.path("type").asText().equals("tool_result")) {
+                toolResults.add(block);
+                answered = true;
+            }
+        }
+        String text = messages.toString();
+        int marker = text.indexOf("RUN_BASH:");
+        if (!answered && marker >= 0) {
+            String command = text.substring(marker + "RUN_BASH:".length()).split("\\\\n|\"")[0].strip();
+            return toolUse(command);
+        }
+        return sse();
+    }
+
+    private static String toolUse(String command) {
+        String input = JSON.createObjectNode().put("command", command).toString();
+        return start("msg_fake_tool")
+                + event("content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_fake_1\",\"name\":\"Bash\",\"input\":{}}}")
+                + event("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":" + JSON.valueToTree(input) + "}}")
+                + event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}")
+                + event("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":20}}")
+                + event("message_stop", "{\"type\":\"message_stop\"}");
+    }
+
+    private static String start(String id) {
+        return event("message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"" + id + "\",\"type\":\"message\","
+                + "\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,"
+                + "\"usage\":{\"input_tokens\":1000,\"output_tokens\":1,\"cache_creation_input_tokens\":200,\"cache_read_input_tokens\":3000}}}");
+    }
+
+    private static String sse() {
+        return event("message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_fake_1\",\"type\":\"message\","
+                + "\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,"
+                + "\"usage\":{\"input_tokens\":1000,\"output_tokens\":1,\"cache_creation_input_tokens\":200,\"cache_read_input_tokens\":3000}}}")
+                + event("content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}")
+                + event("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"" + ANSWER + "\"}}")
+                + event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}")
+                + event("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":50}}")
+                + event("message_stop", "{\"type\":\"message_stop\"}");
+    }
+
+    private static String event(String name, String data) {
+        return "event: " + name + "\ndata: " + data + "\n\n";
+    }
+
+    private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("content-type", type);
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
