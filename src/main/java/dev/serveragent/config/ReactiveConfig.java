@@ -8,19 +8,16 @@ import java.time.Duration;
  * @param workers jobs run at once by this replica (each on its own virtual thread)
  * @param lease how long a claim holds without a heartbeat; a dead replica's job is re-claimed after it
  * @param progressAfter a command still running after this gets one status message, edited as it goes
- * @param runTimeout wall-clock bound of one Claude Code answer or command
  */
-public record ReactiveConfig(int workers, Duration lease, Duration progressAfter, Duration runTimeout) {
+public record ReactiveConfig(int workers, Duration lease, Duration progressAfter) {
     public static final int DEFAULT_WORKERS = 4;
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
     public static final Duration DEFAULT_PROGRESS_AFTER = Duration.ofSeconds(15);
-    public static final Duration DEFAULT_RUN_TIMEOUT = Duration.ofMinutes(30);
 
     static ReactiveConfig from(Settings s) {
         return new ReactiveConfig(
                 s.integer("REACTIVE_WORKERS", DEFAULT_WORKERS, 1, 64),
                 s.seconds("REACTIVE_LEASE_SECONDS", DEFAULT_LEASE, 5, 600),
-                s.seconds("REACTIVE_PROGRESS_AFTER_SECONDS", DEFAULT_PROGRESS_AFTER, 1, 3600),
-                s.seconds("REACTIVE_RUN_TIMEOUT_SECONDS", DEFAULT_RUN_TIMEOUT, 10, 24 * 3600));
+                s.seconds("REACTIVE_PROGRESS_AFTER_SECONDS", DEFAULT_PROGRESS_AFTER, 1, 3600));
     }
 }

@@ -71,7 +71,7 @@ final class ExecuteStep {
         String user = prompts.user(recent, intent, c.path("summary").asText(""), c.path("plan").asText(""),
                 approvals.lastApprovedPlan(job.threadId()));
         Progress progress = new Progress(job.threadId(), chatId);
-        ClaudeRequest request = ClaudeRequest.of(user, prompts.system(mode), mode, config.runTimeout()).withOnEvent(progress::onEvent);
+        ClaudeRequest request = prompts.request(user, prompts.system(mode), mode).withOnEvent(progress::onEvent);
 
         ClaudeRun run = runner.start(request);
         running.put(job.id(), run);

@@ -15,4 +15,7 @@ public interface ExecutionPrompts {
      * @param lastApprovedPlan the thread's last approved plan, if any
      */
     String user(List<Message> recent, String intent, String summary, String plan, Optional<String> lastApprovedPlan);
+
+    /** A request with the operator's defaults (model, max turns, timeout). */
+    ClaudeRequest request(String prompt, String systemPrompt, ClaudeRequest.Mode mode);
 }
