@@ -4,9 +4,24 @@ import dev.serveragent.admin.HttpRoutes;
 import dev.serveragent.admin.HttpServer;
 import dev.serveragent.admin.Metrics;
 import dev.serveragent.config.AppConfig;
+import dev.serveragent.budget.BudgetGovernor;
+import dev.serveragent.budget.BudgetPolicy;
+import dev.serveragent.claude.ClaudeRunner;
 import dev.serveragent.config.DatabaseUrl;
+import dev.serveragent.proactive.MasterChannel;
+import dev.serveragent.proactive.MasterProposalSink;
+import dev.serveragent.proactive.MemoryWriteback;
+import dev.serveragent.proactive.ProactiveControl;
+import dev.serveragent.proactive.ProactivePrompt;
+import dev.serveragent.proactive.ProactiveScheduler;
+import dev.serveragent.proactive.ProposalSink;
 import dev.serveragent.store.Database;
 import dev.serveragent.store.EmbeddedDatabase;
+import dev.serveragent.store.LeaderLock;
+import dev.serveragent.store.LedgerRepository;
+import dev.serveragent.store.MemoryRepository;
+import dev.serveragent.store.ProactiveStateRepository;
+import dev.serveragent.telegram.Outbox;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,9 +41,10 @@ public final class Application implements AutoCloseable {
     private final List<Lifecycle> components = new ArrayList<>();
     private final Database database;
     private final HttpServer http;
+    private final ProactiveControl proactive;
     private boolean closed;
 
-    private Application(AppConfig config, Clock clock) {
+    private Application(AppConfig config, Clock clock, Optional<ClaudeRunner> claudeRunner) {
         Metrics metrics = new Metrics();
         resources.add(metrics);
         try {
@@ -44,6 +60,25 @@ public final class Application implements AutoCloseable {
             List<HttpRoutes> routes = new ArrayList<>();
             describeMissing(config);
 
+            // --- proactive ---
+            ProactiveStateRepository proactiveState = new ProactiveStateRepository(database.jdbi());
+            BudgetGovernor governor = new BudgetGovernor(BudgetPolicy.of(config.proactive()));
+            proactive = new ProactiveControl(config.proactive().enabled(), proactiveState, governor, clock);
+            Optional<Outbox> outbox = Optional.empty(); // the lead connects the Telegram outbox here
+            MasterChannel master = new MasterChannel(outbox, config.telegram().masterChatIds(), proactiveState);
+            ProposalSink proposals = new MasterProposalSink(master); // the lead replaces it with the OK-button approval path
+            if (config.proactive().enabled() && claudeRunner.isPresent()) {
+                MemoryRepository memory = new MemoryRepository(database.jdbi());
+                components.add(new ProactiveScheduler(config.proactive(), governor, claudeRunner.get(),
+                        new LedgerRepository(database.jdbi()), proactiveState, new ProactivePrompt(memory),
+                        new MemoryWriteback(memory, master, proposals, config.proactive().notableThreshold()), proactive,
+                        new LeaderLock(() -> database.dedicatedConnection("server-agent-proactive-leader"), ProactiveScheduler.LEADER_LOCK_KEY),
+                        clock, ProactiveScheduler.defaultReplicaId()));
+            } else if (config.proactive().enabled()) {
+                log.info("Proactive loop enabled but no Claude Code runner is available: it does not run");
+            }
+            // --- end proactive ---
+
             http = new HttpServer(config.http(), database, metrics, routes);
             components.add(http);
         } catch (RuntimeException e) {
@@ -54,7 +89,12 @@ public final class Application implements AutoCloseable {
 
     /** Builds and starts everything; on failure, whatever was started is stopped again. */
     public static Application start(AppConfig config, Clock clock) {
-        Application app = new Application(config, clock);
+        return start(config, clock, Optional.empty());
+    }
+
+    /** Like {@link #start(AppConfig, Clock)}, with the Claude Code runner the model-driven loops use. */
+    public static Application start(AppConfig config, Clock clock, Optional<ClaudeRunner> claudeRunner) {
+        Application app = new Application(config, clock, claudeRunner);
         try {
             for (Lifecycle c : app.components) {
                 c.start();
@@ -82,6 +122,11 @@ public final class Application implements AutoCloseable {
 
     public Database database() {
         return database;
+    }
+
+    /** The Master's handle on the proactive loop: pause, resume, budget status. */
+    public ProactiveControl proactive() {
+        return proactive;
     }
 
     @Override
