@@ -41,7 +41,7 @@ public final class ProactiveStateRepository {
     public void setPaused(boolean paused, Instant at) {
         jdbi.useHandle(h -> h.createUpdate("""
                         update proactive_state
-                        set paused = :paused, paused_at = case when :paused then :at else null end, updated_at = :at
+                        set paused = :paused, paused_at = case when :paused then cast(:at as timestamptz) end, updated_at = :at
                         where id = 1""")
                 .bind("paused", paused).bind("at", at).execute());
     }
@@ -61,7 +61,7 @@ public final class ProactiveStateRepository {
     public Optional<Admitted> admit(Instant now, Instant dayStart, int window, Instant leaseUntil, String leader,
             Function<BudgetSnapshot, OptionalLong> decide) {
         return jdbi.inTransaction(h -> {
-            h.createQuery("select pg_advisory_xact_lock(:key)").bind("key", ADMISSION_LOCK).mapTo(Object.class).one();
+            h.execute("select pg_advisory_xact_lock(?)", ADMISSION_LOCK);
             BudgetSnapshot snapshot = snapshot(h, now, dayStart, window);
             OptionalLong ceiling = decide.apply(snapshot);
             if (ceiling.isEmpty()) {
