@@ -43,6 +43,7 @@ public final class ProactiveScheduler implements Lifecycle {
     /** {@code pg_advisory_lock} key of proactive leadership ("proleadr"). */
     public static final long LEADER_LOCK_KEY = 0x70726F6C65616472L;
     static final Duration WATCH_INTERVAL = Duration.ofSeconds(2);
+    static final Duration CANCEL_BOUND = Duration.ofSeconds(30);
     /** Slack past the run's own timeout before a dead replica's reservation is given up. */
     static final Duration LEASE_MARGIN = Duration.ofMinutes(5);
 
@@ -118,7 +119,7 @@ public final class ProactiveScheduler implements Lifecycle {
                 }
                 wakeup.release();
                 try {
-                    thread.join(Duration.ofSeconds(30));
+                    thread.join(CANCEL_BOUND.plus(WATCH_INTERVAL).plusSeconds(10));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -242,7 +243,13 @@ public final class ProactiveScheduler implements Lifecycle {
                 if (why != null) {
                     log.warn("Cancelling the proactive run: {}", why);
                     run.cancel();
-                    return run.await();
+                    return run.await(CANCEL_BOUND).orElseGet(() -> {
+                        // A runner that does not end after cancel must not hang the loop or shutdown;
+                        // its usage is then unknown (the runner's own ledger of the process is lost).
+                        log.error("The proactive run did not end within {} of being cancelled; its usage is unknown", CANCEL_BOUND);
+                        return new ClaudeResult.Failed(ClaudeResult.Kind.CANCELED, "did not end after cancel", Optional.empty(),
+                                dev.serveragent.claude.Usage.ZERO);
+                    });
                 }
             }
         } catch (InterruptedException e) {
