@@ -69,10 +69,16 @@ public final class ProactiveScheduler implements Lifecycle {
     private volatile boolean stopping;
     private volatile boolean leading;
     private Thread thread;
-    /** A finished run whose ledger row could not be written yet; nothing else runs until it is. */
+    /** A finished run whose end could not be fully recorded yet; nothing else runs until it is. */
     private Ended unrecorded;
 
-    private record Ended(long cycleId, long ceiling, ClaudeResult result, Instant at) {}
+    /** A finished run and how far its recording got (ledger row, writeback), so a retry resumes there. */
+    private record Ended(long cycleId, long ceiling, ClaudeResult result, Instant at, OptionalLong ledgerId,
+            Optional<MemoryWriteback.Result> writeback) {
+        Ended(long cycleId, long ceiling, ClaudeResult result, Instant at) {
+            this(cycleId, ceiling, result, at, OptionalLong.empty(), Optional.empty());
+        }
+    }
 
     public ProactiveScheduler(ProactiveConfig config, BudgetGovernor governor, ClaudeRunner runner, LedgerRepository ledger,
             ProactiveStateRepository state, ProactivePrompt prompt, MemoryWriteback writeback, ProactiveControl control,
@@ -271,45 +277,65 @@ public final class ProactiveScheduler implements Lifecycle {
 
     /**
      * Ledger row first, then writeback, then the reservation is released and the next wake paced.
-     * False when the ledger row could not be written (kept and retried; nothing else runs).
+     * False when a database step failed: the progress is kept and retried by the next
+     * {@link #runDue()} before anything else, so the usage is never lost and a cycle's
+     * reservation is not left to block the day. A writeback failure is recorded, not retried.
      */
     private boolean recordEnd(Ended e) {
         ClaudeResult r = e.result();
-        long ledgerId;
         try {
-            ledgerId = ledger.record(LedgerRepository.Scope.PROACTIVE, LedgerRepository.Provider.CLAUDE_CODE, r.usage(),
-                    ledgerMeta(e), OptionalLong.empty(), e.at());
+            if (e.ledgerId().isEmpty()) {
+                e = new Ended(e.cycleId(), e.ceiling(), r, e.at(), OptionalLong.of(ledger.record(LedgerRepository.Scope.PROACTIVE,
+                        LedgerRepository.Provider.CLAUDE_CODE, r.usage(), ledgerMeta(e), OptionalLong.empty(), e.at())), e.writeback());
+            }
+            if (e.writeback().isEmpty()) {
+                e = new Ended(e.cycleId(), e.ceiling(), r, e.at(), e.ledgerId(), Optional.of(writeBack(e)));
+            }
+            MemoryWriteback.Result wb = e.writeback().get();
+            boolean completed = r instanceof ClaudeResult.Completed;
+            String kind = completed ? "completed" : ((ClaudeResult.Failed) r).kind().name().toLowerCase(java.util.Locale.ROOT);
+            state.finish(e.cycleId(), new ProactiveStateRepository.Finished(e.at(), completed, kind, r.usage().totalTokens(),
+                    wb.outcome(), wb.error(), wb.summary(), e.ledgerId()));
+            unrecorded = null;
+            cycles.incrementAndGet();
+            try {
+                pace(e, completed, kind, wb);
+            } catch (RuntimeException ex) {
+                // The cycle is recorded; with the old wake left in place the next step is due at
+                // once and paces again from the ledger.
+                log.error("Proactive cycle {}: next wake not stored: {}", e.cycleId(), ex.toString());
+            }
+            return true;
         } catch (RuntimeException ex) {
             unrecorded = e;
-            log.error("Proactive cycle {} usage ({} tokens) not recorded yet, will retry: {}", e.cycleId(), r.usage().totalTokens(), ex.toString());
+            log.error("Proactive cycle {} ({} tokens) not fully recorded yet (ledger row {}), will retry: {}", e.cycleId(),
+                    r.usage().totalTokens(), e.ledgerId().isPresent() ? "written" : "missing", ex.toString());
             return false;
         }
-        unrecorded = null;
-        MemoryWriteback.Result wb;
+    }
+
+    private MemoryWriteback.Result writeBack(Ended e) {
         try {
-            wb = writeback.apply(e.cycleId(), r, e.at());
+            return writeback.apply(e.cycleId(), e.result(), e.at());
         } catch (RuntimeException ex) {
             log.error("Proactive cycle {} writeback failed: {}", e.cycleId(), ex.toString());
-            wb = new MemoryWriteback.Result("none", Optional.of("writeback failed: " + ex.getMessage()), Optional.empty(), 0, 0);
+            return new MemoryWriteback.Result("none", Optional.of("writeback failed: " + ex.getMessage()), Optional.empty(), 0, 0);
         }
-        boolean completed = r instanceof ClaudeResult.Completed;
-        String kind = completed ? "completed" : ((ClaudeResult.Failed) r).kind().name().toLowerCase(java.util.Locale.ROOT);
-        state.finish(e.cycleId(), new ProactiveStateRepository.Finished(e.at(), completed, kind, r.usage().totalTokens(),
-                wb.outcome(), wb.error(), wb.summary(), OptionalLong.of(ledgerId)));
-        cycles.incrementAndGet();
+    }
 
+    private void pace(Ended e, boolean completed, String kind, MemoryWriteback.Result wb) {
         Instant now = clock.instant();
-        if (!completed && r.usage().totalTokens() == 0) {
+        long spent = e.result().usage().totalTokens();
+        if (!completed && spent == 0) {
             String why = "the run failed without spending (" + kind + "): backing off for the longest sleep";
             state.setNextWake(now.plus(config.maxSleep()), why, now);
             log.warn("Proactive cycle {}: {}", e.cycleId(), why);
-            return true;
+            return;
         }
         BudgetGovernor.Pace pace = governor.pace(state.snapshot(now, UtcDay.startOf(now), governor.policy().window()));
         state.setNextWake(pace.wakeAt(), pace.reason(), now);
-        log.info("Proactive cycle {} {} ({} tokens, outcome {}); next at {}: {}", e.cycleId(), kind, r.usage().totalTokens(),
-                wb.outcome(), pace.wakeAt(), pace.reason());
-        return true;
+        log.info("Proactive cycle {} {} ({} tokens, outcome {}); next at {}: {}", e.cycleId(), kind, spent, wb.outcome(),
+                pace.wakeAt(), pace.reason());
     }
 
     private static java.util.Map<String, Object> ledgerMeta(Ended e) {

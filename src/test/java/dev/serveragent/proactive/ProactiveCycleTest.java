@@ -167,6 +167,31 @@ class ProactiveCycleTest {
         }
     }
 
+    @Test
+    void usage_that_cannot_be_recorded_is_kept_and_retried_before_anything_else_runs() {
+        ScriptedClaudeRunner runner = ScriptedClaudeRunner.fixed(10_000, 4, Optional.of(clock)).answering(() -> GOOD);
+        db.jdbi().useHandle(h -> h.execute("""
+                create function refuse_ledger() returns trigger language plpgsql as $$
+                begin raise exception 'ledger unavailable'; end $$;
+                create trigger refuse_ledger before insert on token_ledger for each row execute function refuse_ledger();"""));
+        try (Replica r = new Replica(db, Replica.config(7_000_000), runner, clock, "a")) {
+            assertThat(r.scheduler.runDue()).isEqualTo(Tick.BLOCKED);
+            clock.advance(Duration.ofHours(1));
+            assertThat(r.scheduler.runDue()).isEqualTo(Tick.BLOCKED);
+            assertThat(runner.requests).hasSize(1); // no new run while the last one's usage is unrecorded
+            assertThat(r.state.cycles()).singleElement().satisfies(c -> assertThat(c.status()).isEqualTo("running"));
+
+            db.jdbi().useHandle(h -> h.execute("drop trigger refuse_ledger on token_ledger"));
+            assertThat(r.scheduler.runDue()).isEqualTo(Tick.NOT_DUE);
+            assertThat(ledgerTotal("proactive")).isEqualTo(40_000);
+            assertThat(r.state.cycles()).singleElement().satisfies(c -> {
+                assertThat(c.status()).isEqualTo("completed");
+                assertThat(c.outcome()).contains("ok");
+            });
+            assertThat(notes("cycle_summary")).containsExactly("Rotated the logs.");
+        }
+    }
+
     private List<String> notes(String kind) {
         return db.jdbi().withHandle(h -> h.createQuery("select content from memory_notes where kind = :k order by id desc")
                 .bind("k", kind).mapTo(String.class).list());
