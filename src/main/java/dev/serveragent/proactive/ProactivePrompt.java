@@ -39,8 +39,9 @@ public final class ProactivePrompt {
         List<Note> aroma = memory.latestNotes("aroma", 1);
 
         StringBuilder u = new StringBuilder();
-        u.append("Proactive cycle at ").append(now).append(" (UTC). Token budget for this cycle: at most ")
-                .append(tokenCeiling).append(" tokens; the run is stopped beyond it.\n\n");
+        u.append("Proactive cycle at ").append(now).append(" (UTC). Today's proactive budget has ").append(tokenCeiling)
+                .append(" tokens left; this run is stopped when it crosses that, and every token spent now shortens")
+                .append(" the day's remaining cycles. Keep the step small.\n\n");
         u.append("## Note from your previous cycle\n");
         u.append(aroma.isEmpty() ? "(none yet: this is a first cycle; look around and start a useful project)" : aroma.get(0).content())
                 .append("\n\n");
