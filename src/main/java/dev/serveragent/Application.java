@@ -3,12 +3,27 @@ package dev.serveragent;
 import dev.serveragent.admin.HttpRoutes;
 import dev.serveragent.admin.HttpServer;
 import dev.serveragent.admin.Metrics;
+import dev.serveragent.budget.BudgetGovernor;
+import dev.serveragent.budget.BudgetPolicy;
 import dev.serveragent.claude.ClaudeCodeRunner;
+import dev.serveragent.claude.ClaudeRunner;
 import dev.serveragent.claude.PromptPack;
 import dev.serveragent.config.AppConfig;
 import dev.serveragent.config.DatabaseUrl;
+import dev.serveragent.proactive.MasterChannel;
+import dev.serveragent.proactive.MasterProposalSink;
+import dev.serveragent.proactive.MemoryWriteback;
+import dev.serveragent.proactive.ProactiveControl;
+import dev.serveragent.proactive.ProactivePrompt;
+import dev.serveragent.proactive.ProactiveScheduler;
+import dev.serveragent.proactive.ProposalSink;
 import dev.serveragent.store.Database;
 import dev.serveragent.store.EmbeddedDatabase;
+import dev.serveragent.store.LeaderLock;
+import dev.serveragent.store.LedgerRepository;
+import dev.serveragent.store.MemoryRepository;
+import dev.serveragent.store.ProactiveStateRepository;
+import dev.serveragent.telegram.Outbox;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,11 +43,13 @@ public final class Application implements AutoCloseable {
     private final List<Lifecycle> components = new ArrayList<>();
     private final Database database;
     private final HttpServer http;
-    private final ClaudeCodeRunner claudeRunner;
+    private final ClaudeCodeRunner claudeCode;
     private final PromptPack promptPack;
+    private final ProactiveControl proactive;
     private boolean closed;
 
-    private Application(AppConfig config, Clock clock) {
+    /** @param runnerOverride replaces the Claude Code CLI runner in the model-driven loops (tests) */
+    private Application(AppConfig config, Clock clock, Optional<ClaudeRunner> runnerOverride) {
         Metrics metrics = new Metrics();
         resources.add(metrics);
         try {
@@ -47,13 +64,31 @@ public final class Application implements AutoCloseable {
 
             // --- claude code ---
             // Built, not started: a run is a process per request. Inherits this process's environment minus its secrets.
-            claudeRunner = new ClaudeCodeRunner(config.claudeCode(), config.anthropic(), System.getenv());
-            resources.add(claudeRunner); // close() cancels runs still going, so no CLI outlives the process
+            claudeCode = new ClaudeCodeRunner(config.claudeCode(), config.anthropic(), System.getenv());
+            resources.add(claudeCode); // close() cancels runs still going, so no CLI outlives the process
             promptPack = PromptPack.from(config.claudeCode());
+            ClaudeRunner runner = runnerOverride.orElse(claudeCode);
             // --- end claude code ---
 
             List<HttpRoutes> routes = new ArrayList<>();
             describeMissing(config);
+
+            // --- proactive ---
+            ProactiveStateRepository proactiveState = new ProactiveStateRepository(database.jdbi());
+            BudgetGovernor governor = new BudgetGovernor(BudgetPolicy.of(config.proactive()));
+            proactive = new ProactiveControl(config.proactive().enabled(), proactiveState, governor, clock);
+            Optional<Outbox> outbox = Optional.empty(); // the lead connects the Telegram outbox here
+            MasterChannel master = new MasterChannel(outbox, config.telegram().masterChatIds(), proactiveState);
+            ProposalSink proposals = new MasterProposalSink(master); // the lead replaces it with the OK-button approval path
+            if (config.proactive().enabled()) {
+                MemoryRepository memory = new MemoryRepository(database.jdbi());
+                components.add(new ProactiveScheduler(config.proactive(), governor, runner,
+                        new LedgerRepository(database.jdbi()), proactiveState, new ProactivePrompt(memory),
+                        new MemoryWriteback(memory, master, proposals, config.proactive().notableThreshold()), proactive,
+                        new LeaderLock(() -> database.dedicatedConnection("server-agent-proactive-leader"), ProactiveScheduler.LEADER_LOCK_KEY),
+                        clock, ProactiveScheduler.defaultReplicaId()));
+            }
+            // --- end proactive ---
 
             http = new HttpServer(config.http(), database, metrics, routes);
             components.add(http);
@@ -65,7 +100,12 @@ public final class Application implements AutoCloseable {
 
     /** Builds and starts everything; on failure, whatever was started is stopped again. */
     public static Application start(AppConfig config, Clock clock) {
-        Application app = new Application(config, clock);
+        return start(config, clock, Optional.empty());
+    }
+
+    /** Like {@link #start(AppConfig, Clock)}, with another runner in place of the Claude Code CLI (tests). */
+    public static Application start(AppConfig config, Clock clock, Optional<ClaudeRunner> runnerOverride) {
+        Application app = new Application(config, clock, runnerOverride);
         try {
             for (Lifecycle c : app.components) {
                 c.start();
@@ -96,11 +136,16 @@ public final class Application implements AutoCloseable {
     }
 
     public ClaudeCodeRunner claudeRunner() {
-        return claudeRunner;
+        return claudeCode;
     }
 
     public PromptPack promptPack() {
         return promptPack;
+    }
+
+    /** The Master's handle on the proactive loop: pause, resume, budget status. */
+    public ProactiveControl proactive() {
+        return proactive;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.serveragent.reactive;
 
+import dev.serveragent.proactive.ProactiveControl;
 import dev.serveragent.store.JobRepository;
 import dev.serveragent.store.LedgerRepository;
 import java.time.Clock;
@@ -48,7 +49,7 @@ final class MasterCommands {
             case "/start", "/help" -> Optional.of(HELP);
             case "/status" -> Optional.of(status());
             case "/cancel" -> Optional.of(cancel(threadId, ownJobId));
-            case "/budget" -> Optional.of(proactive.budgetReport());
+            case "/budget" -> Optional.of(proactive.status().toText());
             case "/pause" -> {
                 proactive.pause();
                 yield Optional.of("Proactive loop paused. /resume to restart it.");

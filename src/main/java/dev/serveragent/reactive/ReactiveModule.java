@@ -3,6 +3,7 @@ package dev.serveragent.reactive;
 import dev.serveragent.Lifecycle;
 import dev.serveragent.claude.ClaudeRunner;
 import dev.serveragent.config.AppConfig;
+import dev.serveragent.proactive.ProactiveControl;
 import dev.serveragent.store.ApprovalRepository;
 import dev.serveragent.store.ContextRepository;
 import dev.serveragent.store.JobRepository;

@@ -27,12 +27,14 @@ public final class Database implements AutoCloseable {
     static final String MIGRATIONS = "classpath:db/migration";
 
     private final HikariDataSource dataSource;
+    private final DatabaseUrl url;
     private final Jdbi jdbi;
     private final Flyway flyway;
     private volatile String expectedVersion;
 
-    private Database(HikariDataSource dataSource) {
+    private Database(HikariDataSource dataSource, DatabaseUrl url) {
         this.dataSource = dataSource;
+        this.url = url;
         this.jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin());
         this.flyway = Flyway.configure()
                 .dataSource(dataSource)
@@ -60,7 +62,7 @@ public final class Database implements AutoCloseable {
         hc.addDataSourceProperty("tcpKeepAlive", "true");
         metrics.ifPresent(r -> hc.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(r)));
         try {
-            return new Database(new HikariDataSource(hc));
+            return new Database(new HikariDataSource(hc), url);
         } catch (RuntimeException e) {
             throw new DatabaseUnavailableException("Cannot connect to PostgreSQL at " + url.jdbcUrl() + ": "
                     + rootMessage(e) + " (check DATABASE_URL, or unset it to use the embedded database)", e);
@@ -101,6 +103,21 @@ public final class Database implements AutoCloseable {
 
     public DataSource dataSource() {
         return dataSource;
+    }
+
+    /**
+     * A new connection outside the pool, owned by the caller, for session state that must live
+     * and die with one connection (advisory locks: see {@link LeaderLock}).
+     */
+    public Connection dedicatedConnection(String applicationName) throws SQLException {
+        java.util.Properties p = new java.util.Properties();
+        url.user().ifPresent(u -> p.setProperty("user", u));
+        url.password().ifPresent(pw -> p.setProperty("password", pw.reveal()));
+        p.setProperty("ApplicationName", applicationName);
+        p.setProperty("tcpKeepAlive", "true");
+        p.setProperty("connectTimeout", "3");
+        p.setProperty("socketTimeout", "30");
+        return java.sql.DriverManager.getConnection(url.jdbcUrl(), p);
     }
 
     @Override

@@ -165,4 +165,24 @@ class AppConfigTest {
                 .hasMessageContaining(".env:2")
                 .hasMessageNotContaining("secret-stuff");
     }
+
+    @Test
+    void proactive_settings_have_defaults_and_are_validated_with_the_variable_named() {
+        ProactiveConfig d = config(Map.of()).proactive();
+        assertThat(d.minSleep()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(d.maxSleep()).isEqualTo(Duration.ofSeconds(3600));
+        assertThat(d.notableThreshold()).isEqualTo(0.7);
+        ProactiveConfig c = config(Map.of("PROACTIVE_MIN_SLEEP_SECONDS", "30", "PROACTIVE_MAX_SLEEP_SECONDS", "600",
+                "PROACTIVE_NOTABLE_THRESHOLD", "0.5", "PROACTIVE_DAILY_TOKEN_BUDGET", "1000000")).proactive();
+        assertThat(c.minSleep()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.maxSleep()).isEqualTo(Duration.ofSeconds(600));
+        assertThat(c.notableThreshold()).isEqualTo(0.5);
+        assertThat(c.dailyTokenBudget()).isEqualTo(1_000_000);
+        assertThatThrownBy(() -> config(Map.of("PROACTIVE_MIN_SLEEP_SECONDS", "700", "PROACTIVE_MAX_SLEEP_SECONDS", "600")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("PROACTIVE_MIN_SLEEP_SECONDS");
+        assertThatThrownBy(() -> config(Map.of("PROACTIVE_NOTABLE_THRESHOLD", "high")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("PROACTIVE_NOTABLE_THRESHOLD");
+        assertThatThrownBy(() -> config(Map.of("PROACTIVE_NOTABLE_THRESHOLD", "1.5")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("PROACTIVE_NOTABLE_THRESHOLD");
+    }
 }

@@ -1,0 +1,55 @@
+package dev.serveragent.proactive;
+
+import dev.serveragent.budget.BudgetGovernor;
+import dev.serveragent.budget.BudgetPolicy;
+import dev.serveragent.claude.ClaudeRunner;
+import dev.serveragent.config.ProactiveConfig;
+import dev.serveragent.store.LeaderLock;
+import dev.serveragent.store.LedgerRepository;
+import dev.serveragent.store.MemoryRepository;
+import dev.serveragent.store.ProactiveStateRepository;
+import dev.serveragent.testing.TestDatabase;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * One app replica's proactive side, wired as {@code Application} wires it, against a test
+ * database: fixture with defaults (budget 7M, Master chat 42, leader connection straight to the
+ * database).
+ */
+final class Replica implements AutoCloseable {
+    static final long MASTER_CHAT = 42;
+
+    final ProactiveScheduler scheduler;
+    final ProactiveControl control;
+    final RecordingOutbox outbox = new RecordingOutbox();
+    final List<String> proposals = new CopyOnWriteArrayList<>();
+    final ProactiveStateRepository state;
+
+    Replica(TestDatabase db, ProactiveConfig config, ClaudeRunner runner, Clock clock, String name, LeaderLock.ConnectionSource leaderConnection) {
+        state = new ProactiveStateRepository(db.jdbi());
+        BudgetGovernor governor = new BudgetGovernor(BudgetPolicy.of(config));
+        control = new ProactiveControl(true, state, governor, clock);
+        MemoryRepository memory = new MemoryRepository(db.jdbi());
+        MasterChannel master = new MasterChannel(Optional.of(outbox), List.of(MASTER_CHAT), state);
+        ProposalSink sink = (plan, reason) -> proposals.add(plan + " | " + reason);
+        scheduler = new ProactiveScheduler(config, governor, runner, new LedgerRepository(db.jdbi()), state,
+                new ProactivePrompt(memory), new MemoryWriteback(memory, master, sink, config.notableThreshold()), control,
+                new LeaderLock(leaderConnection, ProactiveScheduler.LEADER_LOCK_KEY), clock, name);
+    }
+
+    Replica(TestDatabase db, ProactiveConfig config, ClaudeRunner runner, Clock clock, String name) {
+        this(db, config, runner, clock, name, () -> db.database().dedicatedConnection("test-" + name));
+    }
+
+    static ProactiveConfig config(long budget) {
+        return ProactiveConfig.defaults(true, budget);
+    }
+
+    @Override
+    public void close() {
+        scheduler.stop();
+    }
+}
