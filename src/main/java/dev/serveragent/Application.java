@@ -5,7 +5,9 @@ import dev.serveragent.admin.HttpServer;
 import dev.serveragent.admin.Metrics;
 import dev.serveragent.config.AppConfig;
 import dev.serveragent.config.DatabaseUrl;
+import dev.serveragent.deploy.Settlement;
 import dev.serveragent.store.Database;
+import dev.serveragent.store.DeploymentRepository;
 import dev.serveragent.store.EmbeddedDatabase;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -40,6 +42,12 @@ public final class Application implements AutoCloseable {
             database = Database.open(url, config.database().maxPoolSize(), Optional.of(metrics.registry()));
             resources.add(database);
             database.migrate();
+
+            // --- deploy ---
+            // A deploy killed midway left its row unfinished: settle it, unless a deploy (the one
+            // starting this very instance, say) holds the deploy lock right now.
+            Settlement.settleIfIdle(new DeploymentRepository(database.jdbi()), clock);
+            // --- end deploy ---
 
             List<HttpRoutes> routes = new ArrayList<>();
             describeMissing(config);

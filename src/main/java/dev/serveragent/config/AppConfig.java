@@ -16,7 +16,8 @@ public record AppConfig(
         ApprovalConfig approval,
         ProactiveConfig proactive,
         TranscribeConfig transcribe,
-        MinioConfig minio) {
+        MinioConfig minio,
+        DeployConfig deploy) {
 
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
 
@@ -35,6 +36,7 @@ public record AppConfig(
                 ApprovalConfig.from(s),
                 ProactiveConfig.from(s, claudeConfigured),
                 TranscribeConfig.from(s),
-                MinioConfig.from(s));
+                MinioConfig.from(s),
+                DeployConfig.from(s, dataDir));
     }
 }
