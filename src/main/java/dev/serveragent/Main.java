@@ -42,7 +42,7 @@ public final class Main implements Callable<Integer> {
     }
 
     /** Runs the command line against the given environment and directory (of {@code .env} files). */
-    static int run(Map<String, String> environment, Path workingDir, String... args) {
+    public static int run(Map<String, String> environment, Path workingDir, String... args) {
         CommandLine cli = new CommandLine(new Main(environment, workingDir));
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof ConfigException) {

@@ -174,7 +174,7 @@ public final class DeployPipeline {
         reason.ifPresent(r -> report.add(status == Status.ROLLED_BACK ? "Rollback reason" : "Failure", r));
         String text = report.render(status);
         deployments.finish(id, status, reason, text, clock.instant());
-        log.info("Deployment #{} ended {}\n{}", id, status.db(), text);
+        log.info("Deployment #{} of {} ended {}", id, report.sha(), status.db());
         master.send(text).ifPresent(f -> log.warn("The report did not reach the Master ({}); it is stored in deployments #{}", f, id));
         return new Outcome(id, status, text);
     }

@@ -16,6 +16,10 @@ final class DeployReport {
         add("Runtime", runtime);
     }
 
+    String sha() {
+        return sha;
+    }
+
     DeployReport add(String topic, String text) {
         lines.add(topic + ": " + text);
         return this;
