@@ -28,6 +28,7 @@ unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_PREFIX GIT_QUARANTINE_PATH GIT_OB
 if [ "${DEPLOY_FOREGROUND:-}" = 1 ]; then
   exec "$SCRIPT" --sha "$sha"
 fi
+mkdir -p "$(dirname "$LOG")"
 if command -v setsid >/dev/null 2>&1; then
   setsid "$SCRIPT" --sha "$sha" >>"$LOG" 2>&1 </dev/null &
 else
