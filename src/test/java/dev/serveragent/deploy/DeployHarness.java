@@ -105,11 +105,19 @@ final class DeployHarness implements AutoCloseable {
         }
     }
 
-    /** Kills every process started under this harness's directory (the fixture instances). */
+    /**
+     * Kills every process started under this harness's directory: the fixture instances still
+     * children of this JVM, and the one named by the pid file (orphaned when a deploy ran in a JVM of its own).
+     */
     @Override
     public void close() {
-        List<ProcessHandle> ours = ProcessHandle.current().descendants()
-                .filter(p -> p.info().commandLine().map(c -> c.contains(root.toString())).orElse(false)).toList();
+        List<ProcessHandle> ours = new java.util.ArrayList<>(ProcessHandle.current().descendants()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(root.toString())).orElse(false)).toList());
+        try {
+            ProcessHandle.of(runningPid()).ifPresent(ours::add);
+        } catch (IOException | RuntimeException e) {
+            // No pid file: nothing runs outside this JVM's children.
+        }
         ours.forEach(ProcessHandle::destroyForcibly);
         ours.forEach(p -> p.onExit().join());
     }

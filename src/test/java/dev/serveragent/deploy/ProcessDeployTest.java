@@ -188,6 +188,54 @@ class ProcessDeployTest {
     }
 
     @Test
+    void a_failing_smoke_message_to_the_master_rolls_the_deploy_back() throws Exception {
+        String v1 = repo.commit(Version.good("v1"));
+        assertThat(h.deploy("--sha", v1)).isEqualTo(0);
+        String v2 = repo.commit(Version.good("v2"));
+        telegram.failing(true);
+
+        assertThat(h.deploy("--sha", v2)).isEqualTo(1);
+
+        Deployment d = h.rows().getLast();
+        assertThat(d.status()).isEqualTo("rolled_back");
+        assertThat(d.rollbackReason()).contains("smoke Telegram sendMessage failed: HTTP 500");
+        assertThat(h.servedVersion()).contains("v1");
+    }
+
+    @Test
+    void the_started_release_outlives_a_deploy_command_run_in_a_jvm_of_its_own() throws Exception {
+        String v1 = repo.commit(Version.good("v1"));
+        ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
+                "-cp", System.getProperty("java.class.path"), "dev.serveragent.Main", "deploy", "--sha", v1)
+                .directory(Files.createDirectories(tmp.resolve("home")).toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("deploy-jvm.log").toFile());
+        pb.environment().clear();
+        pb.environment().putAll(h.env);
+        Process deployer = pb.start();
+        assertThat(deployer.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(deployer.exitValue()).as(Files.readString(tmp.resolve("deploy-jvm.log"))).isEqualTo(0);
+
+        assertThat(h.servedVersion()).as("still serving after the deploy command exited").contains("v1");
+        ProcessHandle instance = ProcessHandle.of(h.runningPid()).orElseThrow();
+        assertThat(instance.parent().map(ProcessHandle::pid)).isNotEqualTo(java.util.Optional.of(deployer.pid()));
+        assertThat(h.rows()).extracting(Deployment::status).containsExactly("healthy");
+    }
+
+    @Test
+    void an_unknown_commit_is_refused_without_touching_anything() throws Exception {
+        repo.commit(Version.good("v1"));
+        assertThat(h.deploy("--sha", "0123456789abcdef0123456789abcdef01234567")).isEqualTo(1);
+        assertThat(h.rows()).isEmpty();
+    }
+
+    @Test
+    void deploy_without_a_database_server_is_a_configuration_error() {
+        h.env.remove("DATABASE_URL");
+        assertThat(h.deploy()).isEqualTo(2);
+    }
+
+    @Test
     void a_second_deploy_does_not_run_while_one_holds_the_lock() throws Exception {
         String v1 = repo.commit(Version.good("v1"));
         try (DeployLock held = DeployLock.acquire(h.deployments, h.dataDir.resolve("deploy.lock"), java.time.Duration.ZERO)) {
