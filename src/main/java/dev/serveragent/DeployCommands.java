@@ -52,6 +52,7 @@ final class DeployCommands {
         long lockWaitSeconds;
 
         @Override
+        @SuppressWarnings("try") // the lock is held for the block's duration, not used in it
         public Integer call() {
             AppConfig config = parent.loadConfig();
             DeployConfig dc = config.deploy();

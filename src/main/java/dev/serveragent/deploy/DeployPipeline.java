@@ -179,7 +179,8 @@ public final class DeployPipeline {
         return new Outcome(id, status, text);
     }
 
+    /** A deploy step's own message; anything unexpected with its type, which is then the clue. */
     static String words(RuntimeException e) {
-        return e instanceof DeployException || e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        return e instanceof DeployException ? e.getMessage() : e.toString();
     }
 }

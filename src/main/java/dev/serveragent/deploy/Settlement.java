@@ -40,6 +40,7 @@ public final class Settlement {
      * For the agent's start: settles unfinished rows only when no deploy holds the lock (a live
      * deploy is what started this agent, and its row is not interrupted). Returns how many.
      */
+    @SuppressWarnings("try") // the lock is held for the block's duration, not used in it
     public static int settleIfIdle(DeploymentRepository deployments, Clock clock) {
         Optional<DeploymentRepository.Lock> lock = deployments.tryLock();
         if (lock.isEmpty()) {

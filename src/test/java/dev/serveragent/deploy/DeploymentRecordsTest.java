@@ -76,6 +76,7 @@ class DeploymentRecordsTest {
     }
 
     @Test
+    @SuppressWarnings("try")
     void the_agent_settles_interrupted_deploys_at_start_unless_a_deploy_holds_the_lock() throws Exception {
         long stuck = repo.begin("abc", "main", "process", T0);
         repo.advance(stuck, Status.DEPLOYING);

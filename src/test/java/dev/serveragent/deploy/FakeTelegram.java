@@ -73,7 +73,7 @@ final class FakeTelegram implements AutoCloseable {
         Map<String, String> params = new HashMap<>();
         if (contentType != null && contentType.startsWith("application/json")) {
             JsonNode n = JSON.readTree(body);
-            n.fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
+            n.properties().forEach(e -> params.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
         } else {
             for (String kv : body.split("&")) {
                 String[] p = kv.split("=", 2);

@@ -236,6 +236,7 @@ class ProcessDeployTest {
     }
 
     @Test
+    @SuppressWarnings("try")
     void a_second_deploy_does_not_run_while_one_holds_the_lock() throws Exception {
         String v1 = repo.commit(Version.good("v1"));
         try (DeployLock held = DeployLock.acquire(h.deployments, h.dataDir.resolve("deploy.lock"), java.time.Duration.ZERO)) {
