@@ -18,6 +18,7 @@ import dev.serveragent.deploy.Settlement;
 import dev.serveragent.deploy.Shell;
 import dev.serveragent.store.Database;
 import dev.serveragent.store.DeploymentRepository;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,6 +42,9 @@ final class DeployCommands {
         @ParentCommand
         Main parent;
 
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+        boolean help;
+
         @Option(names = "--sha", paramLabel = "SHA", description = "Commit to deploy (default: the head of DEPLOY_BRANCH).")
         String sha;
 
@@ -63,6 +67,10 @@ final class DeployCommands {
             Shell shell = new Shell(parent.environment, COMMAND_TIMEOUT);
             try (Database db = Database.open(url, 3, Optional.empty())) {
                 DeploymentRepository deployments = new DeploymentRepository(db.jdbi());
+                if (!deployments.tableExists()) {
+                    // A fresh database (first install): nothing to protect, and the rows need their table.
+                    db.migrate();
+                }
                 DeployRuntime runtime = dc.runtime() == DeployConfig.Runtime.COMPOSE
                         ? new ComposeRuntime(dc, shell)
                         : new ProcessRuntime(dc, shell, parent.workingDir);
@@ -91,6 +99,9 @@ final class DeployCommands {
         @ParentCommand
         Main parent;
 
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+        boolean help;
+
         @Option(names = "--jar", paramLabel = "PATH", description = "Jar that runs the deploys (default: this one).")
         Path jar;
 
@@ -109,6 +120,9 @@ final class DeployCommands {
                     self.toAbsolutePath(), java, parent.workingDir.toAbsolutePath(), config.dataDir().resolve("deploy.log"));
             List<Path> hooks = new HookInstaller(new Shell(parent.environment, Duration.ofMinutes(1))).install(target);
             hooks.forEach(h -> System.out.println("wrote " + h));
+            if (!Files.isExecutable(target.script())) {
+                System.err.println("warning: " + target.script() + " is not there (yet): the hooks run it; pass --script for a bare repository");
+            }
             return 0;
         }
     }

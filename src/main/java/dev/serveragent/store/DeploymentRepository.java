@@ -50,6 +50,11 @@ public final class DeploymentRepository {
         this.jdbi = jdbi;
     }
 
+    /** Whether the schema has the {@code deployments} table (false on a database never migrated). */
+    public boolean tableExists() {
+        return jdbi.withHandle(h -> h.createQuery("select to_regclass('deployments') is not null").mapTo(Boolean.class).one());
+    }
+
     /** A new attempt in status {@code building}; returns its id. */
     public long begin(String sha, String branch, String runtime, Instant at) {
         return jdbi.withHandle(h -> h.createQuery("""
