@@ -87,6 +87,15 @@ public final class ComposeRuntime implements DeployRuntime {
     }
 
     @Override
+    public String failureDetails() {
+        if (startedTag == null) {
+            return "";
+        }
+        Shell.Result r = compose(List.of("logs", "--no-color", "--tail", "5", config.composeService()), Map.of(IMAGE_VARIABLE, startedTag));
+        return r.ok() && !r.output().isBlank() ? "last log lines: " + r.output().strip().replace("\n", " | ") : "";
+    }
+
+    @Override
     public void prune(Set<String> keep) {
         Shell.Result r = docker(List.of("image", "ls", config.image(), "--format", "{{.Tag}}"), Map.of(), config.repo());
         if (!r.ok()) {

@@ -102,6 +102,10 @@ public final class DeployPipeline {
         } catch (RuntimeException e) {
             failure = Optional.of(words(e));
         }
+        if (failure.isPresent()) {
+            String details = runtime.failureDetails();
+            failure = Optional.of(failure.get() + (details.isEmpty() ? "" : " (new instance: " + details + ")"));
+        }
         if (failure.isEmpty()) {
             report.add("Integrity", "/healthz and /readyz answered 200 on port " + config.port());
             Outcome done = finish(id, Status.HEALTHY, Optional.empty(), report);

@@ -30,6 +30,9 @@ public interface DeployRuntime {
     /** Whether the release started last is still running; false ends a health wait early. */
     boolean running();
 
+    /** What the release started last said before failing (exit status, its own error line), or empty. */
+    String failureDetails();
+
     /** Removes every kept release not in {@code keep}. */
     void prune(Set<String> keep);
 }

@@ -40,6 +40,8 @@ public final class ProcessRuntime implements DeployRuntime {
     private final Path workingDir;
     private final Path pidFile;
     private volatile Process started;
+    private volatile Path startedLog;
+    private volatile long startedLogOffset;
 
     /** Instances run in {@code workingDir} (where the agent's {@code .env} files are). */
     public ProcessRuntime(DeployConfig config, Shell shell, Path workingDir) {
@@ -155,6 +157,8 @@ public final class ProcessRuntime implements DeployRuntime {
         pb.environment().putAll(shell.environmentWith(Map.of(
                 "PORT", Integer.toString(config.port()), "SERVER_AGENT_RELEASE", sha)));
         try {
+            startedLog = artifact.resolveSibling("agent.log");
+            startedLogOffset = Files.exists(startedLog) ? Files.size(startedLog) : 0;
             started = pb.start();
             Files.writeString(pidFile, started.pid() + " " + sha + "\n");
         } catch (IOException e) {
@@ -167,6 +171,30 @@ public final class ProcessRuntime implements DeployRuntime {
     public boolean running() {
         Process p = started;
         return p != null && p.isAlive();
+    }
+
+    @Override
+    public String failureDetails() {
+        Process p = started;
+        if (p == null) {
+            return "";
+        }
+        List<String> lines = new ArrayList<>();
+        try (var in = Files.newInputStream(startedLog)) {
+            in.skipNBytes(startedLogOffset);
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                if (!line.isBlank() && !line.startsWith("\t") && !line.stripLeading().startsWith("at ")) {
+                    lines.add(line.strip());
+                }
+            }
+        } catch (IOException e) {
+            lines.add("(its output " + startedLog + " is unreadable: " + e.getMessage() + ")");
+        }
+        // The agent's CLI prints its fatal error as one "server-agent: ..." line: the best summary.
+        String said = lines.stream().filter(l -> l.startsWith("server-agent:")).findFirst()
+                .orElse(String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size())));
+        String status = p.isAlive() ? "still running" : "exit " + p.exitValue();
+        return status + (said.isEmpty() ? "" : "; " + (said.length() > 600 ? said.substring(0, 600) + "…" : said));
     }
 
     /** The running instance named by the pid file, if it is alive and really one of our releases. */

@@ -101,7 +101,8 @@ class ProcessDeployTest {
         Deployment d = h.rows().getLast();
         assertThat(d.gitSha()).isEqualTo(v2);
         assertThat(d.status()).isEqualTo("rolled_back");
-        assertThat(d.rollbackReason()).contains("/readyz answered 503").contains("migrations not applied");
+        assertThat(d.rollbackReason()).contains("/readyz answered 503").contains("migrations not applied")
+                .contains("new instance: still running");
         assertThat(d.reportText()).contains("ROLLED BACK").contains("Rollback: restarted " + v1 + ", healthy again")
                 .contains("Rollback reason:").contains("Database: schema unchanged");
         assertThat(h.rows().getFirst().status()).isEqualTo("healthy");
@@ -153,7 +154,7 @@ class ProcessDeployTest {
 
         Deployment d = h.rows().getLast();
         assertThat(d.status()).isEqualTo("rolled_back");
-        assertThat(d.rollbackReason()).contains("exited before it became healthy");
+        assertThat(d.rollbackReason()).contains("exited before it became healthy").contains("new instance: exit 3");
         assertThat(d.reportText()).contains("Database: schema changed by the failed version: restored");
         assertThat(h.servedVersion()).contains("v1");
         boolean v2TableGone = db.jdbi().withHandle(x -> x.createQuery("select to_regclass('v2_only') is null").mapTo(Boolean.class).one());
