@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
 public final class DeployPipeline {
     private static final Logger log = LoggerFactory.getLogger(DeployPipeline.class);
 
+    private static final String NOTHING_RESTARTED = "nothing: the running version was left as it is";
+
     /** How a deploy ended. */
     public record Outcome(long deploymentId, Status status, String report) {}
 
@@ -64,12 +66,12 @@ public final class DeployPipeline {
             Shell.Result tests = shell.sh(config.testCommand(), checkout);
             report.add("Tests", TestSummary.of(tests));
             if (!tests.ok()) {
-                report.add("Restarted", "nothing: the running version was left as it is");
+                report.add("Restarted", NOTHING_RESTARTED);
                 return finish(id, Status.FAILED, Optional.of("unit tests failed: " + tests.lastLine()), report);
             }
             deployments.advance(id, Status.DEPLOYING);
         } catch (RuntimeException e) {
-            report.add("Restarted", "nothing: the running version was left as it is");
+            report.add("Restarted", NOTHING_RESTARTED);
             return finish(id, Status.FAILED, Optional.of(words(e)), report);
         } finally {
             if (checkout != null) {
@@ -87,7 +89,7 @@ public final class DeployPipeline {
             report.add("Backup", backup.note());
             schemaBefore = deployments.schemaFingerprint();
         } catch (RuntimeException e) {
-            report.add("Restarted", "nothing: the running version was left as it is");
+            report.add("Restarted", NOTHING_RESTARTED);
             return finish(id, Status.FAILED, Optional.of("backup before the swap failed: " + words(e)), report);
         }
         Optional<String> failure;

@@ -35,12 +35,12 @@ public final class HookInstaller {
         }
         Path hooksDir = t.repo().resolve(r.lastLine()).normalize();
         String text = template()
-                .replace("@BRANCH@", quote(t.branch()))
-                .replace("@SCRIPT@", quote(t.script().toString()))
-                .replace("@LOG@", quote(t.log().toString()))
-                .replace("@JAR@", quote(t.jar().toString()))
-                .replace("@JAVA@", quote(t.java().toString()))
-                .replace("@HOME@", quote(t.home().toString()));
+                .replace("@BRANCH@", Shell.quote(t.branch()))
+                .replace("@SCRIPT@", Shell.quote(t.script().toString()))
+                .replace("@LOG@", Shell.quote(t.log().toString()))
+                .replace("@JAR@", Shell.quote(t.jar().toString()))
+                .replace("@JAVA@", Shell.quote(t.java().toString()))
+                .replace("@HOME@", Shell.quote(t.home().toString()));
         try {
             Files.createDirectories(hooksDir);
             List<Path> written = HOOKS.stream().map(hooksDir::resolve).toList();
@@ -63,9 +63,5 @@ public final class HookInstaller {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String quote(String s) {
-        return ProcessRuntime.quote(s);
     }
 }

@@ -143,7 +143,7 @@ public final class ProcessRuntime implements DeployRuntime {
             throw new DeployException("release " + sha + " is no longer kept (" + artifact + " is missing)");
         }
         String command = config.startCommand().orElse(javaBin() + " -jar {artifact} serve")
-                .replace("{artifact}", quote(artifact.toString()));
+                .replace("{artifact}", Shell.quote(artifact.toString()));
         List<String> argv = new ArrayList<>();
         // A session of its own: no hang-up or group signal reaches it when the deploy (or the
         // agent that ran the git merge) goes away. setsid execs in place, so the pid is the agent's.
@@ -197,33 +197,35 @@ public final class ProcessRuntime implements DeployRuntime {
         return status + (said.isEmpty() ? "" : "; " + (said.length() > 600 ? said.substring(0, 600) + "…" : said));
     }
 
-    /** The running instance named by the pid file, if it is alive and really one of our releases. */
-    Optional<ProcessHandle> current() {
-        if (!Files.exists(pidFile)) {
-            return Optional.empty();
-        }
-        String[] parts;
-        try {
-            parts = Files.readString(pidFile).strip().split("\\s+");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Optional<ProcessHandle> h = ProcessHandle.of(Long.parseLong(parts[0])).filter(ProcessHandle::isAlive);
-        // A reused pid belongs to someone else: only a command line naming our releases is ours.
-        return h.filter(p -> p.info().commandLine().map(c -> c.contains(config.releasesDir().toString())).orElse(true));
-    }
+    /** What {@code agent.pid} says runs: {@code <pid> <sha>}. */
+    private record PidFile(long pid, String sha) {}
 
-    /** The SHA of the running instance, per the pid file. */
-    public Optional<String> currentSha() {
-        if (current().isEmpty()) {
+    private Optional<PidFile> readPidFile() {
+        if (!Files.exists(pidFile)) {
             return Optional.empty();
         }
         try {
             String[] parts = Files.readString(pidFile).strip().split("\\s+");
-            return parts.length > 1 ? Optional.of(parts[1]) : Optional.empty();
+            return Optional.of(new PidFile(Long.parseLong(parts[0]), parts.length > 1 ? parts[1] : ""));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The running instance named by the pid file, if it is alive and really one of our releases. */
+    Optional<ProcessHandle> current() {
+        return readPidFile().flatMap(this::alive);
+    }
+
+    private Optional<ProcessHandle> alive(PidFile f) {
+        // A reused pid belongs to someone else: only a command line naming our releases is ours.
+        return ProcessHandle.of(f.pid()).filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().commandLine().map(c -> c.contains(config.releasesDir().toString())).orElse(true));
+    }
+
+    /** The SHA of the running instance, per the pid file. */
+    public Optional<String> currentSha() {
+        return readPidFile().filter(f -> alive(f).isPresent() && !f.sha().isEmpty()).map(PidFile::sha);
     }
 
     @Override
@@ -254,11 +256,7 @@ public final class ProcessRuntime implements DeployRuntime {
     }
 
     private static String javaBin() {
-        return quote(ProcessHandle.current().info().command().orElse("java"));
-    }
-
-    static String quote(String s) {
-        return "'" + s.replace("'", "'\\''") + "'";
+        return Shell.quote(ProcessHandle.current().info().command().orElse("java"));
     }
 
     private static void sleep(Duration d) {

@@ -107,6 +107,11 @@ public final class Shell {
         }
     }
 
+    /** {@code s} as one single-quoted word for {@code sh}. */
+    public static String quote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+
     /** Where {@code program} is on this environment's PATH, if anywhere. */
     public Optional<Path> which(String program) {
         String path = environment.getOrDefault("PATH", "");
