@@ -17,7 +17,9 @@ import dev.serveragent.proactive.ProactiveControl;
 import dev.serveragent.proactive.ProactivePrompt;
 import dev.serveragent.proactive.ProactiveScheduler;
 import dev.serveragent.proactive.ProposalSink;
+import dev.serveragent.deploy.Settlement;
 import dev.serveragent.store.Database;
+import dev.serveragent.store.DeploymentRepository;
 import dev.serveragent.store.EmbeddedDatabase;
 import dev.serveragent.store.LeaderLock;
 import dev.serveragent.store.LedgerRepository;
@@ -69,6 +71,11 @@ public final class Application implements AutoCloseable {
             promptPack = PromptPack.from(config.claudeCode());
             ClaudeRunner runner = runnerOverride.orElse(claudeCode);
             // --- end claude code ---
+            // --- deploy ---
+            // A deploy killed midway left its row unfinished: settle it, unless a deploy (the one
+            // starting this very instance, say) holds the deploy lock right now.
+            Settlement.settleIfIdle(new DeploymentRepository(database.jdbi()), clock);
+            // --- end deploy ---
 
             List<HttpRoutes> routes = new ArrayList<>();
             describeMissing(config);

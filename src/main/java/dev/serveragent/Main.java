@@ -18,19 +18,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * The command line: {@code serve} (the default), {@code migrate}. Exit codes: 0 done, 1 failed
- * at run time, 2 bad configuration or usage.
+ * The command line: {@code serve} (the default), {@code migrate}, {@code deploy}, {@code install-hook}.
+ * Exit codes: 0 done, 1 failed at run time, 2 bad configuration or usage.
  */
 @Command(name = "server-agent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Self-hosted AI agent driven over Telegram, with Postgres as its memory.",
-        subcommands = {Main.Serve.class, Main.Migrate.class})
+        subcommands = {Main.Serve.class, Main.Migrate.class, DeployCommands.Deploy.class, DeployCommands.InstallHook.class})
 public final class Main implements Callable<Integer> {
     static final int EXIT_FAILURE = 1;
     static final int EXIT_CONFIG = 2;
     private static final Logger log = LoggerFactory.getLogger(Main.class);
 
-    private final Map<String, String> environment;
-    private final Path workingDir;
+    final Map<String, String> environment;
+    final Path workingDir;
 
     Main(Map<String, String> environment, Path workingDir) {
         this.environment = environment;
@@ -42,7 +42,7 @@ public final class Main implements Callable<Integer> {
     }
 
     /** Runs the command line against the given environment and directory (of {@code .env} files). */
-    static int run(Map<String, String> environment, Path workingDir, String... args) {
+    public static int run(Map<String, String> environment, Path workingDir, String... args) {
         CommandLine cli = new CommandLine(new Main(environment, workingDir));
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof ConfigException) {

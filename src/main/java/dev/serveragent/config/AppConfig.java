@@ -17,7 +17,8 @@ public record AppConfig(
         ProactiveConfig proactive,
         TranscribeConfig transcribe,
         MinioConfig minio,
-        ReactiveConfig reactive) {
+        ReactiveConfig reactive,
+        DeployConfig deploy) {
 
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
 
@@ -37,6 +38,7 @@ public record AppConfig(
                 ProactiveConfig.from(s, claudeConfigured),
                 TranscribeConfig.from(s),
                 MinioConfig.from(s),
-                ReactiveConfig.from(s));
+                ReactiveConfig.from(s),
+                DeployConfig.from(s, dataDir));
     }
 }

@@ -1,0 +1,129 @@
+package dev.serveragent;
+
+import dev.serveragent.config.AppConfig;
+import dev.serveragent.config.ConfigException;
+import dev.serveragent.config.DatabaseUrl;
+import dev.serveragent.config.DeployConfig;
+import dev.serveragent.deploy.ComposeRuntime;
+import dev.serveragent.deploy.DatabaseBackup;
+import dev.serveragent.deploy.DeployLock;
+import dev.serveragent.deploy.DeployPipeline;
+import dev.serveragent.deploy.DeployRuntime;
+import dev.serveragent.deploy.GitCheckout;
+import dev.serveragent.deploy.HealthCheck;
+import dev.serveragent.deploy.HookInstaller;
+import dev.serveragent.deploy.MasterNotifier;
+import dev.serveragent.deploy.ProcessRuntime;
+import dev.serveragent.deploy.Settlement;
+import dev.serveragent.deploy.Shell;
+import dev.serveragent.store.Database;
+import dev.serveragent.store.DeploymentRepository;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** The {@code deploy} and {@code install-hook} commands: the self-update pipeline's composition root. */
+final class DeployCommands {
+    /** Bound on any one command of the pipeline (build, tests, docker, pg_dump). */
+    static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(30);
+
+    private DeployCommands() {}
+
+    @Command(name = "deploy", description = "Test, build and deploy a commit of DEPLOY_REPO, with health checks, rollback"
+            + " and a report to the Master. Exit 0 when healthy, 1 when failed or rolled back.")
+    static final class Deploy implements Callable<Integer> {
+        @ParentCommand
+        Main parent;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+        boolean help;
+
+        @Option(names = "--sha", paramLabel = "SHA", description = "Commit to deploy (default: the head of DEPLOY_BRANCH).")
+        String sha;
+
+        @Option(names = "--settle-only", description = "Only settle interrupted deploys and check the agent.")
+        boolean settleOnly;
+
+        @Option(names = "--lock-wait-seconds", defaultValue = "1800", paramLabel = "N",
+                description = "How long to wait for a running deploy to end (default: ${DEFAULT-VALUE}).")
+        long lockWaitSeconds;
+
+        @Override
+        @SuppressWarnings("try") // the lock is held for the block's duration, not used in it
+        public Integer call() {
+            AppConfig config = parent.loadConfig();
+            DeployConfig dc = config.deploy();
+            // The deploy stops the agent, and with it an embedded database: it needs a server of its own.
+            DatabaseUrl url = config.database().url().orElseThrow(() -> new ConfigException(
+                    "DATABASE_URL: required by deploy (the embedded database stops with the agent being replaced)"));
+            Clock clock = Clock.systemUTC();
+            Shell shell = new Shell(parent.environment, COMMAND_TIMEOUT);
+            try (Database db = Database.open(url, 3, Optional.empty())) {
+                DeploymentRepository deployments = new DeploymentRepository(db.jdbi());
+                if (!deployments.tableExists()) {
+                    // A fresh database (first install): nothing to protect, and the rows need their table.
+                    db.migrate();
+                }
+                DeployRuntime runtime = dc.runtime() == DeployConfig.Runtime.COMPOSE
+                        ? new ComposeRuntime(dc, shell)
+                        : new ProcessRuntime(dc, shell, parent.workingDir);
+                HealthCheck health = new HealthCheck("127.0.0.1");
+                MasterNotifier master = new MasterNotifier(config.telegram());
+                GitCheckout git = new GitCheckout(shell, dc.repo(), config.dataDir().resolve("builds"));
+                try (DeployLock lock = DeployLock.acquire(deployments, config.dataDir().resolve("deploy.lock"),
+                        Duration.ofSeconds(lockWaitSeconds))) {
+                    new Settlement(dc, deployments, runtime, health, master, clock).settle().ifPresent(System.out::println);
+                    if (settleOnly) {
+                        return 0;
+                    }
+                    String target = git.resolve(sha == null ? dc.branch() : sha);
+                    DatabaseBackup backups = new DatabaseBackup(url, dc.backupsDir(), dc.keepBackups(), shell, deployments);
+                    DeployPipeline.Outcome outcome = new DeployPipeline(dc, deployments, runtime, git, shell, health, master,
+                            backups, clock).deploy(target);
+                    System.out.println(outcome.report());
+                    return outcome.status() == DeploymentRepository.Status.HEALTHY ? 0 : Main.EXIT_FAILURE;
+                }
+            }
+        }
+    }
+
+    @Command(name = "install-hook", description = "Write the git hooks that deploy DEPLOY_BRANCH of DEPLOY_REPO on merge or push.")
+    static final class InstallHook implements Callable<Integer> {
+        @ParentCommand
+        Main parent;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+        boolean help;
+
+        @Option(names = "--jar", paramLabel = "PATH", description = "Jar that runs the deploys (default: this one).")
+        Path jar;
+
+        @Option(names = "--script", paramLabel = "PATH",
+                description = "The build_and_deploy.sh to run (default: deploy/build_and_deploy.sh in DEPLOY_REPO).")
+        Path script;
+
+        @Override
+        public Integer call() throws Exception {
+            AppConfig config = parent.loadConfig();
+            DeployConfig dc = config.deploy();
+            Path self = jar != null ? jar : Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path java = Path.of(ProcessHandle.current().info().command().orElse("java"));
+            HookInstaller.Target target = new HookInstaller.Target(dc.repo(), dc.branch(),
+                    (script != null ? script : dc.repo().resolve("deploy/build_and_deploy.sh")).toAbsolutePath(),
+                    self.toAbsolutePath(), java, parent.workingDir.toAbsolutePath(), config.dataDir().resolve("deploy.log"));
+            List<Path> hooks = new HookInstaller(new Shell(parent.environment, Duration.ofMinutes(1))).install(target);
+            hooks.forEach(h -> System.out.println("wrote " + h));
+            if (!Files.isExecutable(target.script())) {
+                System.err.println("warning: " + target.script() + " is not there (yet): the hooks run it; pass --script for a bare repository");
+            }
+            return 0;
+        }
+    }
+}

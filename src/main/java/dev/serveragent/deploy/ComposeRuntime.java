@@ -1,0 +1,126 @@
+package dev.serveragent.deploy;
+
+import dev.serveragent.config.DeployConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Releases as docker images tagged by SHA ({@code DEPLOY_IMAGE:<sha>}), run as the compose
+ * service {@code DEPLOY_COMPOSE_SERVICE}. The compose file names its image
+ * {@code ${SERVER_AGENT_IMAGE:-server-agent:latest}}; starting a release is {@code docker compose up
+ * -d} with that variable set to the release's tag, so a rollback starts the previous tag.
+ */
+public final class ComposeRuntime implements DeployRuntime {
+    /** The compose file's image variable. */
+    public static final String IMAGE_VARIABLE = "SERVER_AGENT_IMAGE";
+
+    private final DeployConfig config;
+    private final Shell shell;
+    private volatile String startedTag;
+
+    public ComposeRuntime(DeployConfig config, Shell shell) {
+        this.config = config;
+        this.shell = shell;
+    }
+
+    @Override
+    public String name() {
+        return "compose";
+    }
+
+    String tag(String sha) {
+        return config.image() + ":" + sha;
+    }
+
+    @Override
+    public String build(String sha, Path checkout) {
+        Shell.Result r = docker(List.of("build", "--tag", tag(sha), checkout.toString()), Map.of(), checkout);
+        if (!r.ok()) {
+            throw new DeployException("docker build failed (exit " + r.exitCode() + "): " + r.lastLine());
+        }
+        return "image " + tag(sha) + " (built in " + r.took().toSeconds() + " s)";
+    }
+
+    @Override
+    public boolean hasRelease(String sha) {
+        return docker(List.of("image", "inspect", "--format", "{{.Id}}", tag(sha)), Map.of(), config.repo()).ok();
+    }
+
+    @Override
+    public void stop() {
+        Shell.Result r = compose(List.of("stop", config.composeService()), Map.of());
+        if (!r.ok()) {
+            throw new DeployException("docker compose stop failed (exit " + r.exitCode() + "): " + r.lastLine());
+        }
+    }
+
+    @Override
+    public String clearCaches() {
+        // Dangling layers only: tagged releases (the rollback targets) are never touched here.
+        Shell.Result r = docker(List.of("image", "prune", "--force"), Map.of(), config.repo());
+        return r.ok() ? "pruned dangling images" : "image prune failed (exit " + r.exitCode() + "), ignored";
+    }
+
+    @Override
+    public void start(String sha) {
+        if (!hasRelease(sha)) {
+            throw new DeployException("image " + tag(sha) + " is no longer kept");
+        }
+        Shell.Result r = compose(List.of("up", "--detach", "--no-build", config.composeService()), Map.of(IMAGE_VARIABLE, tag(sha)));
+        if (!r.ok()) {
+            startedTag = null;
+            throw new DeployException("docker compose up of " + tag(sha) + " failed (exit " + r.exitCode() + "): " + r.lastLine());
+        }
+        startedTag = tag(sha);
+    }
+
+    @Override
+    public boolean running() {
+        if (startedTag == null) {
+            return false;
+        }
+        Shell.Result r = compose(List.of("ps", "--quiet", "--status", "running", config.composeService()), Map.of(IMAGE_VARIABLE, startedTag));
+        return r.ok() && !r.output().isBlank();
+    }
+
+    @Override
+    public String failureDetails() {
+        if (startedTag == null) {
+            return "";
+        }
+        Shell.Result r = compose(List.of("logs", "--no-color", "--tail", "5", config.composeService()), Map.of(IMAGE_VARIABLE, startedTag));
+        return r.ok() && !r.output().isBlank() ? "last log lines: " + r.output().strip().replace("\n", " | ") : "";
+    }
+
+    @Override
+    public void prune(Set<String> keep) {
+        Shell.Result r = docker(List.of("image", "ls", config.image(), "--format", "{{.Tag}}"), Map.of(), config.repo());
+        if (!r.ok()) {
+            throw new DeployException("docker image ls failed (exit " + r.exitCode() + "): " + r.lastLine());
+        }
+        for (String tag : r.output().split("\n")) {
+            String t = tag.strip();
+            // Only SHA tags are ours to prune; 'latest' and hand-made tags stay.
+            if (t.matches("[0-9a-f]{7,40}") && !keep.contains(t) && !tag(t).equals(startedTag)) {
+                docker(List.of("image", "rm", tag(t)), Map.of(), config.repo());
+            }
+        }
+    }
+
+    private Shell.Result compose(List<String> args, Map<String, String> env) {
+        List<String> argv = new ArrayList<>(List.of("compose", "--project-name", config.composeProject(),
+                "--file", config.repo().resolve(config.composeFile()).toString()));
+        argv.addAll(args);
+        return docker(argv, env, config.repo());
+    }
+
+    private Shell.Result docker(List<String> args, Map<String, String> env, Path dir) {
+        List<String> argv = new ArrayList<>();
+        argv.add(config.dockerBin());
+        argv.addAll(args);
+        return shell.run(argv, dir, env);
+    }
+}

@@ -1,0 +1,103 @@
+package dev.serveragent.deploy;
+
+import dev.serveragent.config.DatabaseUrl;
+import dev.serveragent.store.DeploymentRepository;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * {@code pg_dump} before a new version may migrate, {@code pg_restore} when a rollback must
+ * return to the previous version's schema. Keeps the newest {@code keep} dumps. The password
+ * travels in {@code PGPASSWORD}, never on a command line.
+ */
+public final class DatabaseBackup {
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    /** A dump on disk, or why none was taken. */
+    public record Backup(Optional<Path> file, String note) {}
+
+    private final DatabaseUrl url;
+    private final Path dir;
+    private final int keep;
+    private final Shell shell;
+    private final DeploymentRepository schema;
+
+    public DatabaseBackup(DatabaseUrl url, Path dir, int keep, Shell shell, DeploymentRepository schema) {
+        this.url = url;
+        this.dir = dir;
+        this.keep = keep;
+        this.shell = shell;
+        this.schema = schema;
+    }
+
+    /** Dumps the database; without {@code pg_dump} on PATH, no dump and a note saying so. */
+    public Backup take(String label, Instant at) {
+        Optional<Path> pgDump = shell.which("pg_dump");
+        if (pgDump.isEmpty()) {
+            return new Backup(Optional.empty(), "no database backup: pg_dump is not on PATH (install postgresql-client)");
+        }
+        Path file = dir.resolve(STAMP.format(at) + "-" + label + ".dump");
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new DeployException("cannot create the backup directory " + dir + ": " + e.getMessage(), e);
+        }
+        Shell.Result r = shell.run(List.of(pgDump.get().toString(), "--format=custom", "--no-owner",
+                "--file=" + file, "--dbname=" + libpqUrl()), dir, credentials());
+        if (!r.ok()) {
+            throw new DeployException("pg_dump failed (exit " + r.exitCode() + "): " + r.lastLine());
+        }
+        prune();
+        return new Backup(Optional.of(file), "database backup " + file.getFileName());
+    }
+
+    /** Replaces the whole schema with the dump's. Connections of stopped versions must be gone. */
+    public void restore(Path file) {
+        Path pgRestore = shell.which("pg_restore")
+                .orElseThrow(() -> new DeployException("cannot restore " + file + ": pg_restore is not on PATH"));
+        schema.resetSchema();
+        Shell.Result r = shell.run(List.of(pgRestore.toString(), "--no-owner", "--single-transaction",
+                "--exit-on-error", "--dbname=" + libpqUrl(), file.toString()), dir, credentials());
+        if (!r.ok()) {
+            throw new DeployException("pg_restore of " + file.getFileName() + " failed (exit " + r.exitCode() + "): " + r.lastLine());
+        }
+    }
+
+    private void prune() {
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> dumps = files.filter(p -> p.getFileName().toString().endsWith(".dump")).sorted().toList();
+            for (int i = 0; i < dumps.size() - keep; i++) {
+                Files.deleteIfExists(dumps.get(i));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The JDBC URL as libpq reads it: host, port, database and sslmode; user and password go in the environment. */
+    String libpqUrl() {
+        URI u = URI.create(url.jdbcUrl().substring("jdbc:".length()));
+        String sslmode = u.getRawQuery() == null ? null : Stream.of(u.getRawQuery().split("&"))
+                .filter(kv -> kv.startsWith("sslmode=")).findFirst().orElse(null);
+        return "postgresql://" + u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "") + u.getRawPath()
+                + (sslmode == null ? "" : "?" + sslmode);
+    }
+
+    private Map<String, String> credentials() {
+        Map<String, String> env = new HashMap<>();
+        url.user().ifPresent(u -> env.put("PGUSER", u));
+        url.password().ifPresent(p -> env.put("PGPASSWORD", p.reveal()));
+        return env;
+    }
+}

@@ -1,0 +1,38 @@
+package dev.serveragent.deploy;
+
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * Where releases run: {@link ProcessRuntime} (a detached child process per release jar) or
+ * {@link ComposeRuntime} (a docker compose service per image tag). Releases are named by git SHA.
+ * Methods throw {@link DeployException} with words on failure. Used by one deploy at a time.
+ */
+public interface DeployRuntime {
+    /** {@code process} or {@code compose}, as stored in {@code deployments.runtime}. */
+    String name();
+
+    /** Builds {@code sha}'s release from its checkout and keeps it; returns a one-line description. */
+    String build(String sha, Path checkout);
+
+    /** Whether {@code sha}'s release is still kept, so it can be started (again). */
+    boolean hasRelease(String sha);
+
+    /** Stops the running instance, if any; returns once it is gone. */
+    void stop();
+
+    /** Clears caches between stopping one release and starting another; returns what was cleared. */
+    String clearCaches();
+
+    /** Starts {@code sha}'s release, detached from this process. */
+    void start(String sha);
+
+    /** Whether the release started last is still running; false ends a health wait early. */
+    boolean running();
+
+    /** What the release started last said before failing (exit status, its own error line), or empty. */
+    String failureDetails();
+
+    /** Removes every kept release not in {@code keep}. */
+    void prune(Set<String> keep);
+}
