@@ -7,6 +7,7 @@ import dev.serveragent.config.AppConfig;
 import dev.serveragent.config.DatabaseUrl;
 import dev.serveragent.store.Database;
 import dev.serveragent.store.EmbeddedDatabase;
+import dev.serveragent.telegram.TelegramModule;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,7 @@ public final class Application implements AutoCloseable {
     private final List<Lifecycle> components = new ArrayList<>();
     private final Database database;
     private final HttpServer http;
+    private final TelegramModule telegram;
     private boolean closed;
 
     private Application(AppConfig config, Clock clock) {
@@ -44,8 +46,16 @@ public final class Application implements AutoCloseable {
             List<HttpRoutes> routes = new ArrayList<>();
             describeMissing(config);
 
+            // --- telegram: ingestion, outbox, media (issue 3) ---
+            telegram = TelegramModule.build(config, database, clock);
+            resources.addAll(telegram.resources());
+            telegram.routes().ifPresent(routes::add);
+            components.addAll(telegram.components());
+            // --- end telegram ---
+
             http = new HttpServer(config.http(), database, metrics, routes);
             components.add(http);
+            components.addAll(telegram.afterHttp()); // setWebhook only once we can answer
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -82,6 +92,11 @@ public final class Application implements AutoCloseable {
 
     public Database database() {
         return database;
+    }
+
+    /** Telegram's outbox, actions and artifacts, for the reactive loop and tests. */
+    public TelegramModule telegram() {
+        return telegram;
     }
 
     @Override
