@@ -77,10 +77,15 @@ public final class ArtifactWorker implements Lifecycle {
             return;
         }
         running = false;
-        workers.forEach(Thread::interrupt);
+        wakeups.release(threads);
+        // Interrupting a virtual thread in JDBC I/O closes its connection: let a worker finish
+        // its artifact (bounded by the HTTP timeouts) and interrupt only stragglers.
         for (Thread t : workers) {
             try {
-                t.join(Duration.ofSeconds(10));
+                if (!t.join(Duration.ofSeconds(10))) {
+                    t.interrupt();
+                    t.join(Duration.ofSeconds(5));
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -113,7 +118,7 @@ public final class ArtifactWorker implements Lifecycle {
             } catch (RuntimeException e) {
                 log.warn("Artifact worker: {}", e.toString());
                 try {
-                    Thread.sleep(IDLE_POLL);
+                    wakeups.tryAcquire(IDLE_POLL.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (InterruptedException ie) {
                     return;
                 }

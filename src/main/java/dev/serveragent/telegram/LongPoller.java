@@ -43,6 +43,7 @@ public final class LongPoller implements Lifecycle {
     private final ObjectMapper json = new ObjectMapper();
     private final AtomicLong polls = new AtomicLong();
     private volatile boolean running;
+    private volatile java.util.concurrent.CountDownLatch stopping = new java.util.concurrent.CountDownLatch(1);
     private volatile CompletableFuture<HttpResponse<byte[]>> inFlight;
     private Thread thread;
 
@@ -62,6 +63,7 @@ public final class LongPoller implements Lifecycle {
             return;
         }
         running = true;
+        stopping = new java.util.concurrent.CountDownLatch(1);
         thread = Thread.ofVirtual().name("telegram-long-poll").start(this::loop);
     }
 
@@ -71,13 +73,16 @@ public final class LongPoller implements Lifecycle {
             return;
         }
         running = false;
+        stopping.countDown();
         CompletableFuture<?> f = inFlight;
         if (f != null) {
-            f.cancel(true);
+            f.cancel(true); // ends the long poll at once; an update being stored is let finish
         }
-        thread.interrupt();
         try {
-            thread.join(Duration.ofSeconds(10));
+            if (!thread.join(Duration.ofSeconds(10))) {
+                thread.interrupt();
+                thread.join(Duration.ofSeconds(5));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -109,7 +114,9 @@ public final class LongPoller implements Lifecycle {
                 }
                 log.warn("Telegram long polling: {}; retrying in {}s", e.toString(), RETRY_DELAY.toSeconds());
                 try {
-                    Thread.sleep(RETRY_DELAY);
+                    if (stopping.await(RETRY_DELAY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
                 } catch (InterruptedException ie) {
                     return;
                 }
@@ -140,7 +147,7 @@ public final class LongPoller implements Lifecycle {
         if (!root.path("ok").asBoolean()) {
             int retryAfter = root.path("parameters").path("retry_after").asInt(0);
             if (retryAfter > 0) {
-                Thread.sleep(Duration.ofSeconds(retryAfter));
+                stopping.await(retryAfter, java.util.concurrent.TimeUnit.SECONDS);
             }
             throw new IllegalStateException("getUpdates: " + response.statusCode() + " " + root.path("description").asText());
         }

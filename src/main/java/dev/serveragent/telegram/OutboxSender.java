@@ -71,9 +71,14 @@ public final class OutboxSender implements Lifecycle {
             return;
         }
         running = false;
-        thread.interrupt();
+        wakeups.release();
+        // Let a send or a database call in progress finish: interrupting a virtual thread in
+        // JDBC I/O closes the connection under it. Interrupt only if it does not end in time.
         try {
-            thread.join(Duration.ofSeconds(10));
+            if (!thread.join(Duration.ofSeconds(10))) {
+                thread.interrupt();
+                thread.join(Duration.ofSeconds(5));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -105,7 +110,7 @@ public final class OutboxSender implements Lifecycle {
             } catch (RuntimeException e) {
                 log.warn("Outbox sender: {}", e.toString());
                 try {
-                    Thread.sleep(IDLE_POLL);
+                    wakeups.tryAcquire(IDLE_POLL.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (InterruptedException ie) {
                     return;
                 }
