@@ -171,6 +171,17 @@ public final class FakeTelegram implements AutoCloseable {
                 m.putObject("from").put("id", 7000000001L).put("is_bot", true).put("first_name", "Server Agent");
                 m.put("text", p.get("text"));
             }
+            case "editmessagetext", "editmessagereplymarkup" -> {
+                // For chat messages Telegram answers with the edited Message.
+                ObjectNode m = ok.putObject("result");
+                m.put("message_id", Long.parseLong(p.getOrDefault("message_id", "0")));
+                m.put("date", Instant.now().getEpochSecond());
+                m.put("edit_date", Instant.now().getEpochSecond());
+                m.putObject("chat").put("id", Long.parseLong(p.getOrDefault("chat_id", "0"))).put("type", "private");
+                if (p.containsKey("text")) {
+                    m.put("text", p.get("text"));
+                }
+            }
             case "getfile" -> {
                 String id = p.get("file_id");
                 if (!files.containsKey(id)) {
