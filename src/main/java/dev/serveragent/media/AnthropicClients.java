@@ -22,6 +22,10 @@ public final class AnthropicClients {
     public static Optional<AnthropicClient> haiku(AnthropicConfig config) {
         return config.haikuApiKey().map(key -> AnthropicOkHttpClient.builder()
                 .apiKey(key.reveal())
+                // SDK 3.x sends a static key as "Authorization: Bearer"; the Messages API's
+                // documented header for API keys, which every gateway understands, is x-api-key.
+                // With it present the SDK adds no Authorization header.
+                .putHeader("X-Api-Key", key.reveal())
                 .baseUrl(config.baseUrl().toString().replaceAll("/+$", ""))
                 .maxRetries(MAX_RETRIES)
                 .timeout(TIMEOUT)

@@ -23,7 +23,7 @@ import java.util.concurrent.Executors;
  */
 public final class FakeAnthropic implements AutoCloseable {
     /** One request: its {@code x-api-key} header and parsed JSON body. */
-    public record Request(String apiKey, String anthropicVersion, JsonNode body) {}
+    public record Request(String apiKey, String anthropicVersion, JsonNode body, java.util.Map<String, List<String>> headers) {}
 
     private record Answer(int status, String body) {}
 
@@ -92,7 +92,8 @@ public final class FakeAnthropic implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
             JsonNode body = JSON.readTree(ex.getRequestBody().readAllBytes());
-            requests.add(new Request(ex.getRequestHeaders().getFirst("x-api-key"), ex.getRequestHeaders().getFirst("anthropic-version"), body));
+            requests.add(new Request(ex.getRequestHeaders().getFirst("x-api-key"), ex.getRequestHeaders().getFirst("anthropic-version"), body,
+                    java.util.Map.copyOf(ex.getRequestHeaders())));
             Answer a = queued.poll();
             if (a == null) {
                 a = new Answer(200, defaultBody);

@@ -156,7 +156,8 @@ public final class FakeTelegram implements AutoCloseable {
                 respond(ex, f.status(), body);
                 return;
             }
-            respond(ex, 200, answer(method.toLowerCase(Locale.ROOT), params));
+            ObjectNode answer = answer(method.toLowerCase(Locale.ROOT), params);
+            respond(ex, answer.path("ok").asBoolean() ? 200 : answer.path("error_code").asInt(400), answer);
         }
     }
 
@@ -186,6 +187,9 @@ public final class FakeTelegram implements AutoCloseable {
                 String id = p.get("file_id");
                 if (!files.containsKey(id)) {
                     return error(400, "Bad Request: invalid file_id");
+                }
+                if (files.get(id).length > 20 * 1024 * 1024) {
+                    return error(400, "Bad Request: file is too big"); // what Telegram says over its bot limit
                 }
                 ok.putObject("result").put("file_id", id).put("file_unique_id", "u" + id.hashCode())
                         .put("file_size", files.get(id).length).put("file_path", filePaths.get(id));
