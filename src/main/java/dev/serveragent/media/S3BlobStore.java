@@ -17,7 +17,7 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
  * Blobs in an S3-compatible bucket (MinIO): path-style addressing, URIs {@code s3://bucket/key}.
  * Checksums only where S3 requires them, as MinIO and most gateways expect. The bucket must exist.
  */
-public final class S3BlobStore implements BlobStore {
+public final class S3BlobStore implements BlobStore, AutoCloseable {
     private final S3Client s3;
     private final String bucket;
 
@@ -52,5 +52,10 @@ public final class S3BlobStore implements BlobStore {
         }
         String key = uri.getPath().substring(1);
         return s3.getObjectAsBytes(GetObjectRequest.builder().bucket(bucket).key(key).build()).asByteArray();
+    }
+
+    @Override
+    public void close() {
+        s3.close();
     }
 }

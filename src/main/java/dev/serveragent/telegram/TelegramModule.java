@@ -8,6 +8,7 @@ import dev.serveragent.config.AppConfig;
 import dev.serveragent.config.TelegramConfig;
 import dev.serveragent.media.AnthropicClients;
 import dev.serveragent.media.ArtifactWorker;
+import dev.serveragent.media.BlobStore;
 import dev.serveragent.media.BlobStores;
 import dev.serveragent.media.ImageDescriber;
 import dev.serveragent.media.TelegramFiles;
@@ -86,8 +87,12 @@ public final class TelegramModule {
         haiku.ifPresent(c -> resources.add(c::close));
         Optional<ImageDescriber> describer = haiku.map(c ->
                 new ImageDescriber(c, config.anthropic().haikuModel(), new LedgerRepository(database.jdbi()), clock));
+        BlobStore blobs = BlobStores.from(config);
+        if (blobs instanceof AutoCloseable closeable) {
+            resources.add(closeable);
+        }
         ArtifactWorker worker = new ArtifactWorker(artifacts, new TelegramFiles(bot, tg.apiUrl(), token),
-                BlobStores.from(config), transcriber, describer, clock, ARTIFACT_THREADS);
+                blobs, transcriber, describer, clock, ARTIFACT_THREADS);
         components.add(worker);
 
         OutboxSender sender = new OutboxSender(outboxRepository, bot, clock);

@@ -156,6 +156,30 @@ class WebhookTest {
     }
 
     @Test
+    void neither_the_webhook_secret_nor_the_bot_token_is_ever_logged() {
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        root.addAppender(logs);
+        try {
+            app.close();
+            app = TestApp.start(db, dataDir, TelegramFixtures.env(telegram, "https://agent.example.org"), Clock.systemUTC());
+            app.post(WEBHOOK, text(1008, 55, 8, "x"), Map.of("X-Telegram-Bot-Api-Secret-Token", "guess"));
+            post(app, "{not json");
+            post(app, text(1008, 55, 8, "logged?"));
+            app.app().telegram().outbox().send(db.jdbi().withHandle(h -> h.createQuery(
+                    "select id from chat_threads where chat_id = 55").mapTo(Long.class).one()), "reply");
+        } finally {
+            root.detachAppender(logs);
+        }
+        assertThat(logs.list).isNotEmpty();
+        assertThat(logs.list).allSatisfy(e -> {
+            String all = e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage());
+            assertThat(all).doesNotContain(SECRET).doesNotContain(TelegramFixtures.TOKEN);
+        });
+    }
+
+    @Test
     void without_a_bot_token_there_is_no_webhook() {
         app.close();
         app = TestApp.start(db, dataDir, Map.of(), Clock.systemUTC());
