@@ -137,6 +137,28 @@ class OutboxTest {
     }
 
     @Test
+    void two_replicas_sharing_the_database_send_every_message_exactly_once() throws Exception {
+        List<Long> threads = new java.util.ArrayList<>();
+        for (long chat = 320; chat < 330; chat++) {
+            threads.add(thread(chat));
+        }
+        try (TestApp second = TestApp.start(db, Files.createTempDirectory("sa-replica"),
+                TelegramFixtures.env(telegram, "https://agent.example.org"), Clock.systemUTC())) {
+            List<Long> ids = new java.util.ArrayList<>();
+            for (int round = 0; round < 2; round++) {
+                for (long t : threads) {
+                    ids.addAll((t % 2 == 0 ? app : second).app().telegram().outbox().send(t, "replica message " + round));
+                }
+            }
+            awaitSent(ids);
+        }
+        for (long chat = 320; chat < 330; chat++) {
+            assertThat(sent(chat).stream().map(c -> c.param("text")).toList())
+                    .as("chat %d", chat).containsExactly("replica message 0", "replica message 1");
+        }
+    }
+
+    @Test
     void actions_call_the_bot_api() {
         TelegramActions actions = app.app().telegram().actions();
         assertThat(actions.answerCallbackQuery("cbq-1", "Approved")).isTrue();
