@@ -83,6 +83,19 @@ class WebhookTest {
     }
 
     @Test
+    void a_chunked_body_over_the_cap_is_413_too() {
+        for (int size : new int[] {1024 * 1024 + 100, 3 * 1024 * 1024}) {
+            byte[] body = text(1009, 50, 9, "y".repeat(size)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            var request = java.net.http.HttpRequest.newBuilder(app.uri(WEBHOOK))
+                    .header("X-Telegram-Bot-Api-Secret-Token", SECRET)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body)))
+                    .build();
+            assertThat(app.send(request).statusCode()).as("%d bytes, no Content-Length", body.length).isEqualTo(413);
+        }
+        assertThat(count("select count(*) from telegram_updates where update_id = 1009")).isZero();
+    }
+
+    @Test
     void malformed_json_is_400_and_the_process_keeps_serving() {
         assertThat(post(app, "{\"update_id\": 5, \"message\": ").statusCode()).isEqualTo(400);
         assertThat(post(app, "[1,2,3]").statusCode()).isEqualTo(400);
