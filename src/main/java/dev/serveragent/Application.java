@@ -47,7 +47,7 @@ public final class Application implements AutoCloseable {
             describeMissing(config);
 
             // --- telegram: ingestion, outbox, media (issue 3) ---
-            telegram = TelegramModule.build(config, database, clock);
+            telegram = TelegramModule.build(config, database, clock, metrics.registry());
             resources.addAll(telegram.resources());
             telegram.routes().ifPresent(routes::add);
             components.addAll(telegram.components());

@@ -9,6 +9,7 @@ import dev.serveragent.store.ArtifactRepository.Claimed;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,13 +45,15 @@ public final class ArtifactWorker implements Lifecycle {
     private final Optional<ImageDescriber> describer;
     private final Clock clock;
     private final int threads;
+    private final MeterRegistry metrics;
     private final Semaphore wakeups = new Semaphore(0);
     private final AtomicLong finished = new AtomicLong();
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean running;
 
     public ArtifactWorker(ArtifactRepository repository, TelegramFiles files, BlobStore blobs, Optional<Transcriber> transcriber,
-                          Optional<ImageDescriber> describer, Clock clock, int threads) {
+                          Optional<ImageDescriber> describer, Clock clock, int threads, MeterRegistry metrics) {
+        this.metrics = metrics;
         this.repository = repository;
         this.files = files;
         this.blobs = blobs;
@@ -144,6 +147,7 @@ public final class ArtifactWorker implements Lifecycle {
                 content.put("downloaded", false);
                 content.put("reason", e.getMessage());
                 repository.complete(c.id(), "file_meta", content.toString(), null, clock.instant());
+                metrics.counter("media.artifacts", "kind", "file_meta", "result", "too_large").increment();
                 return;
             }
             String uri = blobs.put(key(c, source, d.filePath()), d.bytes(), mime(source)).toString();
@@ -159,8 +163,10 @@ public final class ArtifactWorker implements Lifecycle {
                 default -> extractText(content, source, d.bytes());
             }
             repository.complete(c.id(), c.kind(), content.toString(), uri, clock.instant());
+            metrics.counter("media.artifacts", "kind", c.kind(), "result", "done").increment();
         } catch (RuntimeException e) {
             boolean last = repository.fail(c.id(), e.getMessage(), BACKOFF_STEP.multipliedBy(c.attempts()), clock.instant());
+            metrics.counter("media.artifacts", "kind", c.kind(), "result", last ? "failed" : "retry").increment();
             log.warn("Artifact {} ({}) of message {} failed{}: {}", c.id(), c.kind(), c.messageId(),
                     last ? " for good" : ", will retry", e.getMessage());
         }

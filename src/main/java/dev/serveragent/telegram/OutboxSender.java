@@ -10,6 +10,7 @@ import com.pengrad.telegrambot.response.SendResponse;
 import dev.serveragent.Lifecycle;
 import dev.serveragent.store.OutboxRepository;
 import dev.serveragent.store.OutboxRepository.Outgoing;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,7 +51,10 @@ public final class OutboxSender implements Lifecycle {
     private volatile boolean running;
     private Thread thread;
 
-    public OutboxSender(OutboxRepository repository, TelegramBot bot, Clock clock) {
+    private final MeterRegistry metrics;
+
+    public OutboxSender(OutboxRepository repository, TelegramBot bot, Clock clock, MeterRegistry metrics) {
+        this.metrics = metrics;
         this.repository = repository;
         this.bot = bot;
         this.clock = clock;
@@ -147,17 +151,20 @@ public final class OutboxSender implements Lifecycle {
         }
         if (response.isOk() && response.message() != null) {
             repository.markSent(o.id(), response.message().messageId(), clock.instant());
+            metrics.counter("telegram.outbox", "result", "sent").increment();
         } else if (response.errorCode() == 429) {
             Integer retryAfter = response.parameters() == null ? null : response.parameters().retryAfter();
             Instant at = clock.instant().plusSeconds(retryAfter == null ? 1 : Math.max(1, retryAfter));
             chatNext.put(o.chatId(), at);
             repository.retryAt(o.id(), at, "429: " + response.description(), false);
+            metrics.counter("telegram.outbox", "result", "rate_limited").increment();
             log.info("Telegram asked to wait {}s before sending to chat {}", retryAfter, o.chatId());
         } else if (response.errorCode() >= 500 || response.errorCode() == 0) {
             retryLater(o, response.errorCode() + ": " + response.description());
         } else {
             log.warn("Telegram refused message {} for chat {}: {} {}", o.id(), o.chatId(), response.errorCode(), response.description());
             repository.markFailed(o.id(), response.errorCode() + ": " + response.description());
+            metrics.counter("telegram.outbox", "result", "failed").increment();
         }
     }
 
@@ -165,8 +172,10 @@ public final class OutboxSender implements Lifecycle {
         if (o.attempts() >= MAX_ATTEMPTS) {
             log.warn("Giving up on message {} for chat {} after {} attempts: {}", o.id(), o.chatId(), o.attempts(), error);
             repository.markFailed(o.id(), error);
+            metrics.counter("telegram.outbox", "result", "failed").increment();
             return;
         }
+        metrics.counter("telegram.outbox", "result", "retry").increment();
         long seconds = Math.min(MAX_BACKOFF.toSeconds(), 1L << Math.min(20, o.attempts() - 1));
         repository.retryAt(o.id(), clock.instant().plusSeconds(seconds), error, true);
     }

@@ -19,6 +19,7 @@ import dev.serveragent.store.IngestRepository;
 import dev.serveragent.store.LedgerRepository;
 import dev.serveragent.store.OutboxRepository;
 import dev.serveragent.store.PollStateRepository;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,7 +65,7 @@ public final class TelegramModule {
         this.artifactWorker = artifactWorker;
     }
 
-    public static TelegramModule build(AppConfig config, Database database, Clock clock) {
+    public static TelegramModule build(AppConfig config, Database database, Clock clock, MeterRegistry metrics) {
         TelegramConfig tg = config.telegram();
         OutboxRepository outboxRepository = new OutboxRepository(database.jdbi());
         ArtifactRepository artifacts = new ArtifactRepository(database.jdbi());
@@ -92,15 +93,15 @@ public final class TelegramModule {
             resources.add(closeable);
         }
         ArtifactWorker worker = new ArtifactWorker(artifacts, new TelegramFiles(bot, tg.apiUrl(), token),
-                blobs, transcriber, describer, clock, ARTIFACT_THREADS);
+                blobs, transcriber, describer, clock, ARTIFACT_THREADS, metrics);
         components.add(worker);
 
-        OutboxSender sender = new OutboxSender(outboxRepository, bot, clock);
+        OutboxSender sender = new OutboxSender(outboxRepository, bot, clock, metrics);
         components.add(sender);
 
         UpdateIngestor ingestor = new UpdateIngestor(
                 new UpdateNormalizer(new UpdateNormalizer.Capabilities(transcriber.isPresent(), describer.isPresent())),
-                new IngestRepository(database.jdbi()), callbacks, worker::wake, clock);
+                new IngestRepository(database.jdbi()), callbacks, worker::wake, clock, metrics);
         if (tg.publicUrl().isPresent()) {
             afterHttp.add(new WebhookRegistrar(bot, tg.publicUrl().get(), tg.webhookSecret().orElseThrow()));
         } else {
@@ -113,7 +114,7 @@ public final class TelegramModule {
                 describer.isPresent() ? "on" : "off (no HAIKU_API_KEY/ANTHROPIC_API_KEY)");
         // The webhook is served in both modes: harmless when polling, and it lets an operator
         // switch to PUBLIC_URL without a gap.
-        HttpRoutes webhook = new WebhookRoutes(tg.webhookSecret().orElseThrow(), ingestor);
+        HttpRoutes webhook = new WebhookRoutes(tg.webhookSecret().orElseThrow(), ingestor, metrics);
         return new TelegramModule(new StoredOutbox(outboxRepository, Optional.of(sender), clock), new BotApiActions(Optional.of(bot)),
                 artifacts, Optional.of(webhook), components, afterHttp, resources, callbacks, Optional.of(worker));
     }

@@ -1,6 +1,7 @@
 package dev.serveragent.telegram;
 
 import dev.serveragent.store.IngestRepository;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,9 +19,11 @@ public final class UpdateIngestor {
     private final CallbackListener callbacks;
     private final Runnable artifactsQueued;
     private final Clock clock;
+    private final MeterRegistry metrics;
 
     public UpdateIngestor(UpdateNormalizer normalizer, IngestRepository repository, CallbackListener callbacks,
-                          Runnable artifactsQueued, Clock clock) {
+                          Runnable artifactsQueued, Clock clock, MeterRegistry metrics) {
+        this.metrics = metrics;
         this.normalizer = normalizer;
         this.repository = repository;
         this.callbacks = callbacks;
@@ -37,6 +40,7 @@ public final class UpdateIngestor {
     public IngestRepository.Result ingest(byte[] body) {
         IngestRepository.Update update = normalizer.normalize(body);
         IngestRepository.Result result = repository.ingest(update, clock.instant());
+        metrics.counter("telegram.updates", "kind", update.kind(), "result", result.duplicate() ? "duplicate" : "stored").increment();
         if (result.duplicate()) {
             log.debug("Update {} already stored", update.updateId());
             return result;

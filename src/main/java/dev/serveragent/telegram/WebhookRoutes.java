@@ -3,6 +3,7 @@ package dev.serveragent.telegram;
 import dev.serveragent.admin.HttpRoutes;
 import dev.serveragent.config.Secret;
 import io.javalin.http.Context;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.Map;
 import org.jdbi.v3.core.JdbiException;
@@ -23,8 +24,10 @@ public final class WebhookRoutes implements HttpRoutes {
 
     private final Secret secret;
     private final UpdateIngestor ingestor;
+    private final MeterRegistry metrics;
 
-    public WebhookRoutes(Secret secret, UpdateIngestor ingestor) {
+    public WebhookRoutes(Secret secret, UpdateIngestor ingestor, MeterRegistry metrics) {
+        this.metrics = metrics;
         this.secret = secret;
         this.ingestor = ingestor;
     }
@@ -35,6 +38,16 @@ public final class WebhookRoutes implements HttpRoutes {
     }
 
     private void handle(Context ctx) {
+        long t0 = System.nanoTime();
+        try {
+            respond(ctx);
+        } finally {
+            metrics.timer("telegram.webhook", "status", Integer.toString(ctx.statusCode()))
+                    .record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void respond(Context ctx) {
         if (!secret.matches(ctx.header(SECRET_HEADER))) {
             ctx.status(401).json(Map.of("error", "wrong or missing " + SECRET_HEADER));
             return;

@@ -110,6 +110,9 @@ class WebhookTest {
         assertThat(post(app, body).statusCode()).isEqualTo(200);
         assertThat(post(app, body).statusCode()).isEqualTo(200);
         assertThat(count("select count(*) from telegram_updates where update_id = 1004")).isEqualTo(1);
+        assertThat(app.get("/metrics").body())
+                .contains("telegram_updates_total{kind=\"message\",result=\"duplicate\"}")
+                .contains("telegram_webhook_seconds_count{status=\"200\"}");
         assertThat(count("select count(*) from chat_messages where update_id = 1004")).isEqualTo(1);
         assertThat(count("""
                 select count(*) from reactive_jobs j join chat_messages m on m.id = j.trigger_message_id

@@ -48,6 +48,8 @@ public final class FakeTelegram implements AutoCloseable {
 
     private record Failure(int status, int retryAfter) {}
 
+    /** Method name for {@link #tooManyRequests} and {@link #serverError} meaning "whatever is called next". */
+    public static final String ANY = "*";
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpServer server;
     private final String token;
@@ -123,7 +125,7 @@ public final class FakeTelegram implements AutoCloseable {
         addFailures(method, times, new Failure(status, 0));
     }
 
-    private void addFailures(String method, int times, Failure f) {
+    private synchronized void addFailures(String method, int times, Failure f) {
         List<Failure> list = failures.computeIfAbsent(method.toLowerCase(Locale.ROOT), k -> new CopyOnWriteArrayList<>());
         for (int i = 0; i < times; i++) {
             list.add(f);
@@ -146,9 +148,8 @@ public final class FakeTelegram implements AutoCloseable {
             String method = path.substring(botPrefix.length());
             Map<String, String> params = params(ex);
             calls.add(new Call(method, params, Instant.now()));
-            List<Failure> pending = failures.getOrDefault(method.toLowerCase(Locale.ROOT), List.of());
-            if (!pending.isEmpty()) {
-                Failure f = pending.remove(0);
+            Failure f = takeFailure(method);
+            if (f != null) {
                 ObjectNode body = error(f.status(), f.status() == 429 ? "Too Many Requests: retry after " + f.retryAfter() : "Bad Gateway");
                 if (f.status() == 429) {
                     body.putObject("parameters").put("retry_after", f.retryAfter());
@@ -159,6 +160,16 @@ public final class FakeTelegram implements AutoCloseable {
             ObjectNode answer = answer(method.toLowerCase(Locale.ROOT), params);
             respond(ex, answer.path("ok").asBoolean() ? 200 : answer.path("error_code").asInt(400), answer);
         }
+    }
+
+    private synchronized Failure takeFailure(String method) {
+        for (String key : List.of(method.toLowerCase(Locale.ROOT), ANY)) {
+            List<Failure> pending = failures.get(key);
+            if (pending != null && !pending.isEmpty()) {
+                return pending.remove(0);
+            }
+        }
+        return null;
     }
 
     private ObjectNode answer(String method, Map<String, String> p) {
