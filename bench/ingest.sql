@@ -17,11 +17,15 @@ insert into chat_messages (thread_id, platform_message_id, role, author_user_id,
 values (:tid, :uid, 'user', :chat, 'benchmark message', now(), '{"update_id":0,"message":{"message_id":0,"chat":{"id":0,"type":"private"},"date":1764064800,"text":"benchmark message"}}'::jsonb, :uid, 'text', null, now())
 on conflict (thread_id, platform_message_id) where role = 'user' do nothing
 returning id as mid \gset
-update approvals set status = 'superseded', resolved_at = now() where thread_id = :tid and status = 'pending';
-update reactive_jobs set status = 'canceled', finished_at = now() where thread_id = :tid and status = 'awaiting_approval';
-insert into reactive_jobs (thread_id, trigger_message_id, status, mode, payload_json, created_at, run_after)
-values (:tid, :mid, 'queued', 'classify', jsonb_build_object('update_id', :uid::bigint, 'artifacts', 0), now(), now())
-returning id as jid \gset
-update telegram_updates set message_id = :mid where update_id = :uid;
-select pg_notify('reactive_jobs', :jid::text);
+with superseded as (
+    update approvals set status = 'superseded', resolved_at = now() where thread_id = :tid and status = 'pending'),
+canceled as (
+    update reactive_jobs set status = 'canceled', finished_at = now() where thread_id = :tid and status = 'awaiting_approval'),
+linked as (
+    update telegram_updates set message_id = :mid where update_id = :uid),
+job as (
+    insert into reactive_jobs (thread_id, trigger_message_id, status, mode, payload_json, created_at, run_after)
+    values (:tid, :mid, 'queued', 'classify', jsonb_build_object('update_id', :uid::bigint, 'artifacts', 0), now(), now())
+    returning id)
+select id, pg_notify('reactive_jobs', cast(id as text)) from job;
 COMMIT;

@@ -181,34 +181,32 @@ public final class IngestRepository {
                     .mapTo(Long.class)
                     .one());
         }
-        // A new message overrides whatever the thread was waiting for (DESIGN.md §4).
-        h.createUpdate("""
-                        update approvals set status = 'superseded', resolved_at = :now
-                        where thread_id = :thread and status = 'pending'""")
-                .bind("thread", threadId)
-                .bind("now", now)
-                .execute();
-        h.createUpdate("""
-                        update reactive_jobs set status = 'canceled', finished_at = :now
-                        where thread_id = :thread and status = 'awaiting_approval'""")
-                .bind("thread", threadId)
-                .bind("now", now)
-                .execute();
+        // One statement, one round trip: a new message overrides whatever the thread was waiting
+        // for (DESIGN.md §4), the job is queued, the update points at its message, and workers are
+        // told, with NOTIFY delivered only when this transaction commits.
         long jobId = h.createQuery("""
-                        insert into reactive_jobs (thread_id, trigger_message_id, status, mode, payload_json, created_at, run_after)
-                        values (:thread, :msg, 'queued', 'classify',
-                                jsonb_build_object('update_id', cast(:update as bigint), 'artifacts', :artifacts), :now, :now)
-                        returning id""")
+                        with superseded as (
+                            update approvals set status = 'superseded', resolved_at = :now
+                            where thread_id = :thread and status = 'pending'),
+                        canceled as (
+                            update reactive_jobs set status = 'canceled', finished_at = :now
+                            where thread_id = :thread and status = 'awaiting_approval'),
+                        linked as (
+                            update telegram_updates set message_id = :msg where update_id = :update),
+                        job as (
+                            insert into reactive_jobs (thread_id, trigger_message_id, status, mode, payload_json, created_at, run_after)
+                            values (:thread, :msg, 'queued', 'classify',
+                                    jsonb_build_object('update_id', cast(:update as bigint), 'artifacts', :artifacts), :now, :now)
+                            returning id)
+                        select id, pg_notify(:channel, cast(id as text)) from job""")
                 .bind("thread", threadId)
                 .bind("msg", id)
                 .bind("update", u.updateId())
                 .bind("artifacts", artifacts.size())
+                .bind("channel", JOBS_CHANNEL)
                 .bind("now", now)
-                .mapTo(Long.class)
+                .map((rs, ctx) -> rs.getLong("id"))
                 .one();
-        linkUpdate(h, u.updateId(), id);
-        // Delivered when this transaction commits, never before: workers see a committed job.
-        h.execute("select pg_notify(?, ?)", JOBS_CHANNEL, Long.toString(jobId));
         return new Result(false, Optional.of(threadId), Optional.of(id), Optional.of(jobId), List.copyOf(artifacts), false);
     }
 
