@@ -102,11 +102,12 @@ public final class TelegramModule {
         UpdateIngestor ingestor = new UpdateIngestor(
                 new UpdateNormalizer(new UpdateNormalizer.Capabilities(transcriber.isPresent(), describer.isPresent())),
                 new IngestRepository(database.jdbi()), callbacks, worker::wake, clock, metrics);
+        LongPoller poller = new LongPoller(bot, tg.apiUrl(), token, ingestor, new PollStateRepository(database.jdbi()),
+                POLL_TIMEOUT_SECONDS, clock);
         if (tg.publicUrl().isPresent()) {
-            afterHttp.add(new WebhookRegistrar(bot, tg.publicUrl().get(), tg.webhookSecret().orElseThrow()));
+            afterHttp.add(new WebhookRegistrar(bot, tg.publicUrl().get(), tg.webhookSecret().orElseThrow(), poller));
         } else {
-            components.add(new LongPoller(bot, tg.apiUrl(), token, ingestor, new PollStateRepository(database.jdbi()),
-                    POLL_TIMEOUT_SECONDS, clock));
+            components.add(poller);
         }
         log.info("Telegram on ({}); transcription {}, image description {}",
                 tg.publicUrl().isPresent() ? "webhook" : "long polling",

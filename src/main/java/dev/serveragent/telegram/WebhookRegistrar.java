@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * With {@code PUBLIC_URL}: registers {@code {PUBLIC_URL}/telegram/webhook} with the secret token,
  * the update kinds ingested, and {@code drop_pending_updates=false} (updates that waited while the
  * agent was down are delivered, not dropped). Retries in the background until Telegram accepts,
- * so a brief Telegram outage at start does not stop the agent.
+ * so a brief Telegram outage at start does not stop the agent. If Telegram refuses the webhook
+ * outright (a 4xx such as "HTTPS url must be provided"), retrying cannot help: the refusal is
+ * logged as an error and the agent falls back to long polling, so it stays reachable.
  */
 public final class WebhookRegistrar implements Lifecycle {
     private static final Logger log = LoggerFactory.getLogger(WebhookRegistrar.class);
@@ -27,11 +29,13 @@ public final class WebhookRegistrar implements Lifecycle {
     private final TelegramBot bot;
     private final URI publicUrl;
     private final Secret secret;
+    private final Lifecycle fallback;
     private final CountDownLatch registered = new CountDownLatch(1);
     private volatile boolean running;
     private Thread thread;
 
-    public WebhookRegistrar(TelegramBot bot, URI publicUrl, Secret secret) {
+    public WebhookRegistrar(TelegramBot bot, URI publicUrl, Secret secret, Lifecycle fallback) {
+        this.fallback = fallback;
         this.bot = bot;
         this.publicUrl = publicUrl;
         this.secret = secret;
@@ -53,6 +57,7 @@ public final class WebhookRegistrar implements Lifecycle {
         }
         running = false;
         thread.interrupt();
+        fallback.stop();
     }
 
     public boolean isRegistered() {
@@ -68,6 +73,16 @@ public final class WebhookRegistrar implements Lifecycle {
                 if (r.isOk()) {
                     registered.countDown();
                     log.info("Telegram webhook set to {}", url);
+                    return;
+                }
+                if (r.errorCode() >= 400 && r.errorCode() < 500 && r.errorCode() != 429) {
+                    log.error("Telegram refused the webhook {} ({} {}): check PUBLIC_URL (Telegram needs a public HTTPS URL)."
+                            + " Falling back to long polling.", url, r.errorCode(), r.description());
+                    synchronized (this) {
+                        if (running) {
+                            fallback.start();
+                        }
+                    }
                     return;
                 }
                 log.warn("setWebhook refused: {} {}; retrying in {}s", r.errorCode(), r.description(), RETRY_DELAY.toSeconds());

@@ -60,6 +60,17 @@ class ModesTest {
     }
 
     @Test
+    void a_refused_webhook_falls_back_to_long_polling() {
+        telegram.refuse("setWebhook", 1, 400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook");
+        telegram.queueUpdate(text(5101, 83, 1, "still reachable"));
+        try (TestApp app = TestApp.start(db, dataDir, TelegramFixtures.env(telegram, "http://not-https.example.org"), Clock.systemUTC())) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> messages() == 1);
+            assertThat(telegram.calls("setWebhook")).hasSize(1);
+            assertThat(telegram.calls("deleteWebhook")).hasSize(1);
+        }
+    }
+
+    @Test
     void long_polling_removes_the_webhook_keeping_updates_and_stores_what_it_polls() {
         telegram.queueUpdate(text(5001, 80, 1, "polled one"));
         telegram.queueUpdate(text(5002, 80, 2, "polled two"));

@@ -46,7 +46,7 @@ public final class FakeTelegram implements AutoCloseable {
         }
     }
 
-    private record Failure(int status, int retryAfter) {}
+    private record Failure(int status, int retryAfter, String description) {}
 
     /** Method name for {@link #tooManyRequests} and {@link #serverError} meaning "whatever is called next". */
     public static final String ANY = "*";
@@ -117,12 +117,17 @@ public final class FakeTelegram implements AutoCloseable {
 
     /** The next {@code times} calls of {@code method} answer 429 with {@code retry_after}. */
     public void tooManyRequests(String method, int times, int retryAfterSeconds) {
-        addFailures(method, times, new Failure(429, retryAfterSeconds));
+        addFailures(method, times, new Failure(429, retryAfterSeconds, "Too Many Requests: retry after " + retryAfterSeconds));
     }
 
     /** The next {@code times} calls of {@code method} answer HTTP {@code status} (5xx). */
     public void serverError(String method, int times, int status) {
-        addFailures(method, times, new Failure(status, 0));
+        addFailures(method, times, new Failure(status, 0, "Bad Gateway"));
+    }
+
+    /** The next {@code times} calls of {@code method} are refused with {@code status} (4xx) and {@code description}. */
+    public void refuse(String method, int times, int status, String description) {
+        addFailures(method, times, new Failure(status, 0, description));
     }
 
     private synchronized void addFailures(String method, int times, Failure f) {
@@ -150,7 +155,7 @@ public final class FakeTelegram implements AutoCloseable {
             calls.add(new Call(method, params, Instant.now()));
             Failure f = takeFailure(method);
             if (f != null) {
-                ObjectNode body = error(f.status(), f.status() == 429 ? "Too Many Requests: retry after " + f.retryAfter() : "Bad Gateway");
+                ObjectNode body = error(f.status(), f.description());
                 if (f.status() == 429) {
                     body.putObject("parameters").put("retry_after", f.retryAfter());
                 }
