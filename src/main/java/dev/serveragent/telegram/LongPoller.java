@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 public final class LongPoller implements Lifecycle {
     private static final Logger log = LoggerFactory.getLogger(LongPoller.class);
     static final Duration RETRY_DELAY = Duration.ofSeconds(2);
+    static final int MAX_FAILURES_PER_UPDATE = 3;
 
     private final TelegramBot bot;
     private final URI getUpdatesUri;
@@ -46,6 +47,8 @@ public final class LongPoller implements Lifecycle {
     private volatile java.util.concurrent.CountDownLatch stopping = new java.util.concurrent.CountDownLatch(1);
     private volatile CompletableFuture<HttpResponse<byte[]>> inFlight;
     private Thread thread;
+    private long poisonId = -1;      // touched by the polling thread only
+    private int poisonFailures;
 
     public LongPoller(TelegramBot bot, URI apiUrl, String token, UpdateIngestor ingestor, PollStateRepository state,
                       int timeoutSeconds, Clock clock) {
@@ -163,6 +166,17 @@ public final class LongPoller implements Lifecycle {
             } catch (JdbiException e) {
                 // Not stored: leave the offset where it is so this update is fetched again.
                 throw new IllegalStateException("update " + id + " not stored, database unavailable", e);
+            } catch (RuntimeException e) {
+                // A bug on one update must not stop polling for good: after a few tries it is
+                // skipped, as Telegram itself gives up on a webhook update that keeps failing.
+                if (id != poisonId) {
+                    poisonId = id;
+                    poisonFailures = 0;
+                }
+                if (++poisonFailures < MAX_FAILURES_PER_UPDATE) {
+                    throw e;
+                }
+                log.error("Skipping update {} after {} failed attempts", id, poisonFailures, e);
             }
             state.advanceTo(id + 1, clock.instant());
         }

@@ -47,6 +47,9 @@ public final class UpdateNormalizer {
             throw new MalformedUpdateException("not a Telegram update (no numeric update_id)");
         }
         long updateId = root.get("update_id").asLong();
+        if (new String(body, java.nio.charset.StandardCharsets.UTF_8).contains("\\u0000")) {
+            root = withoutNul(root);
+        }
         String raw = root.toString();
         for (String kind : List.of("message", "edited_message", "channel_post", "edited_channel_post")) {
             JsonNode m = root.get(kind);
@@ -80,6 +83,28 @@ public final class UpdateNormalizer {
         } catch (java.io.IOException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * Postgres text and jsonb cannot hold U+0000; a client that sends one must not make an update
+     * unstorable (it would be retried for ever), so NUL characters are dropped.
+     */
+    static JsonNode withoutNul(JsonNode node) {
+        if (node.isTextual()) {
+            String t = node.asText();
+            return t.indexOf('\u0000') >= 0 ? JSON.getNodeFactory().textNode(t.replace("\u0000", "")) : node;
+        }
+        if (node.isObject()) {
+            ObjectNode out = JSON.createObjectNode();
+            node.properties().forEach(e -> out.set(e.getKey().replace("\u0000", ""), withoutNul(e.getValue())));
+            return out;
+        }
+        if (node.isArray()) {
+            var out = JSON.createArrayNode();
+            node.forEach(n -> out.add(withoutNul(n)));
+            return out;
+        }
+        return node;
     }
 
     private static Chat chat(JsonNode c) {

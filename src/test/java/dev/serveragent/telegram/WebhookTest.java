@@ -105,6 +105,14 @@ class WebhookTest {
     }
 
     @Test
+    void a_nul_character_postgres_cannot_store_is_dropped_rather_than_failing_for_ever() {
+        assertThat(post(app, text(1010, 56, 10, "bad\u0000byte")).statusCode()).isEqualTo(200);
+        String stored = db.jdbi().withHandle(h -> h.createQuery("select text from chat_messages where update_id = 1010")
+                .mapTo(String.class).one());
+        assertThat(stored).isEqualTo("badbyte");
+    }
+
+    @Test
     void the_same_update_twice_is_stored_once_and_answered_200_both_times() {
         String body = text(1004, 51, 4, "once please");
         assertThat(post(app, body).statusCode()).isEqualTo(200);
