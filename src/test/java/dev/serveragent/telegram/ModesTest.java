@@ -107,6 +107,24 @@ class ModesTest {
     }
 
     @Test
+    void an_update_fetched_again_after_a_crash_before_the_offset_was_saved_is_not_stored_twice() {
+        // The crash window: the update is committed (here through the webhook) but the poller's
+        // offset never moved past it, so Telegram hands it out again.
+        String update = text(6101, 84, 1, "committed, offset not saved");
+        try (TestApp app = TestApp.start(db, dataDir, TelegramFixtures.env(telegram, "https://agent.example.org"), Clock.systemUTC())) {
+            assertThat(TelegramFixtures.post(app, update).statusCode()).isEqualTo(200);
+        }
+        telegram.queueUpdate(update);
+        telegram.queueUpdate(text(6102, 84, 2, "the next one"));
+        try (TestApp app = TestApp.start(db, dataDir, TelegramFixtures.env(telegram, null), Clock.systemUTC())) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> messages() == 2 && telegram.heldUpdates() == 0);
+        }
+        long jobs = db.jdbi().withHandle(h -> h.createQuery("select count(*) from reactive_jobs").mapTo(Long.class).one());
+        assertThat(jobs).isEqualTo(2);
+        assertThat(storedUpdateIds()).containsExactly(6101L, 6102L);
+    }
+
+    @Test
     void a_failing_get_updates_is_retried_without_losing_anything() {
         telegram.serverError("getUpdates", 1, 502);
         telegram.queueUpdate(text(7001, 82, 1, "after a Telegram hiccup"));
