@@ -1,5 +1,14 @@
 package dev.serveragent;
 
+import dev.serveragent.store.ApprovalRepository;
+import dev.serveragent.reactive.ReactiveModule;
+import dev.serveragent.reactive.PackedPrompts;
+import dev.serveragent.reactive.HaikuClassifier;
+import dev.serveragent.reactive.CliClassifier;
+import dev.serveragent.reactive.Classifier;
+import dev.serveragent.reactive.ApprovalProposals;
+import dev.serveragent.media.AnthropicClients;
+import com.anthropic.client.AnthropicClient;
 import dev.serveragent.admin.HttpRoutes;
 import dev.serveragent.admin.HttpServer;
 import dev.serveragent.admin.Metrics;
@@ -11,7 +20,6 @@ import dev.serveragent.claude.PromptPack;
 import dev.serveragent.config.AppConfig;
 import dev.serveragent.config.DatabaseUrl;
 import dev.serveragent.proactive.MasterChannel;
-import dev.serveragent.proactive.MasterProposalSink;
 import dev.serveragent.proactive.MemoryWriteback;
 import dev.serveragent.proactive.ProactiveControl;
 import dev.serveragent.proactive.ProactivePrompt;
@@ -26,6 +34,7 @@ import dev.serveragent.store.LedgerRepository;
 import dev.serveragent.store.MemoryRepository;
 import dev.serveragent.store.ProactiveStateRepository;
 import dev.serveragent.telegram.Outbox;
+import dev.serveragent.telegram.TelegramModule;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +48,8 @@ import org.slf4j.LoggerFactory;
  * idempotent and safe from a shutdown hook.
  */
 public final class Application implements AutoCloseable {
+    /** The acknowledgement waits on the classifier: fail over to the fallback quickly. */
+    static final java.time.Duration CLASSIFIER_TIMEOUT = java.time.Duration.ofSeconds(20);
     private static final Logger log = LoggerFactory.getLogger(Application.class);
 
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -48,6 +59,8 @@ public final class Application implements AutoCloseable {
     private final ClaudeCodeRunner claudeCode;
     private final PromptPack promptPack;
     private final ProactiveControl proactive;
+    private final ReactiveModule reactive;
+    private final TelegramModule telegram;
     private boolean closed;
 
     /** @param runnerOverride replaces the Claude Code CLI runner in the model-driven loops (tests) */
@@ -80,29 +93,61 @@ public final class Application implements AutoCloseable {
             List<HttpRoutes> routes = new ArrayList<>();
             describeMissing(config);
 
-            // --- proactive ---
+            // --- telegram: ingestion, outbox, media ---
+            telegram = TelegramModule.build(config, database, clock, metrics.registry());
+            resources.addAll(telegram.resources());
+            telegram.routes().ifPresent(routes::add);
+            components.addAll(telegram.components());
+            Outbox outbox = telegram.outbox();
+
+            // --- proactive: state and control (the scheduler is added below) ---
             ProactiveStateRepository proactiveState = new ProactiveStateRepository(database.jdbi());
             BudgetGovernor governor = new BudgetGovernor(BudgetPolicy.of(config.proactive()));
             proactive = new ProactiveControl(config.proactive().enabled(), proactiveState, governor, clock);
-            Optional<Outbox> outbox = Optional.empty(); // the lead connects the Telegram outbox here
-            MasterChannel master = new MasterChannel(outbox, config.telegram().masterChatIds(), proactiveState);
-            ProposalSink proposals = new MasterProposalSink(master); // the lead replaces it with the OK-button approval path
+            MasterChannel master = new MasterChannel(Optional.of(outbox), config.telegram().masterChatIds(), proactiveState);
+
+            // --- reactive: classify, acknowledge, approve, answer or execute ---
+            reactive = new ReactiveModule(config, database.jdbi(), database.dataSource(), classifier(config, runner),
+                    runner, new PackedPrompts(promptPack, claudeCode), outbox, telegram.actions(), proactive, clock);
+            telegram.setCallbackListener(reactive.callbacks());
+            components.addAll(reactive.components());
+
+            // --- proactive: the scheduler, proposing risky actions through the approval path ---
             if (config.proactive().enabled()) {
                 MemoryRepository memory = new MemoryRepository(database.jdbi());
+                ProposalSink proposals = new ApprovalProposals(master, new ApprovalRepository(database.jdbi()), outbox,
+                        config.approval(), clock);
                 components.add(new ProactiveScheduler(config.proactive(), governor, runner,
                         new LedgerRepository(database.jdbi()), proactiveState, new ProactivePrompt(memory),
                         new MemoryWriteback(memory, master, proposals, config.proactive().notableThreshold()), proactive,
                         new LeaderLock(() -> database.dedicatedConnection("server-agent-proactive-leader"), ProactiveScheduler.LEADER_LOCK_KEY),
                         clock, ProactiveScheduler.defaultReplicaId()));
             }
-            // --- end proactive ---
 
             http = new HttpServer(config.http(), database, metrics, routes);
             components.add(http);
+            components.addAll(telegram.afterHttp()); // setWebhook only once we can answer
         } catch (RuntimeException e) {
             close();
             throw e;
         }
+    }
+
+    /**
+     * Haiku through the API when a key is set; else Claude Code's CLI with the Haiku model when
+     * the CLI can authenticate (subscription-only operators); else the safe fallback.
+     */
+    private Classifier classifier(AppConfig config, ClaudeRunner runner) {
+        Optional<AnthropicClient> haiku = AnthropicClients.haiku(config.anthropic())
+                .map(c -> c.withOptions(o -> o.timeout(CLASSIFIER_TIMEOUT)));
+        if (haiku.isPresent()) {
+            resources.add(haiku.get()::close);
+            return new HaikuClassifier(haiku.get(), config.anthropic().haikuModel());
+        }
+        if (config.claudeCode().oauthToken().isPresent()) {
+            return new CliClassifier(runner, config.anthropic().haikuModel());
+        }
+        return Classifier.unavailable("no classifier is configured (set ANTHROPIC_API_KEY, HAIKU_API_KEY or CLAUDE_CODE_OAUTH_TOKEN)");
     }
 
     /** Builds and starts everything; on failure, whatever was started is stopped again. */
@@ -153,6 +198,15 @@ public final class Application implements AutoCloseable {
     /** The Master's handle on the proactive loop: pause, resume, budget status. */
     public ProactiveControl proactive() {
         return proactive;
+    }
+
+    public ReactiveModule reactive() {
+        return reactive;
+    }
+
+    /** Telegram's outbox, actions and artifacts, for the reactive loop and tests. */
+    public TelegramModule telegram() {
+        return telegram;
     }
 
     @Override

@@ -26,6 +26,19 @@ public final class MasterChannel {
         this.repository = repository;
     }
 
+    /** The Master's thread (created on first use), or empty without a Master chat. */
+    public Optional<Long> threadId() {
+        if (masterChat.isEmpty()) {
+            return Optional.empty();
+        }
+        Long id = threadId;
+        if (id == null) {
+            id = repository.findOrCreateTelegramThread(masterChat.get());
+            threadId = id;
+        }
+        return Optional.of(id);
+    }
+
     /** Sends {@code text} to the Master; false (and logged) when there is no way to. */
     public boolean send(String text) {
         if (outbox.isEmpty() || masterChat.isEmpty()) {
@@ -33,12 +46,7 @@ public final class MasterChannel {
                     outbox.isEmpty() ? "no Telegram outbox" : "MASTER_CHAT_IDS is empty", text);
             return false;
         }
-        Long id = threadId;
-        if (id == null) {
-            id = repository.findOrCreateTelegramThread(masterChat.get());
-            threadId = id;
-        }
-        outbox.get().send(id, text);
+        outbox.get().send(threadId().orElseThrow(), text);
         return true;
     }
 }

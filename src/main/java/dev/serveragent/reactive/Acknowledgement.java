@@ -8,6 +8,11 @@ final class Acknowledgement {
 
     private Acknowledgement() {}
 
+    /** {@code s} within {@link #MAX_CHARS}. */
+    static String clip(String s) {
+        return clip(s, MAX_CHARS);
+    }
+
     static String text(Classification c) {
         String understood = "Understood: " + c.summary();
         String will = " Will: " + c.plan();

@@ -13,4 +13,19 @@ public interface Classifier {
 
     /** Which provider its usage is charged to in the ledger. */
     String provider();
+
+    /** No model to ask: every message gets the safe fallback (acknowledged, waits for OK), with the reason. */
+    static Classifier unavailable(String reason) {
+        return new Classifier() {
+            @Override
+            public Classification classify(List<Message> context, Message trigger) {
+                return Classification.fallback(reason, dev.serveragent.claude.Usage.ZERO);
+            }
+
+            @Override
+            public String provider() {
+                return "other";
+            }
+        };
+    }
 }

@@ -64,7 +64,7 @@ final class ClassifyStep {
         }
         Classification c = classifier.classify(recent, trigger);
         ledger.record(LedgerRepository.Scope.REACTIVE,
-                classifier.provider().equals("claude_code") ? LedgerRepository.Provider.CLAUDE_CODE : LedgerRepository.Provider.ANTHROPIC_API,
+                LedgerRepository.Provider.valueOf(classifier.provider().toUpperCase(java.util.Locale.ROOT)),
                 c.usage(), Map.of("purpose", "classify", "fallback", c.fallbackReason().orElse("")),
                 OptionalLong.of(job.id()), clock.instant());
 

@@ -62,6 +62,36 @@ public final class ApprovalRepository {
         });
     }
 
+    /**
+     * A job that exists only to be approved (a proactive proposal): created already parked in
+     * {@code awaiting_approval} with its pending approval, in one transaction. Returns the approval id.
+     */
+    public long createProposal(long threadId, String mode, String payloadJson, String proposal, Instant now, Instant expiresAt) {
+        return jdbi.inTransaction(h -> {
+            long job = h.createQuery("""
+                            insert into reactive_jobs (thread_id, status, mode, payload_json, created_at, run_after)
+                            values (:thread, 'awaiting_approval', :mode, cast(:payload as jsonb), :now, :now)
+                            returning id""")
+                    .bind("thread", threadId)
+                    .bind("mode", mode)
+                    .bind("payload", payloadJson)
+                    .bind("now", now)
+                    .mapTo(Long.class)
+                    .one();
+            return h.createQuery("""
+                            insert into approvals (thread_id, job_id, proposal_text, status, created_at, expires_at)
+                            values (:thread, :job, :proposal, 'pending', :now, :expires)
+                            returning id""")
+                    .bind("thread", threadId)
+                    .bind("job", job)
+                    .bind("proposal", proposal)
+                    .bind("now", now)
+                    .bind("expires", expiresAt)
+                    .mapTo(Long.class)
+                    .one();
+        });
+    }
+
     public void setAckMessage(long approvalId, long messageId) {
         jdbi.useHandle(h -> h.execute("update approvals set ack_message_id = ? where id = ?", messageId, approvalId));
     }

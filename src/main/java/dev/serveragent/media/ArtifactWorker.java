@@ -1,0 +1,217 @@
+package dev.serveragent.media;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.serveragent.Lifecycle;
+import dev.serveragent.store.ArtifactRepository;
+import dev.serveragent.store.ArtifactRepository.Claimed;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Produces artifacts in the background, right after ingestion: downloads the original, keeps it
+ * in the {@link BlobStore}, then derives the artifact (voice → transcript, photo → image JSON,
+ * document → file metadata and, for small text files, their text). A failure puts the placeholder
+ * back with a backoff; the third failure marks it {@code failed} with the error. Several workers
+ * (threads or replicas) share the work through the repository's claims.
+ */
+public final class ArtifactWorker implements Lifecycle {
+    private static final Logger log = LoggerFactory.getLogger(ArtifactWorker.class);
+    static final Duration LEASE = Duration.ofMinutes(10);
+    static final Duration IDLE_POLL = Duration.ofSeconds(2);
+    static final Duration BACKOFF_STEP = Duration.ofSeconds(5);
+    /** Text documents up to this size have their text extracted into the artifact. */
+    static final int MAX_EXTRACTED_BYTES = 64 * 1024;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ArtifactRepository repository;
+    private final TelegramFiles files;
+    private final BlobStore blobs;
+    private final Optional<Transcriber> transcriber;
+    private final Optional<ImageDescriber> describer;
+    private final Clock clock;
+    private final int threads;
+    private final MeterRegistry metrics;
+    private final Semaphore wakeups = new Semaphore(0);
+    private final AtomicLong finished = new AtomicLong();
+    private final List<Thread> workers = new ArrayList<>();
+    private volatile boolean running;
+
+    public ArtifactWorker(ArtifactRepository repository, TelegramFiles files, BlobStore blobs, Optional<Transcriber> transcriber,
+                          Optional<ImageDescriber> describer, Clock clock, int threads, MeterRegistry metrics) {
+        this.metrics = metrics;
+        this.repository = repository;
+        this.files = files;
+        this.blobs = blobs;
+        this.transcriber = transcriber;
+        this.describer = describer;
+        this.clock = clock;
+        this.threads = threads;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        for (int i = 0; i < threads; i++) {
+            workers.add(Thread.ofVirtual().name("artifact-worker-" + i).start(this::loop));
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        wakeups.release(threads);
+        // Interrupting a virtual thread in JDBC I/O closes its connection: let a worker finish
+        // its artifact (bounded by the HTTP timeouts) and interrupt only stragglers.
+        for (Thread t : workers) {
+            try {
+                if (!t.join(Duration.ofSeconds(10))) {
+                    t.interrupt();
+                    t.join(Duration.ofSeconds(5));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        workers.clear();
+    }
+
+    /** New placeholders were committed. */
+    public void wake() {
+        wakeups.release(threads);
+    }
+
+    /** Attempts finished so far (done, retried or failed), for tests and metrics. */
+    public long finishedAttempts() {
+        return finished.get();
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                Optional<Claimed> next = repository.claim(clock.instant(), clock.instant().plus(LEASE));
+                if (next.isPresent()) {
+                    process(next.get());
+                    finished.incrementAndGet();
+                } else {
+                    wakeups.tryAcquire(IDLE_POLL.toMillis(), TimeUnit.MILLISECONDS);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.warn("Artifact worker: {}", e.toString());
+                try {
+                    wakeups.tryAcquire(IDLE_POLL.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    void process(Claimed c) {
+        ObjectNode content;
+        JsonNode source;
+        try {
+            content = (ObjectNode) JSON.readTree(c.contentJson());
+            source = content.path("source");
+        } catch (java.io.IOException | ClassCastException e) {
+            repository.fail(c.id(), "placeholder content is not JSON", Duration.ZERO, clock.instant());
+            return;
+        }
+        try {
+            TelegramFiles.Download d;
+            try {
+                d = files.download(source.path("file_id").asText());
+            } catch (TelegramFiles.TooLargeException e) {
+                content.put("downloaded", false);
+                content.put("reason", e.getMessage());
+                repository.complete(c.id(), "file_meta", content.toString(), null, clock.instant());
+                metrics.counter("media.artifacts", "kind", "file_meta", "result", "too_large").increment();
+                return;
+            }
+            String uri = blobs.put(key(c, source, d.filePath()), d.bytes(), mime(source)).toString();
+            content.put("downloaded", true);
+            content.put("size_bytes", d.bytes().length);
+            content.put("sha256", sha256(d.bytes()));
+            switch (c.kind()) {
+                case "voice_transcript" -> content.put("text",
+                        transcriber.orElseThrow(() -> new MediaException("no TRANSCRIBE_URL configured"))
+                                .transcribe(d.bytes(), fileName(source, d.filePath()), mime(source)));
+                case "image_json" -> content.setAll(
+                        describer.orElseThrow(() -> new MediaException("no Haiku API key configured")).describe(d.bytes(), c.messageId()));
+                default -> extractText(content, source, d.bytes());
+            }
+            repository.complete(c.id(), c.kind(), content.toString(), uri, clock.instant());
+            metrics.counter("media.artifacts", "kind", c.kind(), "result", "done").increment();
+        } catch (RuntimeException e) {
+            boolean last = repository.fail(c.id(), e.getMessage(), BACKOFF_STEP.multipliedBy(c.attempts()), clock.instant());
+            metrics.counter("media.artifacts", "kind", c.kind(), "result", last ? "failed" : "retry").increment();
+            log.warn("Artifact {} ({}) of message {} failed{}: {}", c.id(), c.kind(), c.messageId(),
+                    last ? " for good" : ", will retry", e.getMessage());
+        }
+    }
+
+    private static void extractText(ObjectNode content, JsonNode source, byte[] bytes) {
+        String mime = mime(source);
+        if (mime.startsWith("text/") && bytes.length <= MAX_EXTRACTED_BYTES) {
+            content.put("text", new String(bytes, StandardCharsets.UTF_8));
+        }
+    }
+
+    private static String key(Claimed c, JsonNode source, String filePath) {
+        String unique = source.path("file_unique_id").asText("file").replaceAll("[^A-Za-z0-9_-]", "_");
+        String ext = "";
+        int dot = filePath.lastIndexOf('.');
+        if (dot >= 0 && filePath.length() - dot <= 6) {
+            ext = filePath.substring(dot).replaceAll("[^A-Za-z0-9.]", "");
+        }
+        return "telegram/" + c.chatId() + "/" + c.platformMessageId() + "/" + c.id() + "-" + unique + ext;
+    }
+
+    private static String fileName(JsonNode source, String filePath) {
+        String name = source.path("file_name").asText("");
+        return name.isEmpty() ? filePath.substring(filePath.lastIndexOf('/') + 1) : name;
+    }
+
+    private static String mime(JsonNode source) {
+        String m = source.path("mime_type").asText("");
+        if (!m.isEmpty()) {
+            return m;
+        }
+        return switch (source.path("media").asText()) {
+            case "voice" -> "audio/ogg";
+            case "photo" -> "image/jpeg";
+            case "video_note" -> "video/mp4";
+            default -> "application/octet-stream";
+        };
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

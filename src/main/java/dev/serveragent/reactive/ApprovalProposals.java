@@ -1,0 +1,61 @@
+package dev.serveragent.reactive;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.serveragent.config.ApprovalConfig;
+import dev.serveragent.proactive.MasterChannel;
+import dev.serveragent.proactive.ProposalSink;
+import dev.serveragent.store.ApprovalRepository;
+import dev.serveragent.telegram.Outbox;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Risky actions the proactive loop proposes go through the same approval path as the Master's
+ * own commands: a parked {@code execute} job, a pending approval, and a message with the OK
+ * button. On OK the job runs as an approved command.
+ */
+public final class ApprovalProposals implements ProposalSink {
+    private static final Logger log = LoggerFactory.getLogger(ApprovalProposals.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final MasterChannel master;
+    private final ApprovalRepository approvals;
+    private final Outbox outbox;
+    private final ApprovalConfig config;
+    private final Clock clock;
+
+    public ApprovalProposals(MasterChannel master, ApprovalRepository approvals, Outbox outbox, ApprovalConfig config, Clock clock) {
+        this.master = master;
+        this.approvals = approvals;
+        this.outbox = outbox;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    @Override
+    public void propose(String plan, String reason) {
+        try {
+            Optional<Long> thread = master.threadId();
+            if (thread.isEmpty()) {
+                log.info("Proactive proposal not sent (MASTER_CHAT_IDS is empty): {}", plan);
+                return;
+            }
+            ObjectNode payload = JSON.createObjectNode().put("origin", "proactive");
+            payload.putObject("classification").put("intent", "command").put("summary", reason).put("plan", plan)
+                    .put("needs_confirmation", true).put("confidence", 1.0);
+            Instant now = clock.instant();
+            long approval = approvals.createProposal(thread.get(), "execute", payload.toString(), plan, now, now.plus(config.timeout()));
+            List<Long> sent = outbox.sendWithButton(thread.get(), Acknowledgement.clip("Proposal: " + reason + " Will: " + plan),
+                    Acknowledgement.BUTTON, Acknowledgement.callbackData(approval));
+            approvals.setAckMessage(approval, sent.getLast());
+        } catch (RuntimeException e) {
+            // Delivery problems must not break the proactive cycle; the proposal is in the log.
+            log.warn("Proactive proposal could not be put to the Master ({}): {}", e.toString(), plan);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.serveragent.store;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * {@code message_artifacts}: placeholders are inserted {@code pending} at ingestion (see
+ * {@link IngestRepository}); workers claim them with {@code FOR UPDATE SKIP LOCKED} and a lease,
+ * then mark them {@code done} or, after {@link #MAX_ATTEMPTS}, {@code failed}. Each finish sends
+ * {@code NOTIFY message_artifacts} with the message id as payload, for whoever waits on it.
+ */
+public final class ArtifactRepository {
+    public static final String CHANNEL = "message_artifacts";
+    public static final int MAX_ATTEMPTS = 3;
+
+    /** A claimed placeholder. {@code contentJson} holds {@code {"source": {...}}} as ingestion wrote it. */
+    public record Claimed(long id, long messageId, String kind, String contentJson, int attempts, long chatId, long platformMessageId) {}
+
+    /** An artifact as stored. {@code contentJson}, {@code uri} and {@code error} may be null. */
+    public record Artifact(long id, long messageId, String kind, String status, String contentJson, String uri, int attempts, String error) {}
+
+    private final Jdbi jdbi;
+
+    public ArtifactRepository(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    /** Claims the oldest due placeholder until {@code leaseUntil}, if any. */
+    public Optional<Claimed> claim(Instant now, Instant leaseUntil) {
+        return jdbi.inTransaction(h -> h.createQuery("""
+                        update message_artifacts a
+                           set locked_until = :lease,          -- our claim; another worker takes over if we die
+                               attempts = a.attempts + 1,
+                               updated_at = :now
+                          from chat_messages m join chat_threads t on t.id = m.thread_id
+                         where m.id = a.message_id
+                           and a.id = (select id from message_artifacts
+                                        where status = 'pending'
+                                          and run_after <= :now  -- backoff after a failure
+                                          and (locked_until is null or locked_until < :now)
+                                        order by id
+                                        limit 1
+                                        for update skip locked) -- held by another worker: take the next
+                        returning a.id, a.message_id, a.kind, cast(a.content_json as text) as content, a.attempts,
+                                  t.chat_id, coalesce(m.platform_message_id, 0) as pmid""")
+                .bind("lease", leaseUntil)
+                .bind("now", now)
+                .map((rs, ctx) -> new Claimed(rs.getLong("id"), rs.getLong("message_id"), rs.getString("kind"),
+                        rs.getString("content"), rs.getInt("attempts"), rs.getLong("chat_id"), rs.getLong("pmid")))
+                .findOne());
+    }
+
+    /** Marks the artifact done with its content, as {@code kind} (a download over the limit becomes {@code file_meta}). */
+    public void complete(long id, String kind, String contentJson, String uri, Instant now) {
+        jdbi.useTransaction(h -> {
+            long messageId = h.createQuery("""
+                            update message_artifacts
+                               set status = 'done', kind = :kind, content_json = cast(:content as jsonb), uri = :uri, error = null,
+                                   locked_until = null, updated_at = :now
+                             where id = :id
+                            returning message_id""")
+                    .bind("kind", kind).bind("content", contentJson).bind("uri", uri).bind("now", now).bind("id", id)
+                    .mapTo(Long.class).one();
+            h.execute("select pg_notify(?, ?)", CHANNEL, Long.toString(messageId));
+        });
+    }
+
+    /**
+     * Records a failed attempt: back to {@code pending} after {@code backoff}, or {@code failed}
+     * once {@link #MAX_ATTEMPTS} are used. Returns true when it is now final.
+     */
+    public boolean fail(long id, String error, Duration backoff, Instant now) {
+        return jdbi.inTransaction(h -> {
+            var row = h.createQuery("""
+                            update message_artifacts
+                               set status = case when attempts >= :max then 'failed' else 'pending' end,
+                                   error = :error, locked_until = null, run_after = :retryAt, updated_at = :now
+                             where id = :id
+                            returning message_id, status""")
+                    .bind("max", MAX_ATTEMPTS).bind("error", error).bind("retryAt", now.plus(backoff))
+                    .bind("now", now).bind("id", id)
+                    .mapToMap().one();
+            boolean failed = "failed".equals(row.get("status"));
+            if (failed) {
+                h.execute("select pg_notify(?, ?)", CHANNEL, row.get("message_id").toString());
+            }
+            return failed;
+        });
+    }
+
+    /** Placeholders of the message still being produced (the classifier waits for them to reach zero). */
+    public int pendingArtifactCount(long messageId) {
+        return jdbi.withHandle(h -> h.createQuery("select count(*) from message_artifacts where message_id = :m and status = 'pending'")
+                .bind("m", messageId).mapTo(Integer.class).one());
+    }
+
+    public List<Artifact> forMessage(long messageId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select id, message_id, kind, status, cast(content_json as text) as content, uri, attempts, error
+                        from message_artifacts where message_id = :m order by id""")
+                .bind("m", messageId)
+                .map((rs, ctx) -> new Artifact(rs.getLong("id"), rs.getLong("message_id"), rs.getString("kind"),
+                        rs.getString("status"), rs.getString("content"), rs.getString("uri"), rs.getInt("attempts"), rs.getString("error")))
+                .list());
+    }
+}

@@ -1,0 +1,114 @@
+package dev.serveragent.store;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The outbox: bot messages are {@code chat_messages} rows (role {@code assistant}) with a send
+ * state. They are stored before anything is sent; senders claim them with {@code FOR UPDATE SKIP
+ * LOCKED} and a lease, so several replicas can send without sending a row twice (a sender that
+ * dies mid-send leaves its claim to expire, and the row is sent again: at-least-once).
+ * Per chat only the oldest unsent row can be claimed, so parts of a long answer keep their order.
+ */
+public final class OutboxRepository {
+    /** A claimed row to send. {@code replyMarkupJson} may be null. */
+    public record Outgoing(long id, long threadId, long chatId, String text, String replyMarkupJson, int attempts) {}
+
+    private final Jdbi jdbi;
+
+    public OutboxRepository(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    /**
+     * Stores the parts in order as assistant messages, {@code replyMarkupJson} on the last one.
+     * With {@code forTelegram} false they are stored only (no send state).
+     */
+    public List<Long> enqueue(long threadId, List<String> parts, Optional<String> replyMarkupJson, boolean forTelegram, Instant now) {
+        return jdbi.inTransaction(h -> {
+            List<Long> ids = new ArrayList<>();
+            for (int i = 0; i < parts.size(); i++) {
+                boolean last = i == parts.size() - 1;
+                ids.add(h.createQuery("""
+                                insert into chat_messages (thread_id, role, text, created_at, stored_at, kind,
+                                                           send_status, next_attempt_at, reply_markup)
+                                values (:thread, 'assistant', :text, :now, :now, 'text',
+                                        :status, :now, cast(:markup as jsonb))
+                                returning id""")
+                        .bind("thread", threadId)
+                        .bind("text", parts.get(i))
+                        .bind("now", now.plusNanos(i * 1000L)) // keeps the parts ordered by created_at too
+                        .bind("status", forTelegram ? "pending" : null)
+                        .bind("markup", last ? replyMarkupJson.orElse(null) : null)
+                        .mapTo(Long.class)
+                        .one());
+            }
+            return ids;
+        });
+    }
+
+    /** Claims up to {@code limit} due rows, each the oldest unsent one of its chat, until {@code leaseUntil}. */
+    public List<Outgoing> claim(int limit, Instant now, Instant leaseUntil) {
+        return jdbi.inTransaction(h -> h.createQuery("""
+                        update chat_messages m
+                           set locked_until = :lease,            -- our claim; expires if this sender dies
+                               send_attempts = send_attempts + 1
+                          from chat_threads t
+                         where t.id = m.thread_id
+                           and m.id in (
+                               select c.id from chat_messages c
+                                where c.send_status = 'pending'
+                                  and c.next_attempt_at <= :now  -- backoff / retry_after / per-chat pace
+                                  and (c.locked_until is null or c.locked_until < :now)
+                                  -- only the head of each chat's queue: parts stay in order
+                                  and not exists (select 1 from chat_messages o
+                                                   where o.thread_id = c.thread_id and o.send_status = 'pending' and o.id < c.id)
+                                order by c.id
+                                limit :limit
+                                for update of c skip locked)     -- another replica holds it: leave it
+                        returning m.id, m.thread_id, t.chat_id, m.text, cast(m.reply_markup as text) as markup, m.send_attempts""")
+                .bind("lease", leaseUntil)
+                .bind("now", now)
+                .bind("limit", limit)
+                .map((rs, ctx) -> new Outgoing(rs.getLong("id"), rs.getLong("thread_id"), rs.getLong("chat_id"),
+                        rs.getString("text"), rs.getString("markup"), rs.getInt("send_attempts")))
+                .list());
+    }
+
+    public void markSent(long id, long telegramMessageId, Instant now) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                        update chat_messages set send_status = 'sent', platform_message_id = :tg, sent_at = :now,
+                               locked_until = null, send_error = null
+                        where id = :id""")
+                .bind("tg", telegramMessageId).bind("now", now).bind("id", id).execute());
+    }
+
+    /** Puts the row back to be tried at {@code at}; {@code countAttempt} false undoes the claim's count (pacing, 429). */
+    public void retryAt(long id, Instant at, String error, boolean countAttempt) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                        update chat_messages set next_attempt_at = :at, locked_until = null, send_error = :error,
+                               send_attempts = send_attempts - :undo
+                        where id = :id""")
+                .bind("at", at).bind("error", error).bind("undo", countAttempt ? 0 : 1).bind("id", id).execute());
+    }
+
+    public void markFailed(long id, String error) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                        update chat_messages set send_status = 'failed', locked_until = null, send_error = :error
+                        where id = :id""")
+                .bind("error", error).bind("id", id).execute());
+    }
+
+    /** When the next pending row is due (for the sender's sleep), if any. */
+    public Optional<Instant> nextDue() {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select min(greatest(next_attempt_at, coalesce(locked_until, next_attempt_at)))
+                        from chat_messages where send_status = 'pending'""")
+                .mapTo(Instant.class)
+                .findOne()
+                .flatMap(Optional::ofNullable));
+    }
+}

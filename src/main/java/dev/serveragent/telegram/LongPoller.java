@@ -1,0 +1,184 @@
+package dev.serveragent.telegram;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.pengrad.telegrambot.TelegramBot;
+import com.pengrad.telegrambot.request.DeleteWebhook;
+import dev.serveragent.Lifecycle;
+import dev.serveragent.store.PollStateRepository;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jdbi.v3.core.JdbiException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Long polling, when there is no {@code PUBLIC_URL}: removes any webhook (keeping pending
+ * updates), then calls getUpdates in a loop and feeds every update to the same ingest path as
+ * the webhook. The offset is persisted after each stored update, so a restart asks for exactly
+ * the next one; an update is confirmed to Telegram (by asking past it) only once it is committed.
+ *
+ * <p>getUpdates is called with the JDK HTTP client rather than pengrad because the raw JSON of
+ * each update must be kept whole ({@code raw_payload}), including fields a library model drops.
+ */
+public final class LongPoller implements Lifecycle {
+    private static final Logger log = LoggerFactory.getLogger(LongPoller.class);
+    static final Duration RETRY_DELAY = Duration.ofSeconds(2);
+    static final int MAX_FAILURES_PER_UPDATE = 3;
+
+    private final TelegramBot bot;
+    private final URI getUpdatesUri;
+    private final UpdateIngestor ingestor;
+    private final PollStateRepository state;
+    private final int timeoutSeconds;
+    private final Clock clock;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final ObjectMapper json = new ObjectMapper();
+    private final AtomicLong polls = new AtomicLong();
+    private volatile boolean running;
+    private volatile java.util.concurrent.CountDownLatch stopping = new java.util.concurrent.CountDownLatch(1);
+    private volatile CompletableFuture<HttpResponse<byte[]>> inFlight;
+    private Thread thread;
+    private long poisonId = -1;      // touched by the polling thread only
+    private int poisonFailures;
+
+    public LongPoller(TelegramBot bot, URI apiUrl, String token, UpdateIngestor ingestor, PollStateRepository state,
+                      int timeoutSeconds, Clock clock) {
+        this.bot = bot;
+        this.getUpdatesUri = URI.create(apiUrl.toString().replaceAll("/+$", "") + "/bot" + token + "/getUpdates");
+        this.ingestor = ingestor;
+        this.state = state;
+        this.timeoutSeconds = timeoutSeconds;
+        this.clock = clock;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        stopping = new java.util.concurrent.CountDownLatch(1);
+        thread = Thread.ofVirtual().name("telegram-long-poll").start(this::loop);
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        stopping.countDown();
+        CompletableFuture<?> f = inFlight;
+        if (f != null) {
+            f.cancel(true); // ends the long poll at once; an update being stored is let finish
+        }
+        try {
+            if (!thread.join(Duration.ofSeconds(10))) {
+                thread.interrupt();
+                thread.join(Duration.ofSeconds(5));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** getUpdates calls completed so far (for tests and metrics). */
+    public long polls() {
+        return polls.get();
+    }
+
+    private void loop() {
+        boolean webhookRemoved = false;
+        while (running) {
+            try {
+                if (!webhookRemoved) {
+                    var r = bot.execute(new DeleteWebhook().dropPendingUpdates(false));
+                    if (!r.isOk()) {
+                        throw new IllegalStateException("deleteWebhook: " + r.errorCode() + " " + r.description());
+                    }
+                    webhookRemoved = true;
+                    log.info("Telegram long polling started (no PUBLIC_URL)");
+                }
+                pollOnce();
+            } catch (InterruptedException | java.util.concurrent.CancellationException e) {
+                return;
+            } catch (Exception e) {
+                if (!running) {
+                    return;
+                }
+                log.warn("Telegram long polling: {}; retrying in {}s", e.toString(), RETRY_DELAY.toSeconds());
+                try {
+                    if (stopping.await(RETRY_DELAY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void pollOnce() throws Exception {
+        long offset = state.nextOffset().orElse(0);
+        ObjectNode body = json.createObjectNode();
+        body.put("offset", offset);
+        body.put("timeout", timeoutSeconds);
+        body.set("allowed_updates", json.valueToTree(WebhookRegistrar.ALLOWED_UPDATES));
+        HttpRequest request = HttpRequest.newBuilder(getUpdatesUri)
+                .timeout(Duration.ofSeconds(timeoutSeconds + 15L))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                .build();
+        inFlight = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response;
+        try {
+            response = inFlight.get();
+        } catch (ExecutionException e) {
+            throw new java.io.IOException("getUpdates: " + e.getCause(), e.getCause());
+        }
+        polls.incrementAndGet();
+        JsonNode root = json.readTree(response.body());
+        if (!root.path("ok").asBoolean()) {
+            int retryAfter = root.path("parameters").path("retry_after").asInt(0);
+            if (retryAfter > 0) {
+                stopping.await(retryAfter, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            throw new IllegalStateException("getUpdates: " + response.statusCode() + " " + root.path("description").asText());
+        }
+        for (JsonNode update : root.path("result")) {
+            if (!running) {
+                return;
+            }
+            long id = update.path("update_id").asLong();
+            try {
+                ingestor.ingest(json.writeValueAsBytes(update));
+            } catch (MalformedUpdateException e) {
+                log.warn("Skipping a polled update that is not an update: {}", e.getMessage());
+            } catch (JdbiException e) {
+                // Not stored: leave the offset where it is so this update is fetched again.
+                throw new IllegalStateException("update " + id + " not stored, database unavailable", e);
+            } catch (RuntimeException e) {
+                // A bug on one update must not stop polling for good: after a few tries it is
+                // skipped, as Telegram itself gives up on a webhook update that keeps failing.
+                if (id != poisonId) {
+                    poisonId = id;
+                    poisonFailures = 0;
+                }
+                if (++poisonFailures < MAX_FAILURES_PER_UPDATE) {
+                    throw e;
+                }
+                log.error("Skipping update {} after {} failed attempts", id, poisonFailures, e);
+            }
+            state.advanceTo(id + 1, clock.instant());
+        }
+    }
+}

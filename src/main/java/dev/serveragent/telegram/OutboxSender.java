@@ -1,0 +1,199 @@
+package dev.serveragent.telegram;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.pengrad.telegrambot.TelegramBot;
+import com.pengrad.telegrambot.model.request.InlineKeyboardButton;
+import com.pengrad.telegrambot.model.request.InlineKeyboardMarkup;
+import com.pengrad.telegrambot.request.SendMessage;
+import com.pengrad.telegrambot.response.SendResponse;
+import dev.serveragent.Lifecycle;
+import dev.serveragent.store.OutboxRepository;
+import dev.serveragent.store.OutboxRepository.Outgoing;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends the outbox to Telegram on one virtual thread: claims due rows (safe with several
+ * replicas), keeps to {@link #PER_CHAT_INTERVAL} per chat and {@link #GLOBAL_INTERVAL} overall
+ * (per process), honours 429 {@code retry_after}, retries 5xx and network errors with
+ * exponential backoff up to {@link #MAX_ATTEMPTS}, and fails other 4xx at once. Plain text only:
+ * no parse mode, so model output can never be rejected for markup.
+ */
+public final class OutboxSender implements Lifecycle {
+    private static final Logger log = LoggerFactory.getLogger(OutboxSender.class);
+    static final Duration PER_CHAT_INTERVAL = Duration.ofSeconds(1);
+    static final Duration GLOBAL_INTERVAL = Duration.ofMillis(1000 / 30 + 1);
+    static final Duration LEASE = Duration.ofSeconds(60);
+    /** Also picks up rows queued by other replicas and scheduled retries. */
+    static final Duration IDLE_POLL = Duration.ofSeconds(1);
+    static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+    static final int MAX_ATTEMPTS = 8;
+    private static final int BATCH = 20;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final OutboxRepository repository;
+    private final TelegramBot bot;
+    private final Clock clock;
+    private final Semaphore wakeups = new Semaphore(0);
+    private final Map<Long, Instant> chatNext = new ConcurrentHashMap<>();
+    private Instant globalNext = Instant.EPOCH;
+    private volatile boolean running;
+    private Thread thread;
+
+    private final MeterRegistry metrics;
+
+    public OutboxSender(OutboxRepository repository, TelegramBot bot, Clock clock, MeterRegistry metrics) {
+        this.metrics = metrics;
+        this.repository = repository;
+        this.bot = bot;
+        this.clock = clock;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        thread = Thread.ofVirtual().name("outbox-sender").start(this::loop);
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        wakeups.release();
+        // Let a send or a database call in progress finish: interrupting a virtual thread in
+        // JDBC I/O closes the connection under it. Interrupt only if it does not end in time.
+        try {
+            if (!thread.join(Duration.ofSeconds(10))) {
+                thread.interrupt();
+                thread.join(Duration.ofSeconds(5));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Something was queued: look now rather than at the next poll. */
+    public void wake() {
+        wakeups.release();
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                Instant now = clock.instant();
+                List<Outgoing> batch = repository.claim(BATCH, now, now.plus(LEASE));
+                for (Outgoing o : batch) {
+                    if (!running) {
+                        repository.retryAt(o.id(), clock.instant(), null, false);
+                        continue;
+                    }
+                    sendOne(o);
+                }
+                if (batch.isEmpty()) {
+                    wakeups.tryAcquire(IDLE_POLL.toMillis(), TimeUnit.MILLISECONDS);
+                    wakeups.drainPermits();
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.warn("Outbox sender: {}", e.toString());
+                try {
+                    wakeups.tryAcquire(IDLE_POLL.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void sendOne(Outgoing o) throws InterruptedException {
+        Instant now = clock.instant();
+        Instant chatAllowed = chatNext.getOrDefault(o.chatId(), Instant.EPOCH);
+        if (chatAllowed.isAfter(now)) {
+            repository.retryAt(o.id(), chatAllowed, null, false);
+            return;
+        }
+        long wait = Duration.between(now, globalNext).toMillis();
+        if (wait > 0) {
+            Thread.sleep(wait);
+        }
+        now = clock.instant();
+        globalNext = now.plus(GLOBAL_INTERVAL);
+        chatNext.put(o.chatId(), now.plus(PER_CHAT_INTERVAL));
+
+        SendMessage request = new SendMessage(o.chatId(), o.text());
+        if (o.replyMarkupJson() != null) {
+            request.replyMarkup(keyboard(o.replyMarkupJson()));
+        }
+        SendResponse response;
+        try {
+            response = bot.execute(request);
+        } catch (RuntimeException e) {
+            // Network failure or a body that is not Bot API JSON (a proxy's error page): transient.
+            retryLater(o, "send failed: " + e.getMessage());
+            return;
+        }
+        if (response.isOk() && response.message() != null) {
+            repository.markSent(o.id(), response.message().messageId(), clock.instant());
+            metrics.counter("telegram.outbox", "result", "sent").increment();
+        } else if (response.errorCode() == 429) {
+            Integer retryAfter = response.parameters() == null ? null : response.parameters().retryAfter();
+            Instant at = clock.instant().plusSeconds(retryAfter == null ? 1 : Math.max(1, retryAfter));
+            chatNext.put(o.chatId(), at);
+            repository.retryAt(o.id(), at, "429: " + response.description(), false);
+            metrics.counter("telegram.outbox", "result", "rate_limited").increment();
+            log.info("Telegram asked to wait {}s before sending to chat {}", retryAfter, o.chatId());
+        } else if (response.errorCode() >= 500 || response.errorCode() == 0) {
+            retryLater(o, response.errorCode() + ": " + response.description());
+        } else {
+            log.warn("Telegram refused message {} for chat {}: {} {}", o.id(), o.chatId(), response.errorCode(), response.description());
+            repository.markFailed(o.id(), response.errorCode() + ": " + response.description());
+            metrics.counter("telegram.outbox", "result", "failed").increment();
+        }
+    }
+
+    private void retryLater(Outgoing o, String error) {
+        if (o.attempts() >= MAX_ATTEMPTS) {
+            log.warn("Giving up on message {} for chat {} after {} attempts: {}", o.id(), o.chatId(), o.attempts(), error);
+            repository.markFailed(o.id(), error);
+            metrics.counter("telegram.outbox", "result", "failed").increment();
+            return;
+        }
+        metrics.counter("telegram.outbox", "result", "retry").increment();
+        long seconds = Math.min(MAX_BACKOFF.toSeconds(), 1L << Math.min(20, o.attempts() - 1));
+        repository.retryAt(o.id(), clock.instant().plusSeconds(seconds), error, true);
+    }
+
+    static InlineKeyboardMarkup keyboard(String json) {
+        try {
+            JsonNode rows = JSON.readTree(json).path("inline_keyboard");
+            List<InlineKeyboardButton[]> out = new ArrayList<>();
+            for (JsonNode row : rows) {
+                List<InlineKeyboardButton> buttons = new ArrayList<>();
+                for (JsonNode b : row) {
+                    buttons.add(new InlineKeyboardButton(b.path("text").asText()).callbackData(b.path("callback_data").asText()));
+                }
+                out.add(buttons.toArray(InlineKeyboardButton[]::new));
+            }
+            return new InlineKeyboardMarkup(out.toArray(InlineKeyboardButton[][]::new));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("stored reply_markup is not JSON", e);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.serveragent.telegram;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.serveragent.store.OutboxRepository;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@link Outbox}: splits, stores (role {@code assistant}), then wakes the sender. With
+ * Telegram off ({@code sender} empty) messages are stored and never sent. Thread-safe.
+ */
+public final class StoredOutbox implements Outbox {
+    public static final int MAX_CALLBACK_DATA_BYTES = 64;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final OutboxRepository repository;
+    private final Optional<OutboxSender> sender;
+    private final Clock clock;
+
+    public StoredOutbox(OutboxRepository repository, Optional<OutboxSender> sender, Clock clock) {
+        this.repository = repository;
+        this.sender = sender;
+        this.clock = clock;
+    }
+
+    @Override
+    public List<Long> send(long threadId, String text) {
+        return store(threadId, text, Optional.empty());
+    }
+
+    @Override
+    public List<Long> sendWithButton(long threadId, String text, String buttonText, String callbackData) {
+        if (callbackData.getBytes(StandardCharsets.UTF_8).length > MAX_CALLBACK_DATA_BYTES) {
+            throw new IllegalArgumentException("callback_data is over " + MAX_CALLBACK_DATA_BYTES + " bytes: " + callbackData);
+        }
+        return store(threadId, text, Optional.of(inlineKeyboard(buttonText, callbackData)));
+    }
+
+    /** {@code {"inline_keyboard":[[{"text":…,"callback_data":…}]]}}, as the Bot API takes it. */
+    static String inlineKeyboard(String buttonText, String callbackData) {
+        ObjectNode markup = JSON.createObjectNode();
+        markup.putArray("inline_keyboard").addArray().addObject().put("text", buttonText).put("callback_data", callbackData);
+        return markup.toString();
+    }
+
+    private List<Long> store(long threadId, String text, Optional<String> markup) {
+        List<Long> ids = repository.enqueue(threadId, TextSplitter.split(text), markup, sender.isPresent(), clock.instant());
+        sender.ifPresent(OutboxSender::wake);
+        return ids;
+    }
+}

@@ -1,0 +1,170 @@
+package dev.serveragent.telegram;
+
+import com.anthropic.client.AnthropicClient;
+import com.pengrad.telegrambot.TelegramBot;
+import dev.serveragent.Lifecycle;
+import dev.serveragent.admin.HttpRoutes;
+import dev.serveragent.config.AppConfig;
+import dev.serveragent.config.TelegramConfig;
+import dev.serveragent.media.AnthropicClients;
+import dev.serveragent.media.ArtifactWorker;
+import dev.serveragent.media.BlobStore;
+import dev.serveragent.media.BlobStores;
+import dev.serveragent.media.ImageDescriber;
+import dev.serveragent.media.TelegramFiles;
+import dev.serveragent.media.Transcriber;
+import dev.serveragent.store.ArtifactRepository;
+import dev.serveragent.store.Database;
+import dev.serveragent.store.IngestRepository;
+import dev.serveragent.store.LedgerRepository;
+import dev.serveragent.store.OutboxRepository;
+import dev.serveragent.store.PollStateRepository;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Telegram and its media, assembled for the composition root: ingestion (webhook or long poll),
+ * the outbox and its sender, Bot API actions, and the artifact worker. With no bot token only the
+ * outbox exists (messages stored, never sent) and actions do nothing.
+ *
+ * <p>Start {@link #components()} before the HTTP server and {@link #afterHttp()} after it (the
+ * webhook registration makes Telegram call us at once). Close {@link #resources()} after stopping.
+ */
+public final class TelegramModule {
+    private static final Logger log = LoggerFactory.getLogger(TelegramModule.class);
+    /** getUpdates long-poll timeout. */
+    static final int POLL_TIMEOUT_SECONDS = 25;
+    static final int ARTIFACT_THREADS = 2;
+
+    private final Outbox outbox;
+    private final TelegramActions actions;
+    private final ArtifactRepository artifacts;
+    private final Optional<HttpRoutes> routes;
+    private final List<Lifecycle> components;
+    private final List<Lifecycle> afterHttp;
+    private final List<AutoCloseable> resources;
+    private final ForwardingCallbackListener callbacks;
+    private final Optional<ArtifactWorker> artifactWorker;
+
+    private TelegramModule(Outbox outbox, TelegramActions actions, ArtifactRepository artifacts, Optional<HttpRoutes> routes,
+                           List<Lifecycle> components, List<Lifecycle> afterHttp, List<AutoCloseable> resources,
+                           ForwardingCallbackListener callbacks, Optional<ArtifactWorker> artifactWorker) {
+        this.outbox = outbox;
+        this.actions = actions;
+        this.artifacts = artifacts;
+        this.routes = routes;
+        this.components = components;
+        this.afterHttp = afterHttp;
+        this.resources = resources;
+        this.callbacks = callbacks;
+        this.artifactWorker = artifactWorker;
+    }
+
+    public static TelegramModule build(AppConfig config, Database database, Clock clock, MeterRegistry metrics) {
+        TelegramConfig tg = config.telegram();
+        OutboxRepository outboxRepository = new OutboxRepository(database.jdbi());
+        ArtifactRepository artifacts = new ArtifactRepository(database.jdbi());
+        ForwardingCallbackListener callbacks = new ForwardingCallbackListener();
+        List<Lifecycle> components = new ArrayList<>();
+        List<Lifecycle> afterHttp = new ArrayList<>();
+        List<AutoCloseable> resources = new ArrayList<>();
+        if (tg.botToken().isEmpty()) {
+            return new TelegramModule(new StoredOutbox(outboxRepository, Optional.empty(), clock), new BotApiActions(Optional.empty()),
+                    artifacts, Optional.empty(), components, afterHttp, resources, callbacks, Optional.empty());
+        }
+        String token = tg.botToken().get().reveal();
+        String api = tg.apiUrl().toString().replaceAll("/+$", "");
+        TelegramBot bot = new TelegramBot.Builder(token).apiUrl(api + "/bot").fileApiUrl(api + "/file/bot").build();
+        resources.add(bot::shutdown);
+
+        Optional<Transcriber> transcriber = config.transcribe().url()
+                .map(url -> new Transcriber(url, config.transcribe().apiKey(), config.transcribe().model()));
+        Optional<AnthropicClient> haiku = AnthropicClients.haiku(config.anthropic());
+        haiku.ifPresent(c -> resources.add(c::close));
+        Optional<ImageDescriber> describer = haiku.map(c ->
+                new ImageDescriber(c, config.anthropic().haikuModel(), new LedgerRepository(database.jdbi()), clock));
+        BlobStore blobs = BlobStores.from(config);
+        if (blobs instanceof AutoCloseable closeable) {
+            resources.add(closeable);
+        }
+        ArtifactWorker worker = new ArtifactWorker(artifacts, new TelegramFiles(bot, tg.apiUrl(), token),
+                blobs, transcriber, describer, clock, ARTIFACT_THREADS, metrics);
+        components.add(worker);
+
+        OutboxSender sender = new OutboxSender(outboxRepository, bot, clock, metrics);
+        components.add(sender);
+
+        UpdateIngestor ingestor = new UpdateIngestor(
+                new UpdateNormalizer(new UpdateNormalizer.Capabilities(transcriber.isPresent(), describer.isPresent())),
+                new IngestRepository(database.jdbi()), callbacks, worker::wake, clock, metrics);
+        LongPoller poller = new LongPoller(bot, tg.apiUrl(), token, ingestor, new PollStateRepository(database.jdbi()),
+                POLL_TIMEOUT_SECONDS, clock);
+        if (tg.publicUrl().isPresent()) {
+            afterHttp.add(new WebhookRegistrar(bot, tg.publicUrl().get(), tg.webhookSecret().orElseThrow(), poller));
+        } else {
+            components.add(poller);
+        }
+        log.info("Telegram on ({}); transcription {}, image description {}",
+                tg.publicUrl().isPresent() ? "webhook" : "long polling",
+                transcriber.isPresent() ? "on" : "off (TRANSCRIBE_URL unset)",
+                describer.isPresent() ? "on" : "off (no HAIKU_API_KEY/ANTHROPIC_API_KEY)");
+        // The webhook is served in both modes: harmless when polling, and it lets an operator
+        // switch to PUBLIC_URL without a gap.
+        HttpRoutes webhook = new WebhookRoutes(tg.webhookSecret().orElseThrow(), ingestor, metrics);
+        return new TelegramModule(new StoredOutbox(outboxRepository, Optional.of(sender), clock), new BotApiActions(Optional.of(bot)),
+                artifacts, Optional.of(webhook), components, afterHttp, resources, callbacks, Optional.of(worker));
+    }
+
+    /** Where inline-button presses go, after their update is committed. Until set, they are logged. */
+    public void setCallbackListener(CallbackListener listener) {
+        callbacks.target = listener;
+    }
+
+    public Outbox outbox() {
+        return outbox;
+    }
+
+    public TelegramActions actions() {
+        return actions;
+    }
+
+    /** For the classifier: {@link ArtifactRepository#pendingArtifactCount(long)} and the artifacts of a message. */
+    public ArtifactRepository artifacts() {
+        return artifacts;
+    }
+
+    public Optional<HttpRoutes> routes() {
+        return routes;
+    }
+
+    public List<Lifecycle> components() {
+        return List.copyOf(components);
+    }
+
+    public List<Lifecycle> afterHttp() {
+        return List.copyOf(afterHttp);
+    }
+
+    public List<AutoCloseable> resources() {
+        return List.copyOf(resources);
+    }
+
+    public Optional<ArtifactWorker> artifactWorker() {
+        return artifactWorker;
+    }
+
+    /** Forwards to the listener the reactive loop sets once it exists (it needs this module's outbox first). */
+    private static final class ForwardingCallbackListener implements CallbackListener {
+        volatile CallbackListener target = q -> log.info("Button pressed in chat {} (callback {}), but no listener is wired", q.chatId(), q.data());
+
+        @Override
+        public void onCallback(CallbackQuery query) {
+            target.onCallback(query);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.serveragent.telegram;
+
+import dev.serveragent.store.IngestRepository;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one ingest path shared by the webhook and the long poller: normalise, store in one
+ * transaction (exactly once per update_id), and only after the commit tell the callback listener
+ * and wake the artifact worker. Thread-safe.
+ */
+public final class UpdateIngestor {
+    private static final Logger log = LoggerFactory.getLogger(UpdateIngestor.class);
+
+    private final UpdateNormalizer normalizer;
+    private final IngestRepository repository;
+    private final CallbackListener callbacks;
+    private final Runnable artifactsQueued;
+    private final Clock clock;
+    private final MeterRegistry metrics;
+
+    public UpdateIngestor(UpdateNormalizer normalizer, IngestRepository repository, CallbackListener callbacks,
+                          Runnable artifactsQueued, Clock clock, MeterRegistry metrics) {
+        this.metrics = metrics;
+        this.normalizer = normalizer;
+        this.repository = repository;
+        this.callbacks = callbacks;
+        this.artifactsQueued = artifactsQueued;
+        this.clock = clock;
+    }
+
+    /**
+     * Stores the update once. Returns when it is committed.
+     *
+     * @throws MalformedUpdateException for a body that is not an update (nothing stored)
+     * @throws org.jdbi.v3.core.JdbiException when the database fails (nothing stored; retry later)
+     */
+    public IngestRepository.Result ingest(byte[] body) {
+        IngestRepository.Update update = normalizer.normalize(body);
+        IngestRepository.Result result = repository.ingest(update, clock.instant());
+        metrics.counter("telegram.updates", "kind", update.kind(), "result", result.duplicate() ? "duplicate" : "stored").increment();
+        if (result.duplicate()) {
+            log.debug("Update {} already stored", update.updateId());
+            return result;
+        }
+        if (!result.artifactIds().isEmpty()) {
+            artifactsQueued.run();
+        }
+        if (update.kind().equals("callback_query") && result.threadId().isPresent()) {
+            UpdateNormalizer.callback(update.rawJson(), result.threadId().get()).ifPresent(q -> {
+                try {
+                    callbacks.onCallback(q);
+                } catch (RuntimeException e) {
+                    // The update is committed; a retry from Telegram would be a duplicate, so the
+                    // listener's failure is logged rather than turned into an error response.
+                    log.error("Callback listener failed for update {}", update.updateId(), e);
+                }
+            });
+        }
+        return result;
+    }
+}

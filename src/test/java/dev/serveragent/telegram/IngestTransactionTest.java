@@ -1,0 +1,121 @@
+package dev.serveragent.telegram;
+
+import static dev.serveragent.testing.TelegramFixtures.post;
+import static dev.serveragent.testing.TelegramFixtures.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.serveragent.testing.FakeTelegram;
+import dev.serveragent.testing.TelegramFixtures;
+import dev.serveragent.testing.TestApp;
+import dev.serveragent.testing.TestDatabase;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+/** One transaction per update: thread, message, job, supersession; NOTIFY once committed. */
+class IngestTransactionTest {
+    static TestDatabase db;
+    static FakeTelegram telegram;
+    static TestApp app;
+
+    @BeforeAll
+    static void start() throws Exception {
+        db = TestDatabase.create();
+        telegram = FakeTelegram.start(TelegramFixtures.TOKEN);
+        app = TestApp.start(db, Files.createTempDirectory("sa-ingest"), TelegramFixtures.env(telegram, "https://agent.example.org"),
+                Clock.systemUTC());
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+        telegram.close();
+        db.close();
+    }
+
+    @Test
+    void a_new_message_supersedes_pending_approvals_and_cancels_jobs_awaiting_approval_in_its_thread_only() {
+        post(app, text(2001, 70, 1, "first"));
+        post(app, text(2002, 71, 1, "other chat"));
+        long thread = threadOf(70);
+        long otherThread = threadOf(71);
+        long waitingJob = jobFor(2001);
+        long otherJob = jobFor(2002);
+        db.jdbi().useHandle(h -> {
+            h.execute("update reactive_jobs set status = 'awaiting_approval' where id in (?, ?)", waitingJob, otherJob);
+            h.execute("insert into approvals (thread_id, job_id, proposal_text) values (?, ?, 'Will: df -h')", thread, waitingJob);
+            h.execute("insert into approvals (thread_id, job_id, proposal_text) values (?, ?, 'Will: nothing')", otherThread, otherJob);
+        });
+
+        assertThat(post(app, text(2003, 70, 2, "actually, check /var too")).statusCode()).isEqualTo(200);
+
+        Map<String, Object> approval = db.jdbi().withHandle(h -> h.createQuery(
+                "select status, resolved_at from approvals where thread_id = :t").bind("t", thread).mapToMap().one());
+        assertThat(approval.get("status")).isEqualTo("superseded");
+        assertThat(approval.get("resolved_at")).isNotNull();
+        assertThat(status(waitingJob)).isEqualTo("canceled");
+        assertThat(status(jobFor(2003))).isEqualTo("queued");
+        String otherApproval = db.jdbi().withHandle(h -> h.createQuery(
+                "select status from approvals where thread_id = :t").bind("t", otherThread).mapTo(String.class).one());
+        assertThat(otherApproval).isEqualTo("pending");
+        assertThat(status(otherJob)).isEqualTo("awaiting_approval");
+    }
+
+    @Test
+    void workers_listening_on_reactive_jobs_hear_the_job_id_once_it_is_committed() throws Exception {
+        Properties p = new Properties();
+        db.url().user().ifPresent(u -> p.setProperty("user", u));
+        db.url().password().ifPresent(pw -> p.setProperty("password", pw.reveal()));
+        try (Connection listener = DriverManager.getConnection(db.url().jdbcUrl(), p)) {
+            listener.createStatement().execute("listen reactive_jobs");
+            post(app, text(2010, 72, 1, "wake up"));
+            post(app, text(2010, 72, 1, "wake up")); // duplicate: no second notification
+            List<String> payloads = new ArrayList<>();
+            PGConnection pg = listener.unwrap(PGConnection.class);
+            for (int i = 0; i < 3; i++) {
+                PGNotification[] n = pg.getNotifications(500);
+                if (n != null) {
+                    for (PGNotification x : n) {
+                        payloads.add(x.getParameter());
+                    }
+                }
+            }
+            assertThat(payloads).containsExactly(Long.toString(jobFor(2010)));
+        }
+    }
+
+    @Test
+    void a_message_in_a_known_chat_reuses_its_thread() {
+        post(app, text(2020, 73, 1, "one"));
+        post(app, text(2021, 73, 2, "two"));
+        long threads = db.jdbi().withHandle(h -> h.createQuery(
+                "select count(*) from chat_threads where platform = 'telegram' and chat_id = 73").mapTo(Long.class).one());
+        assertThat(threads).isEqualTo(1);
+    }
+
+    private static long threadOf(long chatId) {
+        return db.jdbi().withHandle(h -> h.createQuery("select id from chat_threads where chat_id = :c")
+                .bind("c", chatId).mapTo(Long.class).one());
+    }
+
+    private static long jobFor(long updateId) {
+        return db.jdbi().withHandle(h -> h.createQuery("""
+                        select j.id from reactive_jobs j join chat_messages m on m.id = j.trigger_message_id where m.update_id = :u""")
+                .bind("u", updateId).mapTo(Long.class).one());
+    }
+
+    private static String status(long jobId) {
+        return db.jdbi().withHandle(h -> h.createQuery("select status from reactive_jobs where id = :id")
+                .bind("id", jobId).mapTo(String.class).one());
+    }
+}

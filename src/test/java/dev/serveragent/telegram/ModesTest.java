@@ -1,0 +1,135 @@
+package dev.serveragent.telegram;
+
+import static dev.serveragent.testing.TelegramFixtures.text;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.serveragent.testing.FakeTelegram;
+import dev.serveragent.testing.TelegramFixtures;
+import dev.serveragent.testing.TestApp;
+import dev.serveragent.testing.TestDatabase;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Webhook registration with PUBLIC_URL; long polling without it, across restarts. */
+class ModesTest {
+    TestDatabase db;
+    FakeTelegram telegram;
+
+    @TempDir
+    Path dataDir;
+
+    @BeforeEach
+    void create() {
+        db = TestDatabase.create();
+        telegram = FakeTelegram.start(TelegramFixtures.TOKEN);
+    }
+
+    @AfterEach
+    void drop() {
+        telegram.close();
+        db.close();
+    }
+
+    private long messages() {
+        return db.jdbi().withHandle(h -> h.createQuery("select count(*) from chat_messages where role = 'user'").mapTo(Long.class).one());
+    }
+
+    private List<Long> storedUpdateIds() {
+        return db.jdbi().withHandle(h -> h.createQuery("select update_id from telegram_updates order by update_id").mapTo(Long.class).list());
+    }
+
+    @Test
+    void with_a_public_url_the_webhook_is_registered_with_its_secret_and_pending_updates_kept() {
+        try (TestApp app = TestApp.start(db, dataDir, TelegramFixtures.env(telegram, "https://agent.example.org/"), Clock.systemUTC())) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> !telegram.calls("setWebhook").isEmpty());
+            FakeTelegram.Call call = telegram.calls("setWebhook").getFirst();
+            assertThat(call.param("url")).isEqualTo("https://agent.example.org/telegram/webhook");
+            assertThat(call.param("secret_token")).isEqualTo(TelegramFixtures.SECRET);
+            assertThat(call.param("drop_pending_updates")).isEqualTo("false");
+            assertThat(call.param("allowed_updates")).contains("message", "edited_message", "channel_post", "callback_query");
+            assertThat(telegram.calls("getUpdates")).isEmpty();
+            assertThat(telegram.calls("deleteWebhook")).isEmpty();
+        }
+    }
+
+    @Test
+    void a_refused_webhook_falls_back_to_long_polling() {
+        telegram.refuse("setWebhook", 1, 400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook");
+        telegram.queueUpdate(text(5101, 83, 1, "still reachable"));
+        try (TestApp app = TestApp.start(db, dataDir, TelegramFixtures.env(telegram, "http://not-https.example.org"), Clock.systemUTC())) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> messages() == 1);
+            assertThat(telegram.calls("setWebhook")).hasSize(1);
+            assertThat(telegram.calls("deleteWebhook")).hasSize(1);
+        }
+    }
+
+    @Test
+    void long_polling_removes_the_webhook_keeping_updates_and_stores_what_it_polls() {
+        telegram.queueUpdate(text(5001, 80, 1, "polled one"));
+        telegram.queueUpdate(text(5002, 80, 2, "polled two"));
+        try (TestApp app = TestApp.start(db, dataDir, TelegramFixtures.env(telegram, null), Clock.systemUTC())) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> messages() == 2);
+            FakeTelegram.Call delete = telegram.calls("deleteWebhook").getFirst();
+            assertThat(delete.param("drop_pending_updates")).isEqualTo("false");
+            assertThat(telegram.calls().getFirst().method()).isEqualToIgnoringCase("deleteWebhook");
+            long jobs = db.jdbi().withHandle(h -> h.createQuery("select count(*) from reactive_jobs").mapTo(Long.class).one());
+            assertThat(jobs).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void a_restart_during_long_polling_neither_loses_nor_replays_updates() {
+        telegram.queueUpdate(text(6001, 81, 1, "before restart 1"));
+        telegram.queueUpdate(text(6002, 81, 2, "before restart 2"));
+        try (TestApp app = TestApp.start(db, dataDir, TelegramFixtures.env(telegram, null), Clock.systemUTC())) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> messages() == 2);
+        }
+        // While the agent is down, Telegram keeps new updates (and, until confirmed, old ones).
+        telegram.queueUpdate(text(6003, 81, 3, "while down"));
+        int callsBefore = telegram.calls("getUpdates").size();
+        try (TestApp app = TestApp.start(db, dataDir, TelegramFixtures.env(telegram, null), Clock.systemUTC())) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> messages() == 3);
+            FakeTelegram.Call firstAfterRestart = telegram.calls("getUpdates").get(callsBefore);
+            assertThat(firstAfterRestart.param("offset")).as("resumes after the last stored update").isEqualTo("6003");
+            telegram.queueUpdate(text(6004, 81, 4, "after restart"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> messages() == 4);
+        }
+        assertThat(storedUpdateIds()).containsExactly(6001L, 6002L, 6003L, 6004L);
+        long jobs = db.jdbi().withHandle(h -> h.createQuery("select count(*) from reactive_jobs").mapTo(Long.class).one());
+        assertThat(jobs).isEqualTo(4);
+    }
+
+    @Test
+    void an_update_fetched_again_after_a_crash_before_the_offset_was_saved_is_not_stored_twice() {
+        // The crash window: the update is committed (here through the webhook) but the poller's
+        // offset never moved past it, so Telegram hands it out again.
+        String update = text(6101, 84, 1, "committed, offset not saved");
+        try (TestApp app = TestApp.start(db, dataDir, TelegramFixtures.env(telegram, "https://agent.example.org"), Clock.systemUTC())) {
+            assertThat(TelegramFixtures.post(app, update).statusCode()).isEqualTo(200);
+        }
+        telegram.queueUpdate(update);
+        telegram.queueUpdate(text(6102, 84, 2, "the next one"));
+        try (TestApp app = TestApp.start(db, dataDir, TelegramFixtures.env(telegram, null), Clock.systemUTC())) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> messages() == 2 && telegram.heldUpdates() == 0);
+        }
+        long jobs = db.jdbi().withHandle(h -> h.createQuery("select count(*) from reactive_jobs").mapTo(Long.class).one());
+        assertThat(jobs).isEqualTo(2);
+        assertThat(storedUpdateIds()).containsExactly(6101L, 6102L);
+    }
+
+    @Test
+    void a_failing_get_updates_is_retried_without_losing_anything() {
+        telegram.serverError("getUpdates", 1, 502);
+        telegram.queueUpdate(text(7001, 82, 1, "after a Telegram hiccup"));
+        try (TestApp app = TestApp.start(db, dataDir, TelegramFixtures.env(telegram, null), Clock.systemUTC())) {
+            await().atMost(Duration.ofSeconds(15)).until(() -> messages() == 1);
+        }
+    }
+}

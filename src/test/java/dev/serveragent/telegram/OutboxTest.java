@@ -1,0 +1,184 @@
+package dev.serveragent.telegram;
+
+import static dev.serveragent.testing.TelegramFixtures.post;
+import static dev.serveragent.testing.TelegramFixtures.text;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.serveragent.testing.FakeTelegram;
+import dev.serveragent.testing.TelegramFixtures;
+import dev.serveragent.testing.TestApp;
+import dev.serveragent.testing.TestDatabase;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The outbox over the real application and a fake Bot API: stored first, sent with Telegram's limits. */
+class OutboxTest {
+    static TestDatabase db;
+    static FakeTelegram telegram;
+    static TestApp app;
+
+    @BeforeAll
+    static void start() throws Exception {
+        db = TestDatabase.create();
+        telegram = FakeTelegram.start(TelegramFixtures.TOKEN);
+        app = TestApp.start(db, Files.createTempDirectory("sa-outbox"), TelegramFixtures.env(telegram, "https://agent.example.org"),
+                Clock.systemUTC());
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+        telegram.close();
+        db.close();
+    }
+
+    private static long thread(long chatId) {
+        assertThat(post(app, text(900_000 + chatId, chatId, 1, "hi")).statusCode()).isEqualTo(200);
+        return db.jdbi().withHandle(h -> h.createQuery("select id from chat_threads where chat_id = :c")
+                .bind("c", chatId).mapTo(Long.class).one());
+    }
+
+    private static List<FakeTelegram.Call> sent(long chatId) {
+        return telegram.calls("sendMessage").stream().filter(c -> c.param("chat_id").equals(Long.toString(chatId))).toList();
+    }
+
+    private static Map<String, Object> row(long id) {
+        return db.jdbi().withHandle(h -> h.createQuery("select * from chat_messages where id = :id").bind("id", id).mapToMap().one());
+    }
+
+    private static void awaitSent(List<Long> ids) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> ids.stream().allMatch(id -> "sent".equals(row(id).get("send_status"))));
+    }
+
+    @Test
+    void a_message_is_stored_as_assistant_then_sent_as_plain_text_and_its_telegram_id_recorded() {
+        long thread = thread(301);
+        List<Long> ids = app.app().telegram().outbox().send(thread, "Disk usage: 42% <b>not html</b>");
+        assertThat(ids).hasSize(1);
+        Map<String, Object> stored = row(ids.get(0));
+        assertThat(stored).containsEntry("role", "assistant").containsEntry("text", "Disk usage: 42% <b>not html</b>");
+        awaitSent(ids);
+        FakeTelegram.Call call = sent(301).getFirst();
+        assertThat(call.param("text")).isEqualTo("Disk usage: 42% <b>not html</b>");
+        assertThat(call.params()).doesNotContainKey("parse_mode");
+        assertThat(row(ids.get(0)).get("platform_message_id")).isNotNull();
+    }
+
+    @Test
+    void a_button_message_carries_one_ok_button_with_its_callback_data() {
+        long thread = thread(302);
+        List<Long> ids = app.app().telegram().outbox().sendWithButton(thread, "Understood: x. Will: y.", "OK", "approval:99");
+        awaitSent(ids);
+        String markup = sent(302).getFirst().param("reply_markup");
+        assertThat(markup).contains("\"inline_keyboard\"").contains("\"text\":\"OK\"").contains("\"callback_data\":\"approval:99\"");
+        assertThatThrownBy(() -> app.app().telegram().outbox().sendWithButton(thread, "x", "OK", "a".repeat(65)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void a_long_answer_is_split_under_the_limit_and_sent_in_order() {
+        long thread = thread(303);
+        StringBuilder text = new StringBuilder();
+        for (int p = 0; p < 12; p++) {
+            text.append("Paragraph ").append(p).append(": ").append("lorem ipsum dolor sit amet. ".repeat(30)).append("\n\n");
+        }
+        List<Long> ids = app.app().telegram().outbox().send(thread, text.toString());
+        assertThat(ids).hasSizeGreaterThan(2);
+        awaitSent(ids);
+        List<String> parts = sent(303).stream().map(c -> c.param("text")).toList();
+        assertThat(parts).hasSize(ids.size()).allSatisfy(p -> assertThat(p.length()).isLessThan(4096));
+        assertThat(String.join(" ", parts).replaceAll("\\s+", " ")).isEqualTo(text.toString().strip().replaceAll("\\s+", " "));
+        assertThat(parts.get(0)).startsWith("Paragraph 0");
+    }
+
+    @Test
+    void a_429_is_retried_after_retry_after_seconds() {
+        long thread = thread(304);
+        telegram.tooManyRequests("sendMessage", 1, 2);
+        List<Long> ids = app.app().telegram().outbox().send(thread, "after a pause");
+        awaitSent(ids);
+        List<FakeTelegram.Call> calls = sent(304);
+        assertThat(calls).hasSize(2);
+        assertThat(Duration.between(calls.get(0).at(), calls.get(1).at())).isGreaterThanOrEqualTo(Duration.ofMillis(1900));
+        assertThat(row(ids.get(0)).get("send_attempts")).isEqualTo(1);
+    }
+
+    @Test
+    void server_errors_are_retried_with_backoff_until_sent() {
+        long thread = thread(305);
+        telegram.serverError("sendMessage", 2, 502);
+        List<Long> ids = app.app().telegram().outbox().send(thread, "eventually");
+        awaitSent(ids);
+        assertThat(sent(305)).hasSize(3);
+        assertThat(row(ids.get(0)).get("send_attempts")).isEqualTo(3);
+    }
+
+    @Test
+    void one_chat_gets_at_most_one_message_per_second() {
+        long thread = thread(306);
+        List<Long> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ids.addAll(app.app().telegram().outbox().send(thread, "burst " + i));
+        }
+        awaitSent(ids);
+        List<FakeTelegram.Call> calls = sent(306);
+        assertThat(calls.stream().map(c -> c.param("text")).toList()).containsExactly("burst 0", "burst 1", "burst 2");
+        for (int i = 1; i < calls.size(); i++) {
+            assertThat(Duration.between(calls.get(i - 1).at(), calls.get(i).at())).isGreaterThanOrEqualTo(Duration.ofMillis(950));
+        }
+    }
+
+    @Test
+    void two_replicas_sharing_the_database_send_every_message_exactly_once() throws Exception {
+        List<Long> threads = new java.util.ArrayList<>();
+        for (long chat = 320; chat < 330; chat++) {
+            threads.add(thread(chat));
+        }
+        try (TestApp second = TestApp.start(db, Files.createTempDirectory("sa-replica"),
+                TelegramFixtures.env(telegram, "https://agent.example.org"), Clock.systemUTC())) {
+            List<Long> ids = new java.util.ArrayList<>();
+            for (int round = 0; round < 2; round++) {
+                for (long t : threads) {
+                    ids.addAll((t % 2 == 0 ? app : second).app().telegram().outbox().send(t, "replica message " + round));
+                }
+            }
+            awaitSent(ids);
+        }
+        for (long chat = 320; chat < 330; chat++) {
+            assertThat(sent(chat).stream().map(c -> c.param("text")).toList())
+                    .as("chat %d", chat).containsExactly("replica message 0", "replica message 1");
+        }
+    }
+
+    @Test
+    void actions_call_the_bot_api() {
+        TelegramActions actions = app.app().telegram().actions();
+        assertThat(actions.answerCallbackQuery("cbq-1", "Approved")).isTrue();
+        assertThat(actions.removeInlineKeyboard(307, 1234)).isTrue();
+        assertThat(actions.editMessageText(307, 1234, "Understood (done)")).isTrue();
+        assertThat(telegram.calls("answerCallbackQuery")).anySatisfy(c ->
+                assertThat(c.params()).containsEntry("callback_query_id", "cbq-1").containsEntry("text", "Approved"));
+        assertThat(telegram.calls("editMessageReplyMarkup")).anySatisfy(c ->
+                assertThat(c.params()).containsEntry("chat_id", "307").containsEntry("message_id", "1234"));
+        assertThat(telegram.calls("editMessageText")).anySatisfy(c ->
+                assertThat(c.params()).containsEntry("text", "Understood (done)").doesNotContainKey("parse_mode"));
+    }
+
+    @Test
+    void without_a_bot_token_messages_are_stored_and_never_sent() throws Exception {
+        long thread = thread(308);
+        try (TestApp offline = TestApp.start(db, Files.createTempDirectory("sa-offline"), Map.of(), Clock.systemUTC())) {
+            List<Long> ids = offline.app().telegram().outbox().send(thread, "nobody will see this on Telegram");
+            assertThat(row(ids.get(0))).containsEntry("role", "assistant").containsEntry("send_status", null);
+            assertThat(offline.app().telegram().actions().answerCallbackQuery("x", "y")).isFalse();
+        }
+    }
+}

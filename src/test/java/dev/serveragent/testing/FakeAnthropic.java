@@ -1,0 +1,115 @@
+package dev.serveragent.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+
+/**
+ * The Anthropic Messages API ({@code POST /v1/messages}) on 127.0.0.1, for the official SDK
+ * pointed at it with {@code ANTHROPIC_BASE_URL}. Records every request (headers that matter and
+ * the JSON body) and answers with real Messages API JSON, usage included: the responses queued
+ * with {@link #respond}, else {@link #message} of the default text.
+ */
+public final class FakeAnthropic implements AutoCloseable {
+    /** One request: its {@code x-api-key} header and parsed JSON body. */
+    public record Request(String apiKey, String anthropicVersion, JsonNode body, java.util.Map<String, List<String>> headers) {}
+
+    private record Answer(int status, String body) {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpServer server;
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final ConcurrentLinkedQueue<Answer> queued = new ConcurrentLinkedQueue<>();
+    private volatile String defaultBody = message("ok", 10, 5);
+
+    private FakeAnthropic() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/v1/messages", this::handle);
+        server.start();
+    }
+
+    public static FakeAnthropic start() {
+        try {
+            return new FakeAnthropic();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The value for {@code ANTHROPIC_BASE_URL}. */
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** A Messages API response with one text block and the given usage. */
+    public static String message(String text, long inputTokens, long outputTokens) {
+        ObjectNode m = JSON.createObjectNode();
+        m.put("id", "msg_01FakeAnthropic" + Math.abs(text.hashCode()));
+        m.put("type", "message");
+        m.put("role", "assistant");
+        m.put("model", "claude-haiku-4-5-20251001");
+        m.putArray("content").addObject().put("type", "text").put("text", text);
+        m.put("stop_reason", "end_turn");
+        m.putNull("stop_sequence");
+        m.putObject("usage").put("input_tokens", inputTokens).put("output_tokens", outputTokens)
+                .put("cache_creation_input_tokens", 0).put("cache_read_input_tokens", 0).put("service_tier", "standard");
+        return m.toString();
+    }
+
+    /** An API error body, as the API sends with 4xx/5xx. */
+    public static String error(String type, String message) {
+        ObjectNode e = JSON.createObjectNode().put("type", "error");
+        e.putObject("error").put("type", type).put("message", message);
+        return e.toString();
+    }
+
+    /** Answers the next request with {@code status} and {@code body}. */
+    public void respond(int status, String body) {
+        queued.add(new Answer(status, body));
+    }
+
+    /** The answer once the queue is empty. */
+    public void respondByDefault(String body) {
+        defaultBody = body;
+    }
+
+    public List<Request> requests() {
+        return List.copyOf(requests);
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            JsonNode body = JSON.readTree(ex.getRequestBody().readAllBytes());
+            requests.add(new Request(ex.getRequestHeaders().getFirst("x-api-key"), ex.getRequestHeaders().getFirst("anthropic-version"), body,
+                    java.util.Map.copyOf(ex.getRequestHeaders())));
+            Answer a = queued.poll();
+            if (a == null) {
+                a = new Answer(200, defaultBody);
+            }
+            byte[] out = a.body().getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "application/json");
+            ex.getResponseHeaders().set("request-id", "req_fake");
+            ex.sendResponseHeaders(a.status(), out.length);
+            try (OutputStream o = ex.getResponseBody()) {
+                o.write(out);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

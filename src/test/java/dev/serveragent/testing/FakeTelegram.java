@@ -1,0 +1,301 @@
+package dev.serveragent.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A Telegram Bot API server on 127.0.0.1 speaking the real wire protocol:
+ * {@code POST /bot{token}/{method}} with form-urlencoded or JSON bodies (method names
+ * case-insensitive), answering {@code {"ok":true,"result":...}}; {@code GET /file/bot{token}/{path}}
+ * for downloads. Records every call (method + params). getUpdates serves a queue with Telegram's
+ * offset semantics (asking with an offset confirms, and forgets, everything below it). Tests can
+ * make the next N calls of a method answer 429 with {@code retry_after} or a 5xx.
+ *
+ * <pre>{@code
+ * try (FakeTelegram tg = FakeTelegram.start("123:abc")) {
+ *     env.put("TELEGRAM_API_URL", tg.url());
+ *     ... tg.calls("sendMessage") ...
+ * }
+ * }</pre>
+ */
+public final class FakeTelegram implements AutoCloseable {
+    /** One recorded call. JSON values that are not strings are kept as their JSON text. */
+    public record Call(String method, Map<String, String> params, Instant at) {
+        public String param(String name) {
+            return params.get(name);
+        }
+    }
+
+    private record Failure(int status, int retryAfter, String description) {}
+
+    /** Method name for {@link #tooManyRequests} and {@link #serverError} meaning "whatever is called next". */
+    public static final String ANY = "*";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpServer server;
+    private final String token;
+    private final List<Call> calls = new CopyOnWriteArrayList<>();
+    private final List<JsonNode> updates = new ArrayList<>();
+    private final Map<String, byte[]> files = new ConcurrentHashMap<>();   // file_id -> bytes
+    private final Map<String, String> filePaths = new ConcurrentHashMap<>(); // file_id -> file_path
+    private final Map<String, List<Failure>> failures = new ConcurrentHashMap<>();
+    private final AtomicLong nextMessageId = new AtomicLong(1000);
+    private final AtomicLong downloads = new AtomicLong();
+
+    private FakeTelegram(String token) throws IOException {
+        this.token = token;
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    public static FakeTelegram start(String token) {
+        try {
+            return new FakeTelegram(token);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The value for {@code TELEGRAM_API_URL}. */
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public List<Call> calls() {
+        return List.copyOf(calls);
+    }
+
+    public List<Call> calls(String method) {
+        return calls.stream().filter(c -> c.method().equalsIgnoreCase(method)).toList();
+    }
+
+    /** Queues an update for getUpdates (it gets no update_id of its own: give it one). */
+    public synchronized void queueUpdate(String updateJson) {
+        try {
+            updates.add(JSON.readTree(updateJson));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e);
+        }
+        notifyAll();
+    }
+
+    /** Updates still held (not yet confirmed by a later offset). */
+    public synchronized int heldUpdates() {
+        return updates.size();
+    }
+
+    /** Serves {@code bytes} for getFile(fileId) at {@code filePath}. */
+    public void addFile(String fileId, String filePath, byte[] bytes) {
+        files.put(fileId, bytes);
+        filePaths.put(fileId, filePath);
+    }
+
+    public long downloads() {
+        return downloads.get();
+    }
+
+    /** The next {@code times} calls of {@code method} answer 429 with {@code retry_after}. */
+    public void tooManyRequests(String method, int times, int retryAfterSeconds) {
+        addFailures(method, times, new Failure(429, retryAfterSeconds, "Too Many Requests: retry after " + retryAfterSeconds));
+    }
+
+    /** The next {@code times} calls of {@code method} answer HTTP {@code status} (5xx). */
+    public void serverError(String method, int times, int status) {
+        addFailures(method, times, new Failure(status, 0, "Bad Gateway"));
+    }
+
+    /** The next {@code times} calls of {@code method} are refused with {@code status} (4xx) and {@code description}. */
+    public void refuse(String method, int times, int status, String description) {
+        addFailures(method, times, new Failure(status, 0, description));
+    }
+
+    private synchronized void addFailures(String method, int times, Failure f) {
+        List<Failure> list = failures.computeIfAbsent(method.toLowerCase(Locale.ROOT), k -> new CopyOnWriteArrayList<>());
+        for (int i = 0; i < times; i++) {
+            list.add(f);
+        }
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String path = ex.getRequestURI().getPath();
+            String filePrefix = "/file/bot" + token + "/";
+            String botPrefix = "/bot" + token + "/";
+            if (path.startsWith(filePrefix)) {
+                serveFile(ex, path.substring(filePrefix.length()));
+                return;
+            }
+            if (!path.startsWith(botPrefix)) {
+                respond(ex, 404, error(404, "Not Found"));
+                return;
+            }
+            String method = path.substring(botPrefix.length());
+            Map<String, String> params = params(ex);
+            calls.add(new Call(method, params, Instant.now()));
+            Failure f = takeFailure(method);
+            if (f != null) {
+                ObjectNode body = error(f.status(), f.description());
+                if (f.status() == 429) {
+                    body.putObject("parameters").put("retry_after", f.retryAfter());
+                }
+                respond(ex, f.status(), body);
+                return;
+            }
+            ObjectNode answer = answer(method.toLowerCase(Locale.ROOT), params);
+            respond(ex, answer.path("ok").asBoolean() ? 200 : answer.path("error_code").asInt(400), answer);
+        }
+    }
+
+    private synchronized Failure takeFailure(String method) {
+        for (String key : List.of(method.toLowerCase(Locale.ROOT), ANY)) {
+            List<Failure> pending = failures.get(key);
+            if (pending != null && !pending.isEmpty()) {
+                return pending.remove(0);
+            }
+        }
+        return null;
+    }
+
+    private ObjectNode answer(String method, Map<String, String> p) {
+        ObjectNode ok = JSON.createObjectNode().put("ok", true);
+        switch (method) {
+            case "sendmessage" -> {
+                ObjectNode m = ok.putObject("result");
+                m.put("message_id", nextMessageId.incrementAndGet());
+                m.put("date", Instant.now().getEpochSecond());
+                m.putObject("chat").put("id", Long.parseLong(p.get("chat_id"))).put("type", "private");
+                m.putObject("from").put("id", 7000000001L).put("is_bot", true).put("first_name", "Server Agent");
+                m.put("text", p.get("text"));
+            }
+            case "editmessagetext", "editmessagereplymarkup" -> {
+                // For chat messages Telegram answers with the edited Message.
+                ObjectNode m = ok.putObject("result");
+                m.put("message_id", Long.parseLong(p.getOrDefault("message_id", "0")));
+                m.put("date", Instant.now().getEpochSecond());
+                m.put("edit_date", Instant.now().getEpochSecond());
+                m.putObject("chat").put("id", Long.parseLong(p.getOrDefault("chat_id", "0"))).put("type", "private");
+                if (p.containsKey("text")) {
+                    m.put("text", p.get("text"));
+                }
+            }
+            case "getfile" -> {
+                String id = p.get("file_id");
+                if (!files.containsKey(id)) {
+                    return error(400, "Bad Request: invalid file_id");
+                }
+                if (files.get(id).length > 20 * 1024 * 1024) {
+                    return error(400, "Bad Request: file is too big"); // what Telegram says over its bot limit
+                }
+                ok.putObject("result").put("file_id", id).put("file_unique_id", "u" + id.hashCode())
+                        .put("file_size", files.get(id).length).put("file_path", filePaths.get(id));
+            }
+            case "getupdates" -> ok.set("result", pollUpdates(p));
+            case "getme" -> ok.putObject("result").put("id", 7000000001L).put("is_bot", true).put("first_name", "Server Agent")
+                    .put("username", "server_agent_bot");
+            default -> ok.put("result", true);
+        }
+        return ok;
+    }
+
+    private synchronized JsonNode pollUpdates(Map<String, String> p) {
+        long offset = p.containsKey("offset") ? Long.parseLong(p.get("offset")) : 0;
+        for (Iterator<JsonNode> it = updates.iterator(); it.hasNext(); ) {
+            if (it.next().path("update_id").asLong() < offset) {
+                it.remove(); // confirmed: Telegram forgets it
+            }
+        }
+        long deadline = System.currentTimeMillis() + Math.min(300, 1000L * Long.parseLong(p.getOrDefault("timeout", "0")));
+        while (updates.isEmpty() && System.currentTimeMillis() < deadline) {
+            try {
+                wait(Math.max(1, deadline - System.currentTimeMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        var result = JSON.createArrayNode();
+        updates.forEach(result::add);
+        return result;
+    }
+
+    private void serveFile(HttpExchange ex, String filePath) throws IOException {
+        for (var e : filePaths.entrySet()) {
+            if (e.getValue().equals(filePath)) {
+                downloads.incrementAndGet();
+                byte[] bytes = files.get(e.getKey());
+                ex.sendResponseHeaders(200, bytes.length);
+                try (OutputStream out = ex.getResponseBody()) {
+                    out.write(bytes);
+                }
+                return;
+            }
+        }
+        ex.sendResponseHeaders(404, -1);
+    }
+
+    private static Map<String, String> params(HttpExchange ex) throws IOException {
+        Map<String, String> out = new LinkedHashMap<>();
+        String query = ex.getRequestURI().getRawQuery();
+        if (query != null) {
+            parseForm(query, out);
+        }
+        String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        String type = String.valueOf(ex.getRequestHeaders().getFirst("Content-Type")).toLowerCase(Locale.ROOT);
+        if (type.contains("json") && !body.isBlank()) {
+            JSON.readTree(body).properties().forEach(e ->
+                    out.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
+        } else if (!body.isBlank()) {
+            parseForm(body, out);
+        }
+        return out;
+    }
+
+    private static void parseForm(String form, Map<String, String> out) {
+        for (String kv : form.split("&")) {
+            if (kv.isEmpty()) {
+                continue;
+            }
+            String[] p = kv.split("=", 2);
+            out.put(URLDecoder.decode(p[0], StandardCharsets.UTF_8), p.length == 2 ? URLDecoder.decode(p[1], StandardCharsets.UTF_8) : "");
+        }
+    }
+
+    private static ObjectNode error(int code, String description) {
+        return JSON.createObjectNode().put("ok", false).put("error_code", code).put("description", description);
+    }
+
+    private static void respond(HttpExchange ex, int status, JsonNode body) throws IOException {
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
