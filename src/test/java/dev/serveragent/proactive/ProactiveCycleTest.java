@@ -1,5 +1,6 @@
 package dev.serveragent.proactive;
 
+import dev.serveragent.testing.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.serveragent.claude.ClaudeRequest;

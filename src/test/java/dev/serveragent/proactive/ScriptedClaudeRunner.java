@@ -1,5 +1,6 @@
 package dev.serveragent.proactive;
 
+import dev.serveragent.testing.TestClock;
 import dev.serveragent.budget.CostModel;
 import dev.serveragent.claude.ClaudeRequest;
 import dev.serveragent.claude.ClaudeResult;

@@ -1,0 +1,148 @@
+package dev.serveragent.reactive;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.serveragent.claude.FakeClaude;
+import dev.serveragent.testing.FakeAnthropic;
+import dev.serveragent.testing.FakeTelegram;
+import dev.serveragent.testing.TelegramFixtures;
+import dev.serveragent.testing.TestApp;
+import dev.serveragent.testing.TestClock;
+import dev.serveragent.testing.TestDatabase;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The real application with fake Telegram, fake Anthropic and the fake {@code claude} CLI, driven
+ * over the webhook as Telegram would. One per test; every field has a default.
+ */
+final class ReactiveHarness implements AutoCloseable {
+    static final long MASTER = 4242;
+    static final long STRANGER = 9999;
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    final TestDatabase db = TestDatabase.create();
+    final FakeTelegram telegram = FakeTelegram.start(TelegramFixtures.TOKEN);
+    final FakeAnthropic anthropic = FakeAnthropic.start();
+    final TestClock clock = new TestClock(Instant.now());
+    final FakeClaude claude;
+    final TestApp app;
+    private final AtomicLong updateIds = new AtomicLong(500_000);
+    private final AtomicLong messageIds = new AtomicLong(1);
+
+    ReactiveHarness(Path dataDir, String claudeScenario, Map<String, String> extraEnv) {
+        Path workdir = dataDir.resolve("workspace");
+        claude = FakeClaude.useInWorkdir(workdir, claudeScenario);
+        Map<String, String> env = new HashMap<>(TelegramFixtures.env(telegram, "https://agent.example"));
+        env.put("MASTER_CHAT_IDS", Long.toString(MASTER));
+        env.put("ANTHROPIC_API_KEY", "sk-ant-test");
+        env.put("ANTHROPIC_BASE_URL", anthropic.url());
+        env.put("CLAUDE_CODE_BIN", FakeClaude.SCRIPT.toString());
+        env.put("CLAUDE_CODE_WORKDIR", workdir.toString());
+        env.put("CLAUDE_CODE_OAUTH_TOKEN", "oat-test");
+        env.put("PROACTIVE_ENABLED", "false");
+        env.putAll(extraEnv);
+        app = TestApp.start(db, dataDir, env, clock);
+    }
+
+    static String classification(String intent, boolean confirm) {
+        return FakeAnthropic.message("{\"intent\":\"" + intent + "\",\"summary\":\"you want " + intent + " handled\","
+                + "\"plan\":\"handle the " + intent + "\",\"needs_confirmation\":" + confirm + ",\"confidence\":0.9}", 120, 30);
+    }
+
+    /** The next Haiku answer. */
+    void classifyAs(String intent, boolean confirm) {
+        anthropic.respond(200, classification(intent, confirm));
+    }
+
+    /** Posts a text message from {@code chat} to the webhook; returns its Telegram message id. */
+    long say(long chat, String text) {
+        long mid = messageIds.getAndIncrement();
+        var r = TelegramFixtures.post(app, TelegramFixtures.text(updateIds.getAndIncrement(), chat, mid, text));
+        if (r.statusCode() != 200) {
+            throw new AssertionError("webhook answered " + r.statusCode() + ": " + r.body());
+        }
+        return mid;
+    }
+
+    /** Presses a button as {@code from} in {@code chat}, on bot message {@code messageId}. */
+    void press(long chat, long from, long messageId, String data) {
+        String update = "{\"update_id\":" + updateIds.getAndIncrement() + ",\"callback_query\":{\"id\":\"cb" + updateIds.get()
+                + "\",\"from\":{\"id\":" + from + ",\"is_bot\":false,\"first_name\":\"X\"},\"message\":{\"message_id\":" + messageId
+                + ",\"from\":{\"id\":1,\"is_bot\":true,\"first_name\":\"Agent\"},\"chat\":{\"id\":" + chat
+                + ",\"type\":\"private\"},\"date\":1764064810,\"text\":\"Understood\"},\"chat_instance\":\"1\",\"data\":\"" + data + "\"}}";
+        var r = TelegramFixtures.post(app, update);
+        if (r.statusCode() != 200) {
+            throw new AssertionError("webhook answered " + r.statusCode() + ": " + r.body());
+        }
+    }
+
+    List<FakeTelegram.Call> sent() {
+        return telegram.calls("sendMessage");
+    }
+
+    /** Waits for the n-th sendMessage (1-based) and returns it. */
+    FakeTelegram.Call awaitSent(int n) {
+        await().atMost(WAIT).until(() -> sent().size() >= n);
+        return sent().get(n - 1);
+    }
+
+    FakeTelegram.Call awaitCall(String method, int n) {
+        await().atMost(WAIT).until(() -> telegram.calls(method).size() >= n);
+        return telegram.calls(method).get(n - 1);
+    }
+
+    /** The callback_data of the button of a sent message, or null without one. */
+    static String button(FakeTelegram.Call call) {
+        String markup = call.param("reply_markup");
+        if (markup == null) {
+            return null;
+        }
+        try {
+            JsonNode k = JSON.readTree(markup).path("inline_keyboard");
+            return k.get(0).get(0).path("callback_data").asText();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static String buttonText(FakeTelegram.Call call) throws IOException {
+        return JSON.readTree(call.param("reply_markup")).path("inline_keyboard").get(0).get(0).path("text").asText();
+    }
+
+    /** Telegram message id the fake gave to a sent message (as the outbox recorded it). */
+    long telegramIdOf(String text) {
+        return db.jdbi().withHandle(h -> h.createQuery(
+                        "select platform_message_id from chat_messages where role = 'assistant' and text = :t and platform_message_id is not null")
+                .bind("t", text).mapTo(Long.class).one());
+    }
+
+    long count(String sql) {
+        return db.jdbi().withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
+    }
+
+    String one(String sql) {
+        return db.jdbi().withHandle(h -> h.createQuery(sql).mapTo(String.class).one());
+    }
+
+    void awaitCount(String sql, long n) {
+        await().atMost(WAIT).until(() -> count(sql) == n);
+    }
+
+    @Override
+    public void close() {
+        app.close();
+        telegram.close();
+        anthropic.close();
+        db.close();
+    }
+}
