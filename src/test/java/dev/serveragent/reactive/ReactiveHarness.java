@@ -9,7 +9,6 @@ import dev.serveragent.testing.FakeAnthropic;
 import dev.serveragent.testing.FakeTelegram;
 import dev.serveragent.testing.TelegramFixtures;
 import dev.serveragent.testing.TestApp;
-import dev.serveragent.testing.TestClock;
 import dev.serveragent.testing.TestDatabase;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -33,7 +32,7 @@ final class ReactiveHarness implements AutoCloseable {
     final TestDatabase db = TestDatabase.create();
     final FakeTelegram telegram = FakeTelegram.start(TelegramFixtures.TOKEN);
     final FakeAnthropic anthropic = FakeAnthropic.start();
-    final TestClock clock = new TestClock(Instant.now());
+    final ShiftedClock clock = new ShiftedClock();
     final FakeClaude claude;
     final TestApp app;
     private final AtomicLong updateIds = new AtomicLong(500_000);
@@ -136,6 +135,30 @@ final class ReactiveHarness implements AutoCloseable {
 
     void awaitCount(String sql, long n) {
         await().atMost(WAIT).until(() -> count(sql) == n);
+    }
+
+    /** Real time (pacing and leases need it to move) that a test can shift forward. */
+    static final class ShiftedClock extends java.time.Clock {
+        private volatile Duration shift = Duration.ZERO;
+
+        void advance(Duration d) {
+            shift = shift.plus(d);
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.now().plus(shift);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
     }
 
     @Override
