@@ -64,7 +64,8 @@ class IngestTransactionTest {
         assertThat(approval.get("status")).isEqualTo("superseded");
         assertThat(approval.get("resolved_at")).isNotNull();
         assertThat(status(waitingJob)).isEqualTo("canceled");
-        assertThat(status(jobFor(2003))).isEqualTo("queued");
+        // queued by the ingest; the reactive loop (a stranger's chat here) may have finished it since
+        assertThat(status(jobFor(2003))).isIn("queued", "running", "done");
         String otherApproval = db.jdbi().withHandle(h -> h.createQuery(
                 "select status from approvals where thread_id = :t").bind("t", otherThread).mapTo(String.class).one());
         assertThat(otherApproval).isEqualTo("pending");

@@ -148,7 +148,7 @@ class WebhookTest {
         assertThat(count("select count(*) from chat_threads where chat_id = 52")).isEqualTo(1);
         assertThat(count("""
                 select count(*) from reactive_jobs j join chat_messages m on m.id = j.trigger_message_id
-                where m.update_id = 1005 and j.status = 'queued' and j.mode = 'classify'""")).isEqualTo(1);
+                where m.update_id = 1005 and j.mode = 'classify' -- the reactive loop may have taken it since""")).isEqualTo(1);
     }
 
     @Test
