@@ -272,4 +272,19 @@ class ReactiveFlowTest {
             assertThat(h.anthropic.requests()).isEmpty();
         }
     }
+
+    @Test
+    void without_an_api_key_the_classifier_runs_through_claude_code_with_the_haiku_model() {
+        try (ReactiveHarness h = new ReactiveHarness(dataDir, "classify-command", Map.of("ANTHROPIC_API_KEY", ""))) {
+            h.say(MASTER, "clean up the disk");
+            FakeTelegram.Call ack = h.awaitSent(1);
+            assertThat(ack.param("text")).isEqualTo("Understood: you want the disk cleaned Will: remove old build caches");
+            assertThat(ReactiveHarness.button(ack)).startsWith("ok:");
+            assertThat(h.anthropic.requests()).isEmpty();
+            assertThat(h.claude.lastRun().values("--model")).containsExactly("claude-haiku-4-5");
+            assertThat(h.claude.lastRun().stdin()).contains("clean up the disk");
+            assertThat(h.count("select count(*) from token_ledger where scope = 'reactive' and provider = 'claude_code' and tokens_total = 740"))
+                    .isEqualTo(1);
+        }
+    }
 }
