@@ -10,9 +10,9 @@ RUN ./mvnw -B -ntp -q package -DskipTests
 
 # Run: JRE, Claude Code CLI, a non-root user, data in a volume.
 FROM eclipse-temurin:21-jre
-ARG CLAUDE_CODE_VERSION=2.1.0
+ARG CLAUDE_CODE_VERSION=2.1.197
 RUN apt-get update \
- && apt-get install -y --no-install-recommends curl ca-certificates nodejs npm git \
+ && apt-get install -y --no-install-recommends curl ca-certificates nodejs npm git postgresql-client util-linux \
  && npm install -g "@anthropic-ai/claude-code@${CLAUDE_CODE_VERSION}" \
  && npm cache clean --force \
  && rm -rf /var/lib/apt/lists/*
