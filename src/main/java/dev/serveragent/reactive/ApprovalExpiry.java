@@ -25,6 +25,7 @@ final class ApprovalExpiry implements Lifecycle {
     private final TelegramActions telegram;
     private final Clock clock;
     private volatile Thread loop;
+    private volatile java.util.concurrent.CountDownLatch stopping;
 
     ApprovalExpiry(ApprovalRepository approvals, ContextRepository context, Outbox outbox, TelegramActions telegram, Clock clock) {
         this.approvals = approvals;
@@ -53,18 +54,19 @@ final class ApprovalExpiry implements Lifecycle {
         if (loop != null) {
             return;
         }
+        java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+        stopping = stop;
         loop = Thread.ofVirtual().name("approval-expiry").start(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                try {
-                    runDue();
-                } catch (RuntimeException e) {
-                    log.warn("Expiring approvals failed: {}", e.toString());
-                }
-                try {
-                    Thread.sleep(EVERY);
-                } catch (InterruptedException e) {
-                    return;
-                }
+            try {
+                do {
+                    try {
+                        runDue();
+                    } catch (RuntimeException e) {
+                        log.warn("Expiring approvals failed: {}", e.toString());
+                    }
+                } while (!stop.await(EVERY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         });
     }
@@ -74,7 +76,7 @@ final class ApprovalExpiry implements Lifecycle {
         if (loop == null) {
             return;
         }
-        loop.interrupt();
+        stopping.countDown(); // no interrupt: it would break a JDBC call in progress
         try {
             loop.join(5_000);
         } catch (InterruptedException e) {

@@ -47,6 +47,8 @@ public final class ReactiveWorker implements Lifecycle {
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicLong processed = new AtomicLong();
     private volatile boolean running;
+    /** Counted down by stop(); loops wait on it instead of sleeping, so stopping needs no interrupt (which would break a JDBC call). */
+    private volatile java.util.concurrent.CountDownLatch stopping;
     private Thread dispatcher;
     private Thread heartbeat;
 
@@ -69,6 +71,7 @@ public final class ReactiveWorker implements Lifecycle {
             return;
         }
         running = true;
+        stopping = new java.util.concurrent.CountDownLatch(1);
         listener.start();
         dispatcher = Thread.ofVirtual().name("reactive-dispatch").start(this::dispatchLoop);
         heartbeat = Thread.ofVirtual().name("reactive-heartbeat").start(this::heartbeatLoop);
@@ -81,9 +84,9 @@ public final class ReactiveWorker implements Lifecycle {
             return;
         }
         running = false;
+        stopping.countDown();
+        wake();
         listener.stop();
-        dispatcher.interrupt();
-        heartbeat.interrupt();
         try {
             // Let running steps end; what does not is re-claimed after its lease by the next start.
             if (slots.tryAcquire(config.workers(), STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -92,6 +95,7 @@ public final class ReactiveWorker implements Lifecycle {
                 log.warn("Reactive jobs still running at stop: {}", inFlight);
             }
             dispatcher.join(STOP_WAIT.toMillis());
+            heartbeat.join(STOP_WAIT.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -139,7 +143,7 @@ public final class ReactiveWorker implements Lifecycle {
                 // The database may be away: keep the loop alive and try again after the poll interval.
                 log.warn("Claiming reactive jobs failed: {}", e.toString());
                 try {
-                    Thread.sleep(POLL);
+                    stopping.await(POLL.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (InterruptedException ie) {
                     return;
                 }
@@ -151,8 +155,7 @@ public final class ReactiveWorker implements Lifecycle {
         Duration every = config.lease().dividedBy(3);
         while (running) {
             try {
-                Thread.sleep(every);
-                if (inFlight.isEmpty()) {
+                if (stopping.await(every.toMillis(), TimeUnit.MILLISECONDS) || inFlight.isEmpty()) {
                     continue;
                 }
                 List<Long> held = jobs.renewLeases(workerId, clock.instant().plus(config.lease()));

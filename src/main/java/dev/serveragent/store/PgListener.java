@@ -56,9 +56,10 @@ public final class PgListener implements Lifecycle {
             return;
         }
         running = false;
-        thread.interrupt();
+        // No interrupt: it would close the JDBC connection under the driver. The loop sees the
+        // flag within one WAIT.
         try {
-            thread.join(5_000);
+            thread.join(WAIT.multipliedBy(4).toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -118,11 +118,11 @@ final class ReactiveHarness implements AutoCloseable {
         return JSON.readTree(call.param("reply_markup")).path("inline_keyboard").get(0).get(0).path("text").asText();
     }
 
-    /** Telegram message id the fake gave to a sent message (as the outbox recorded it). */
+    /** Telegram message id the fake gave to a sent message, once the outbox has recorded it. */
     long telegramIdOf(String text) {
-        return db.jdbi().withHandle(h -> h.createQuery(
+        return await().atMost(WAIT).until(() -> db.jdbi().withHandle(h -> h.createQuery(
                         "select platform_message_id from chat_messages where role = 'assistant' and text = :t and platform_message_id is not null")
-                .bind("t", text).mapTo(Long.class).one());
+                .bind("t", text).mapTo(Long.class).findOne()), java.util.Optional::isPresent).get();
     }
 
     long count(String sql) {
