@@ -10,24 +10,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The real Application builds the runner and prompt pack; the fake CLI is driven through its workdir, as E2E tests do. */
 class ApplicationClaudeWiringTest {
-    static TestDatabase db;
-
-    @BeforeAll
-    static void create() {
-        db = TestDatabase.create();
-    }
-
-    @AfterAll
-    static void drop() {
-        db.close();
-    }
+    @AutoClose
+    static final TestDatabase db = TestDatabase.create();
 
     @TempDir
     Path dataDir;
