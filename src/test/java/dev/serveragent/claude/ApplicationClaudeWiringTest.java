@@ -26,8 +26,10 @@ class ApplicationClaudeWiringTest {
     void the_application_runs_claude_code_with_the_prompt_pack_in_the_configured_workdir() throws Exception {
         Path workdir = dataDir.resolve("ws");
         FakeClaude fake = FakeClaude.useInWorkdir(workdir, "echo");
+        // No proactive loop: its first cycle would run the same fake CLI and could be the last run seen.
         try (TestApp app = TestApp.start(db, dataDir, Map.of("CLAUDE_CODE_BIN", FakeClaude.SCRIPT.toString(),
-                "CLAUDE_CODE_WORKDIR", workdir.toString(), "CLAUDE_CODE_OAUTH_TOKEN", "oat-e2e"), Clock.systemUTC())) {
+                "CLAUDE_CODE_WORKDIR", workdir.toString(), "CLAUDE_CODE_OAUTH_TOKEN", "oat-e2e", "PROACTIVE_ENABLED", "false"),
+                Clock.systemUTC())) {
             PromptPack pack = app.app().promptPack();
             ClaudeCodeRunner runner = app.app().claudeRunner();
             String prompt = pack.userPrompt(List.of(new ContextMessage("user", "What is on port 8080?", Instant.now())),
