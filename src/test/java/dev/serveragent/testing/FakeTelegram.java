@@ -7,8 +7,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -20,7 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -63,25 +60,18 @@ public final class FakeTelegram implements AutoCloseable {
     private final AtomicLong downloads = new AtomicLong();
     private volatile boolean down;
 
-    private FakeTelegram(String token) throws IOException {
+    private FakeTelegram(String token) {
         this.token = token;
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/", this::handle);
-        server.start();
+        server = LoopbackHttp.serve("/", this::handle);
     }
 
     public static FakeTelegram start(String token) {
-        try {
-            return new FakeTelegram(token);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return new FakeTelegram(token);
     }
 
     /** The value for {@code TELEGRAM_API_URL}. */
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return LoopbackHttp.url(server);
     }
 
     public List<Call> calls() {
@@ -297,12 +287,7 @@ public final class FakeTelegram implements AutoCloseable {
     }
 
     private static void respond(HttpExchange ex, int status, JsonNode body) throws IOException {
-        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
+        LoopbackHttp.send(ex, status, "application/json", body.toString());
     }
 
     @Override
