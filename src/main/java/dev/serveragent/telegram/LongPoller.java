@@ -81,14 +81,7 @@ public final class LongPoller implements Lifecycle {
         if (f != null) {
             f.cancel(true); // ends the long poll at once; an update being stored is let finish
         }
-        try {
-            if (!thread.join(Duration.ofSeconds(10))) {
-                thread.interrupt();
-                thread.join(Duration.ofSeconds(5));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        LoopThreads.awaitEnd(thread);
     }
 
     /** getUpdates calls completed so far (for tests and metrics). */

@@ -76,16 +76,7 @@ public final class OutboxSender implements Lifecycle {
         }
         running = false;
         wakeups.release();
-        // Let a send or a database call in progress finish: interrupting a virtual thread in
-        // JDBC I/O closes the connection under it. Interrupt only if it does not end in time.
-        try {
-            if (!thread.join(Duration.ofSeconds(10))) {
-                thread.interrupt();
-                thread.join(Duration.ofSeconds(5));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        LoopThreads.awaitEnd(thread);
     }
 
     /** Something was queued: look now rather than at the next poll. */

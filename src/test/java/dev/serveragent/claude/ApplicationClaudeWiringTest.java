@@ -10,24 +10,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The real Application builds the runner and prompt pack; the fake CLI is driven through its workdir, as E2E tests do. */
 class ApplicationClaudeWiringTest {
-    static TestDatabase db;
-
-    @BeforeAll
-    static void create() {
-        db = TestDatabase.create();
-    }
-
-    @AfterAll
-    static void drop() {
-        db.close();
-    }
+    @AutoClose
+    static final TestDatabase db = TestDatabase.create();
 
     @TempDir
     Path dataDir;
@@ -36,8 +26,10 @@ class ApplicationClaudeWiringTest {
     void the_application_runs_claude_code_with_the_prompt_pack_in_the_configured_workdir() throws Exception {
         Path workdir = dataDir.resolve("ws");
         FakeClaude fake = FakeClaude.useInWorkdir(workdir, "echo");
+        // No proactive loop: its first cycle would run the same fake CLI and could be the last run seen.
         try (TestApp app = TestApp.start(db, dataDir, Map.of("CLAUDE_CODE_BIN", FakeClaude.SCRIPT.toString(),
-                "CLAUDE_CODE_WORKDIR", workdir.toString(), "CLAUDE_CODE_OAUTH_TOKEN", "oat-e2e"), Clock.systemUTC())) {
+                "CLAUDE_CODE_WORKDIR", workdir.toString(), "CLAUDE_CODE_OAUTH_TOKEN", "oat-e2e", "PROACTIVE_ENABLED", "false"),
+                Clock.systemUTC())) {
             PromptPack pack = app.app().promptPack();
             ClaudeCodeRunner runner = app.app().claudeRunner();
             String prompt = pack.userPrompt(List.of(new ContextMessage("user", "What is on port 8080?", Instant.now())),

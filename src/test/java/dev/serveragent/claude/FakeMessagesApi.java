@@ -4,11 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.serveragent.testing.LoopbackHttp;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -49,11 +48,11 @@ final class FakeMessagesApi implements AutoCloseable {
             ex.sendResponseHeaders(200, -1);
             ex.close();
         } else if (!ex.getRequestURI().getPath().startsWith("/v1/messages") || !ex.getRequestMethod().equals("POST")) {
-            send(ex, 404, "application/json", "{\"type\":\"error\",\"error\":{\"type\":\"not_found_error\",\"message\":\"no\"}}");
+            LoopbackHttp.send(ex, 404, "application/json", "{\"type\":\"error\",\"error\":{\"type\":\"not_found_error\",\"message\":\"no\"}}");
         } else if ("bad".equals(key) || "Bearer bad".equals(auth)) {
-            send(ex, 401, "application/json", "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"invalid x-api-key\"}}");
+            LoopbackHttp.send(ex, 401, "application/json", "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"invalid x-api-key\"}}");
         } else {
-            send(ex, 200, "text/event-stream", respond(body));
+            LoopbackHttp.send(ex, 200, "text/event-stream", respond(body));
         }
     }
 
@@ -105,15 +104,6 @@ final class FakeMessagesApi implements AutoCloseable {
 
     private static String event(String name, String data) {
         return "event: " + name + "\ndata: " + data + "\n\n";
-    }
-
-    private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("content-type", type);
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
     }
 
     @Override

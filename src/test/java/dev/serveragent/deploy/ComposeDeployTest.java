@@ -5,53 +5,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import dev.serveragent.deploy.FixtureRepo.Version;
 import dev.serveragent.store.DeploymentRepository.Deployment;
-import dev.serveragent.testing.TestDatabase;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The {@code compose} runtime: the docker commands it runs, recorded by a fake {@code docker}
  * (src/test/resources), with an always-healthy HTTP server standing in for the started container.
  */
-class ComposeDeployTest {
-    static TestDatabase db;
-    static FakeTelegram telegram;
-
-    @TempDir
-    Path tmp;
-
-    FixtureRepo repo;
-    DeployHarness h;
+class ComposeDeployTest extends DeployTestCase {
     HttpServer container;
     Path log;
 
-    @BeforeAll
-    static void startPeers() throws Exception {
-        db = TestDatabase.create();
-        telegram = new FakeTelegram();
-    }
-
-    @AfterAll
-    static void stopPeers() {
-        telegram.close();
-        db.close();
-    }
-
     @BeforeEach
-    void setUp() throws Exception {
-        db.jdbi().useHandle(x -> x.execute("delete from deployments"));
-        repo = new FixtureRepo(tmp.resolve("repo"));
-        h = new DeployHarness(tmp, db, telegram, repo.dir);
+    void setUpCompose() throws Exception {
         Path docker = tmp.resolve("bin/docker");
         Files.createDirectories(docker.getParent());
         try (InputStream in = getClass().getResourceAsStream("fake-docker")) {
@@ -73,9 +46,8 @@ class ComposeDeployTest {
     }
 
     @AfterEach
-    void tearDown() {
+    void stopContainer() {
         container.stop(0);
-        h.close();
     }
 
     private List<String> calls() throws Exception {

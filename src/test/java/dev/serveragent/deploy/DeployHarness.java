@@ -3,6 +3,8 @@ package dev.serveragent.deploy;
 import dev.serveragent.Main;
 import dev.serveragent.store.DeploymentRepository;
 import dev.serveragent.store.DeploymentRepository.Deployment;
+import dev.serveragent.testing.FakeTelegram;
+import dev.serveragent.testing.TelegramFixtures;
 import dev.serveragent.testing.TestDatabase;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -54,7 +56,7 @@ final class DeployHarness implements AutoCloseable {
         env.put("DEPLOY_BUILD_COMMAND", FixtureRepo.BUILD);
         env.put("DEPLOY_ARTIFACT", FixtureRepo.ARTIFACT);
         env.put("DEPLOY_START_COMMAND", FixtureRepo.START);
-        env.put("TELEGRAM_BOT_TOKEN", FakeTelegram.TOKEN);
+        env.put("TELEGRAM_BOT_TOKEN", TelegramFixtures.TOKEN);
         env.put("TELEGRAM_WEBHOOK_SECRET", "hook-secret");
         env.put("TELEGRAM_API_URL", telegram.url());
         env.put("MASTER_CHAT_IDS", Long.toString(MASTER));
@@ -93,10 +95,10 @@ final class DeployHarness implements AutoCloseable {
                 .stream().map(id -> deployments.find(id).orElseThrow()).toList();
     }
 
-    /** Every report the Master received (smoke messages excluded). */
+    /** Every report sent to the Master (smoke messages excluded). */
     List<String> reports() {
-        return telegram.sent().stream().filter(s -> s.chatId() == MASTER).map(FakeTelegram.Sent::text)
-                .filter(t -> !t.startsWith("Deploy smoke test")).toList();
+        return telegram.calls("sendMessage").stream().filter(c -> c.param("chat_id").equals(Long.toString(MASTER)))
+                .map(c -> c.param("text")).filter(t -> !t.startsWith("Deploy smoke test")).toList();
     }
 
     static int freePort() throws IOException {

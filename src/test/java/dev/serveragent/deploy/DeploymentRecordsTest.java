@@ -16,24 +16,20 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code deployments} rows, the deploy lock, settlement at the agent's start, and backups. */
 class DeploymentRecordsTest {
+    @AutoClose
     static final TestDatabase db = TestDatabase.create();
     static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
     final DeploymentRepository repo = new DeploymentRepository(db.jdbi());
 
     @TempDir
     Path tmp;
-
-    @AfterAll
-    static void drop() {
-        db.close();
-    }
 
     @BeforeEach
     void clean() {

@@ -5,54 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.serveragent.deploy.FixtureRepo.Version;
 import dev.serveragent.store.DeploymentRepository.Deployment;
 import dev.serveragent.store.DeploymentRepository.Status;
-import dev.serveragent.testing.TestDatabase;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code process} runtime end to end: a real git repository, real child processes, real Postgres. */
-class ProcessDeployTest {
-    static TestDatabase db;
-    static FakeTelegram telegram;
-
-    @TempDir
-    Path tmp;
-
-    FixtureRepo repo;
-    DeployHarness h;
-
-    @BeforeAll
-    static void startPeers() throws Exception {
-        db = TestDatabase.create();
-        telegram = new FakeTelegram();
-    }
-
-    @AfterAll
-    static void stopPeers() {
-        telegram.close();
-        db.close();
-    }
-
-    @BeforeEach
-    void setUp() throws Exception {
-        db.jdbi().useHandle(x -> x.execute("delete from deployments"));
-        telegram.failing(false);
-        repo = new FixtureRepo(tmp.resolve("repo"));
-        h = new DeployHarness(tmp, db, telegram, repo.dir);
-    }
-
-    @AfterEach
-    void killInstances() {
-        h.close();
-    }
-
+class ProcessDeployTest extends DeployTestCase {
     private int masterMessagesBefore() {
         return h.reports().size();
     }
@@ -84,7 +43,7 @@ class ProcessDeployTest {
         assertThat(rows.get(1).reportText()).contains("Previous healthy: " + v1).contains("Backup: database backup");
         assertThat(h.reports().subList(before, h.reports().size())).singleElement().asString()
                 .contains(v2).contains("HEALTHY").contains("Smoke: sendMessage to the Master succeeded");
-        assertThat(telegram.sent()).anySatisfy(s -> assertThat(s.text()).startsWith("Deploy smoke test: " + v2));
+        assertThat(telegram.calls("sendMessage")).anySatisfy(c -> assertThat(c.param("text")).startsWith("Deploy smoke test: " + v2));
         assertThat(Files.list(h.dataDir.resolve("backups")).toList()).isNotEmpty();
     }
 
@@ -193,7 +152,7 @@ class ProcessDeployTest {
         String v1 = repo.commit(Version.good("v1"));
         assertThat(h.deploy("--sha", v1)).isEqualTo(0);
         String v2 = repo.commit(Version.good("v2"));
-        telegram.failing(true);
+        telegram.down(true);
 
         assertThat(h.deploy("--sha", v2)).isEqualTo(1);
 

@@ -10,18 +10,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 class MemoryRepositoryTest {
+    @AutoClose
     static final TestDatabase db = TestDatabase.create();
     final MemoryRepository memory = new MemoryRepository(db.jdbi());
     final Instant t0 = Instant.parse("2026-03-10T10:00:00Z");
-
-    @AfterAll
-    static void drop() {
-        db.close();
-    }
 
     static TaskUpsert task(Long id, String title, String status) {
         return new TaskUpsert(Optional.ofNullable(id), Optional.empty(), title, Optional.empty(), Optional.ofNullable(status),

@@ -19,19 +19,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 class ProactiveStateRepositoryTest {
+    @AutoClose
     static final TestDatabase db = TestDatabase.create();
     final ProactiveStateRepository repo = new ProactiveStateRepository(db.jdbi());
     final BudgetGovernor governor = new BudgetGovernor(new BudgetPolicy(1_000_000, Duration.ofSeconds(60), Duration.ofSeconds(3600), 10));
     final Instant now = Instant.parse("2026-03-10T10:00:00Z");
-
-    @AfterAll
-    static void drop() {
-        db.close();
-    }
 
     private Optional<ProactiveStateRepository.Admitted> admit(Instant at, String who) {
         return repo.admit(at, UtcDay.startOf(at), 10, at.plus(Duration.ofMinutes(35)), who, s -> {

@@ -5,43 +5,27 @@ import static dev.serveragent.testing.TelegramFixtures.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.serveragent.testing.FakeTelegram;
-import dev.serveragent.testing.TelegramFixtures;
 import dev.serveragent.testing.TestApp;
 import dev.serveragent.testing.TestDatabase;
-import java.nio.file.Files;
+import dev.serveragent.testing.WebhookApp;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 /** One transaction per update: thread, message, job, supersession; NOTIFY once committed. */
 class IngestTransactionTest {
-    static TestDatabase db;
-    static FakeTelegram telegram;
-    static TestApp app;
-
-    @BeforeAll
-    static void start() throws Exception {
-        db = TestDatabase.create();
-        telegram = FakeTelegram.start(TelegramFixtures.TOKEN);
-        app = TestApp.start(db, Files.createTempDirectory("sa-ingest"), TelegramFixtures.env(telegram, "https://agent.example.org"),
-                Clock.systemUTC());
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
-        telegram.close();
-        db.close();
-    }
+    @AutoClose
+    static final WebhookApp bot = WebhookApp.start();
+    static final TestDatabase db = bot.db();
+    static final FakeTelegram telegram = bot.telegram();
+    static final TestApp app = bot.app();
 
     @Test
     void a_new_message_supersedes_pending_approvals_and_cancels_jobs_awaiting_approval_in_its_thread_only() {

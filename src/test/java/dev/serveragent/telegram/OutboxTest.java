@@ -10,35 +10,22 @@ import dev.serveragent.testing.FakeTelegram;
 import dev.serveragent.testing.TelegramFixtures;
 import dev.serveragent.testing.TestApp;
 import dev.serveragent.testing.TestDatabase;
+import dev.serveragent.testing.WebhookApp;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** The outbox over the real application and a fake Bot API: stored first, sent with Telegram's limits. */
 class OutboxTest {
-    static TestDatabase db;
-    static FakeTelegram telegram;
-    static TestApp app;
-
-    @BeforeAll
-    static void start() throws Exception {
-        db = TestDatabase.create();
-        telegram = FakeTelegram.start(TelegramFixtures.TOKEN);
-        app = TestApp.start(db, Files.createTempDirectory("sa-outbox"), TelegramFixtures.env(telegram, "https://agent.example.org"),
-                Clock.systemUTC());
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
-        telegram.close();
-        db.close();
-    }
+    @AutoClose
+    static final WebhookApp bot = WebhookApp.start();
+    static final TestDatabase db = bot.db();
+    static final FakeTelegram telegram = bot.telegram();
+    static final TestApp app = bot.app();
 
     private static long thread(long chatId) {
         assertThat(post(app, text(900_000 + chatId, chatId, 1, "hi")).statusCode()).isEqualTo(200);

@@ -4,48 +4,34 @@ import static dev.serveragent.testing.TelegramFixtures.post;
 import static dev.serveragent.testing.TelegramFixtures.update;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.serveragent.testing.FakeTelegram;
-import dev.serveragent.testing.TelegramFixtures;
 import dev.serveragent.testing.TestApp;
 import dev.serveragent.testing.TestDatabase;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
+import dev.serveragent.testing.WebhookApp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Every update kind, from real Bot API JSON fixtures, through the webhook into the tables. */
 class UpdateKindsTest {
-    static TestDatabase db;
-    static FakeTelegram telegram;
-    static TestApp app;
-    static Path dataDir;
-    static final List<CallbackListener.CallbackQuery> callbacks = new CopyOnWriteArrayList<>();
-
-    @BeforeAll
-    static void start() throws Exception {
-        db = TestDatabase.create();
-        telegram = FakeTelegram.start(TelegramFixtures.TOKEN);
-        dataDir = Files.createTempDirectory("sa-kinds");
-        // The artifact worker runs too: give it the files, so placeholders go pending -> done, never failed.
+    // The artifact worker runs too: give it the files, so placeholders go pending -> done, never failed.
+    @AutoClose
+    static final WebhookApp bot = WebhookApp.start(telegram -> {
         for (String id : List.of("AwACAgIAAxkBAAIBZ2VoiceFileId", "CQACAgIAAxkBAAIBaudioFileId", "AgACAgIAAxkBAAIBphotoLarge",
                 "BQACAgIAAxkBAAIBdocumentFileId", "DQACAgIAAxkBAAIBvideoNoteId")) {
             telegram.addFile(id, "files/" + id + ".bin", new byte[] {1, 2, 3});
         }
-        app = TestApp.start(db, dataDir, TelegramFixtures.env(telegram, "https://agent.example.org"), Clock.systemUTC());
-        app.app().telegram().setCallbackListener(callbacks::add);
-    }
+    });
+    static final TestDatabase db = bot.db();
+    static final TestApp app = bot.app();
+    static final List<CallbackListener.CallbackQuery> callbacks = new CopyOnWriteArrayList<>();
 
-    @AfterAll
-    static void stop() {
-        app.close();
-        telegram.close();
-        db.close();
+    @BeforeAll
+    static void listenToCallbacks() {
+        app.app().telegram().setCallbackListener(callbacks::add);
     }
 
     private static Map<String, Object> message(long updateId) {

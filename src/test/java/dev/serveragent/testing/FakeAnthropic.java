@@ -6,14 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 
 /**
  * The Anthropic Messages API ({@code POST /v1/messages}) on 127.0.0.1, for the official SDK
@@ -33,24 +28,17 @@ public final class FakeAnthropic implements AutoCloseable {
     private final ConcurrentLinkedQueue<Answer> queued = new ConcurrentLinkedQueue<>();
     private volatile String defaultBody = message("ok", 10, 5);
 
-    private FakeAnthropic() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/v1/messages", this::handle);
-        server.start();
+    private FakeAnthropic() {
+        server = LoopbackHttp.serve("/v1/messages", this::handle);
     }
 
     public static FakeAnthropic start() {
-        try {
-            return new FakeAnthropic();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return new FakeAnthropic();
     }
 
     /** The value for {@code ANTHROPIC_BASE_URL}. */
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return LoopbackHttp.url(server);
     }
 
     /** A Messages API response with one text block and the given usage. */
@@ -98,13 +86,8 @@ public final class FakeAnthropic implements AutoCloseable {
             if (a == null) {
                 a = new Answer(200, defaultBody);
             }
-            byte[] out = a.body().getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().set("Content-Type", "application/json");
             ex.getResponseHeaders().set("request-id", "req_fake");
-            ex.sendResponseHeaders(a.status(), out.length);
-            try (OutputStream o = ex.getResponseBody()) {
-                o.write(out);
-            }
+            LoopbackHttp.send(ex, a.status(), "application/json", a.body());
         }
     }
 

@@ -7,8 +7,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -20,7 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -29,7 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * case-insensitive), answering {@code {"ok":true,"result":...}}; {@code GET /file/bot{token}/{path}}
  * for downloads. Records every call (method + params). getUpdates serves a queue with Telegram's
  * offset semantics (asking with an offset confirms, and forgets, everything below it). Tests can
- * make the next N calls of a method answer 429 with {@code retry_after} or a 5xx.
+ * make the next N calls of a method answer 429 with {@code retry_after} or a 5xx, or take the
+ * whole API {@linkplain #down down}.
  *
  * <pre>{@code
  * try (FakeTelegram tg = FakeTelegram.start("123:abc")) {
@@ -39,7 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * }</pre>
  */
 public final class FakeTelegram implements AutoCloseable {
-    /** One recorded call. JSON values that are not strings are kept as their JSON text. */
+    /** One recorded call (failed ones too). JSON values that are not strings are kept as their JSON text. */
     public record Call(String method, Map<String, String> params, Instant at) {
         public String param(String name) {
             return params.get(name);
@@ -60,26 +58,20 @@ public final class FakeTelegram implements AutoCloseable {
     private final Map<String, List<Failure>> failures = new ConcurrentHashMap<>();
     private final AtomicLong nextMessageId = new AtomicLong(1000);
     private final AtomicLong downloads = new AtomicLong();
+    private volatile boolean down;
 
-    private FakeTelegram(String token) throws IOException {
+    private FakeTelegram(String token) {
         this.token = token;
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/", this::handle);
-        server.start();
+        server = LoopbackHttp.serve("/", this::handle);
     }
 
     public static FakeTelegram start(String token) {
-        try {
-            return new FakeTelegram(token);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return new FakeTelegram(token);
     }
 
     /** The value for {@code TELEGRAM_API_URL}. */
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return LoopbackHttp.url(server);
     }
 
     public List<Call> calls() {
@@ -130,6 +122,11 @@ public final class FakeTelegram implements AutoCloseable {
         addFailures(method, times, new Failure(status, 0, description));
     }
 
+    /** While {@code down}, every call answers 500 Internal Server Error: a Bot API that is unreachable for now. */
+    public void down(boolean down) {
+        this.down = down;
+    }
+
     private synchronized void addFailures(String method, int times, Failure f) {
         List<Failure> list = failures.computeIfAbsent(method.toLowerCase(Locale.ROOT), k -> new CopyOnWriteArrayList<>());
         for (int i = 0; i < times; i++) {
@@ -153,6 +150,10 @@ public final class FakeTelegram implements AutoCloseable {
             String method = path.substring(botPrefix.length());
             Map<String, String> params = params(ex);
             calls.add(new Call(method, params, Instant.now()));
+            if (down) {
+                respond(ex, 500, error(500, "Internal Server Error"));
+                return;
+            }
             Failure f = takeFailure(method);
             if (f != null) {
                 ObjectNode body = error(f.status(), f.description());
@@ -286,12 +287,7 @@ public final class FakeTelegram implements AutoCloseable {
     }
 
     private static void respond(HttpExchange ex, int status, JsonNode body) throws IOException {
-        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
+        LoopbackHttp.send(ex, status, "application/json", body.toString());
     }
 
     @Override

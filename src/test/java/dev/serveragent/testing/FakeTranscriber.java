@@ -3,14 +3,10 @@ package dev.serveragent.testing;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 
 /**
  * An OpenAI-compatible {@code POST /v1/audio/transcriptions} on 127.0.0.1: records each multipart
@@ -28,24 +24,17 @@ public final class FakeTranscriber implements AutoCloseable {
     private final ConcurrentLinkedQueue<Answer> queued = new ConcurrentLinkedQueue<>();
     private volatile String text = "hello from a voice message";
 
-    private FakeTranscriber() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/v1/audio/transcriptions", this::handle);
-        server.start();
+    private FakeTranscriber() {
+        server = LoopbackHttp.serve("/v1/audio/transcriptions", this::handle);
     }
 
     public static FakeTranscriber start() {
-        try {
-            return new FakeTranscriber();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return new FakeTranscriber();
     }
 
     /** The value for {@code TRANSCRIBE_URL}. */
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1/audio/transcriptions";
+        return LoopbackHttp.url(server) + "/v1/audio/transcriptions";
     }
 
     public void transcript(String text) {
@@ -72,12 +61,7 @@ public final class FakeTranscriber implements AutoCloseable {
             if (a == null) {
                 a = new Answer(200, "{\"text\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(text) + "}");
             }
-            byte[] out = a.body().getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().set("Content-Type", "application/json");
-            ex.sendResponseHeaders(a.status(), out.length);
-            try (OutputStream o = ex.getResponseBody()) {
-                o.write(out);
-            }
+            LoopbackHttp.send(ex, a.status(), "application/json", a.body());
         }
     }
 

@@ -20,8 +20,7 @@ import org.jdbi.v3.core.Jdbi;
  * use commits and LISTEN/NOTIFY freely. {@link #close()} drops it.
  *
  * <pre>{@code
- * static TestDatabase db = TestDatabase.create();   // then db.jdbi(), db.url(), db.database()
- * @AfterAll static void drop() { db.close(); }
+ * @AutoClose static final TestDatabase db = TestDatabase.create();   // then db.jdbi(), db.url(), db.database()
  * }</pre>
  */
 public final class TestDatabase implements AutoCloseable {

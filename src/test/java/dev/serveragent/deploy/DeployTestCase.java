@@ -1,0 +1,53 @@
+package dev.serveragent.deploy;
+
+import dev.serveragent.testing.FakeTelegram;
+import dev.serveragent.testing.TelegramFixtures;
+import dev.serveragent.testing.TestDatabase;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What every end-to-end deploy test starts from: one database and one Bot API per class, and per
+ * test an empty deployments table, a working Bot API, a fresh fixture repository and a
+ * {@link DeployHarness} whose processes are killed afterwards. Subclasses add their runtime's
+ * setup in their own {@code @BeforeEach}, which JUnit runs after this one.
+ */
+abstract class DeployTestCase {
+    static TestDatabase db;
+    static FakeTelegram telegram;
+
+    @TempDir
+    Path tmp;
+
+    FixtureRepo repo;
+    DeployHarness h;
+
+    @BeforeAll
+    static void startPeers() {
+        db = TestDatabase.create();
+        telegram = FakeTelegram.start(TelegramFixtures.TOKEN);
+    }
+
+    @AfterAll
+    static void stopPeers() {
+        telegram.close();
+        db.close();
+    }
+
+    @BeforeEach
+    void setUpDeploy() throws Exception {
+        db.jdbi().useHandle(x -> x.execute("delete from deployments"));
+        telegram.down(false);
+        repo = new FixtureRepo(tmp.resolve("repo"));
+        h = new DeployHarness(tmp, db, telegram, repo.dir);
+    }
+
+    @AfterEach
+    void killInstances() {
+        h.close();
+    }
+}
