@@ -107,7 +107,7 @@ public final class Application implements AutoCloseable {
             MasterChannel master = new MasterChannel(Optional.of(outbox), config.telegram().masterChatIds(), proactiveState);
 
             // --- reactive: classify, acknowledge, approve, answer or execute ---
-            reactive = new ReactiveModule(config, database.jdbi(), database.dataSource(), classifier(config, runner),
+            reactive = new ReactiveModule(config, database, classifier(config, runner),
                     runner, new PackedPrompts(promptPack, claudeCode), outbox, telegram.actions(), proactive, clock);
             telegram.setCallbackListener(reactive.callbacks());
             components.addAll(reactive.components());

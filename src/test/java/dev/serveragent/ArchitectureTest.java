@@ -23,19 +23,10 @@ class ArchitectureTest {
      * Classes outside {@code store/} that name Jdbi types without running SQL, each with its reason.
      * (Application, Main and DeployCommands need no entry: they only pass {@code Database.jdbi()} on.)
      */
-    private static final Set<String> DATABASE_TYPES_ALLOWED = Set.of(
-            // The reactive loop's wiring: takes a Jdbi and builds its repositories from it.
-            "dev.serveragent.reactive.ReactiveModule",
-            // Catch JdbiException to tell "database unavailable: leave the offset / answer 5xx so
-            // Telegram delivers again" from a bad update. The clean fix is a store-level exception.
-            "dev.serveragent.telegram.LongPoller",
-            "dev.serveragent.telegram.WebhookRoutes");
+    private static final Set<String> DATABASE_TYPES_ALLOWED = Set.of();
 
-    /**
-     * Known violation, to remove once fixed in store/: the LISTEN loop pauses before reconnecting
-     * with Thread.sleep (stop() interrupts it, so it does not delay shutdown).
-     */
-    private static final Set<String> SLEEP_ALLOWED_IN = Set.of("dev.serveragent.store.PgListener.loop()");
+    /** Methods of store/ and config/ allowed to sleep (none: loops wait on a stop latch instead). */
+    private static final Set<String> SLEEP_ALLOWED_IN = Set.of();
 
     @Test
     void sql_lives_in_store() {

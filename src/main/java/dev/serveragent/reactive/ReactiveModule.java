@@ -5,6 +5,7 @@ import dev.serveragent.claude.ClaudeRunner;
 import dev.serveragent.config.AppConfig;
 import dev.serveragent.proactive.ProactiveControl;
 import dev.serveragent.store.ApprovalRepository;
+import dev.serveragent.store.Database;
 import dev.serveragent.store.ContextRepository;
 import dev.serveragent.store.JobRepository;
 import dev.serveragent.store.LedgerRepository;
@@ -13,8 +14,6 @@ import dev.serveragent.telegram.Outbox;
 import dev.serveragent.telegram.TelegramActions;
 import java.time.Clock;
 import java.util.List;
-import javax.sql.DataSource;
-import org.jdbi.v3.core.Jdbi;
 
 /** The reactive loop, assembled: worker, approval handling, expiry. Built by the composition root. */
 public final class ReactiveModule {
@@ -22,8 +21,9 @@ public final class ReactiveModule {
     private final ApprovalExpiry expiry;
     private final Approvals approvals;
 
-    public ReactiveModule(AppConfig config, Jdbi jdbi, DataSource dataSource, Classifier classifier, ClaudeRunner runner,
+    public ReactiveModule(AppConfig config, Database database, Classifier classifier, ClaudeRunner runner,
             ExecutionPrompts prompts, Outbox outbox, TelegramActions telegram, ProactiveControl proactive, Clock clock) {
+        var jdbi = database.jdbi();
         JobRepository jobs = new JobRepository(jdbi);
         ApprovalRepository approvalRepo = new ApprovalRepository(jdbi);
         ContextRepository context = new ContextRepository(jdbi);
@@ -32,7 +32,7 @@ public final class ReactiveModule {
         ClassifyStep classify = new ClassifyStep(context, jobs, approvalRepo, ledger, classifier, outbox, config.approval(), clock);
         MasterCommands commands = new MasterCommands(jobs, ledger, proactive, execute::cancel, clock);
         JobHandler handler = new JobHandler(context, config.telegram(), commands, classify, execute, outbox);
-        this.worker = new ReactiveWorker(jobs, handler, execute, outbox, dataSource, config.reactive(), clock);
+        this.worker = new ReactiveWorker(jobs, handler, execute, outbox, database.dataSource(), config.reactive(), clock);
         this.expiry = new ApprovalExpiry(approvalRepo, context, outbox, telegram, clock);
         this.approvals = new Approvals(approvalRepo, telegram, config.telegram(), worker::wake, clock);
     }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
 
 /**
  * Stores one Telegram update in one transaction: {@code telegram_updates} (the exactly-once
@@ -54,7 +55,21 @@ public final class IngestRepository {
         this.jdbi = jdbi;
     }
 
+    /**
+     * Stores the update in one transaction.
+     *
+     * @throws DatabaseUnavailableException when the database did not take it: nothing is stored,
+     *     and the caller asks Telegram to deliver it again
+     */
     public Result ingest(Update u, Instant now) {
+        try {
+            return store(u, now);
+        } catch (JdbiException e) {
+            throw new DatabaseUnavailableException("update " + u.updateId() + " not stored: " + Database.rootMessage(e), e);
+        }
+    }
+
+    private Result store(Update u, Instant now) {
         return jdbi.inTransaction(h -> {
             int inserted = h.createUpdate("""
                             insert into telegram_updates (update_id, kind, chat_id, raw_payload, received_at)

@@ -28,6 +28,7 @@ public final class PgListener implements Lifecycle {
     private final List<String> channels;
     private final Consumer<String> onNotify;
     private volatile boolean running;
+    private volatile java.util.concurrent.CountDownLatch stopping;
     private Thread thread;
 
     public PgListener(DataSource dataSource, List<String> channels, Consumer<String> onNotify) {
@@ -47,6 +48,7 @@ public final class PgListener implements Lifecycle {
             return;
         }
         running = true;
+        stopping = new java.util.concurrent.CountDownLatch(1);
         thread = Thread.ofVirtual().name("pg-listen-" + String.join("-", channels)).start(this::loop);
     }
 
@@ -56,6 +58,7 @@ public final class PgListener implements Lifecycle {
             return;
         }
         running = false;
+        stopping.countDown();
         // No interrupt: it would close the JDBC connection under the driver. The loop sees the
         // flag within one WAIT.
         try {
@@ -96,7 +99,7 @@ public final class PgListener implements Lifecycle {
                 }
                 log.warn("LISTEN {} lost its connection ({}); reconnecting", channels, e.getMessage());
                 try {
-                    Thread.sleep(RECONNECT_PAUSE);
+                    stopping.await(RECONNECT_PAUSE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
                 } catch (InterruptedException ie) {
                     return;
                 }

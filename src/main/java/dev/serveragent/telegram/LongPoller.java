@@ -16,7 +16,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
-import org.jdbi.v3.core.JdbiException;
+import dev.serveragent.store.DatabaseUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -156,7 +156,7 @@ public final class LongPoller implements Lifecycle {
                 ingestor.ingest(json.writeValueAsBytes(update));
             } catch (MalformedUpdateException e) {
                 log.warn("Skipping a polled update that is not an update: {}", e.getMessage());
-            } catch (JdbiException e) {
+            } catch (DatabaseUnavailableException e) {
                 // Not stored: leave the offset where it is so this update is fetched again.
                 throw new IllegalStateException("update " + id + " not stored, database unavailable", e);
             } catch (RuntimeException e) {

@@ -6,7 +6,7 @@ import io.javalin.http.Context;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.Map;
-import org.jdbi.v3.core.JdbiException;
+import dev.serveragent.store.DatabaseUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +66,7 @@ public final class WebhookRoutes implements HttpRoutes {
             ctx.status(200).json(Map.of("ok", true));
         } catch (MalformedUpdateException e) {
             ctx.status(400).json(Map.of("error", e.getMessage()));
-        } catch (JdbiException e) {
+        } catch (DatabaseUnavailableException e) {
             log.warn("Webhook update not stored, Telegram will retry: {}", rootMessage(e));
             ctx.status(503).json(Map.of("error", "database unavailable"));
         }
