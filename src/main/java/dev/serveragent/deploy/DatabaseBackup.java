@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -26,6 +28,9 @@ public final class DatabaseBackup {
 
     /** A dump on disk, or why none was taken. */
     public record Backup(Optional<Path> file, String note) {}
+
+    /** "pg_dump (PostgreSQL) 15.20 (Debian …)" → 15. */
+    private static final Pattern VERSION = Pattern.compile("PostgreSQL\\)\\s+(\\d+)");
 
     private final DatabaseUrl url;
     private final Path dir;
@@ -41,12 +46,32 @@ public final class DatabaseBackup {
         this.schema = schema;
     }
 
-    /** Dumps the database; without {@code pg_dump} on PATH, no dump and a note saying so. */
-    public Backup take(String label, Instant at) {
+    /**
+     * Why no dump can be taken here, or empty when one can: no {@code pg_dump} on PATH, or one
+     * older than the server (pg_dump refuses to dump a newer server).
+     */
+    public Optional<String> unusableReason() {
         Optional<Path> pgDump = shell.which("pg_dump");
         if (pgDump.isEmpty()) {
-            return new Backup(Optional.empty(), "no database backup: pg_dump is not on PATH (install postgresql-client)");
+            return Optional.of("pg_dump is not on PATH (install postgresql-client)");
         }
+        int server = schema.serverMajorVersion();
+        Shell.Result v = shell.run(List.of(pgDump.get().toString(), "--version"), Path.of(System.getProperty("java.io.tmpdir")), Map.of());
+        Matcher m = VERSION.matcher(v.output());
+        if (v.ok() && m.find() && Integer.parseInt(m.group(1)) < server) {
+            return Optional.of("pg_dump " + m.group(1) + " cannot dump a PostgreSQL " + server
+                    + " server (put the PostgreSQL " + server + " client tools on PATH)");
+        }
+        return Optional.empty();
+    }
+
+    /** Dumps the database; without a usable {@code pg_dump}, no dump and a note saying why. */
+    public Backup take(String label, Instant at) {
+        Optional<String> unusable = unusableReason();
+        if (unusable.isPresent()) {
+            return new Backup(Optional.empty(), "no database backup: " + unusable.get());
+        }
+        Optional<Path> pgDump = shell.which("pg_dump");
         Path file = dir.resolve(STAMP.format(at) + "-" + label + ".dump");
         try {
             Files.createDirectories(dir);

@@ -179,6 +179,11 @@ public final class DeploymentRepository {
         });
     }
 
+    /** The server's major version (16 for 16.15), to pick a pg_dump that can dump it. */
+    public int serverMajorVersion() {
+        return jdbi.withHandle(h -> h.createQuery("select current_setting('server_version_num')::int / 10000").mapTo(Integer.class).one());
+    }
+
     /** Drops and recreates the current schema, so a full backup can be restored into it. */
     public void resetSchema() {
         jdbi.useHandle(h -> {

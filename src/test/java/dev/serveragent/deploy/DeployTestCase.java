@@ -50,4 +50,11 @@ abstract class DeployTestCase {
     void killInstances() {
         h.close();
     }
+
+    /** Why this machine cannot dump the test database (no pg_dump, or one older than the server), if so. */
+    static java.util.Optional<String> noBackupsHere(Path tmp) {
+        Shell shell = new Shell(java.util.Map.of("PATH", System.getenv("PATH")), java.time.Duration.ofSeconds(30));
+        return new DatabaseBackup(db.url(), tmp.resolve("probe"), 1, shell, new dev.serveragent.store.DeploymentRepository(db.jdbi()))
+                .unusableReason();
+    }
 }

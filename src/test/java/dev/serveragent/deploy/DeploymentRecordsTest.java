@@ -105,6 +105,8 @@ class DeploymentRecordsTest {
     void backups_keep_only_the_newest_ones() throws Exception {
         Shell shell = new Shell(Map.of("PATH", System.getenv("PATH")), java.time.Duration.ofSeconds(60));
         DatabaseBackup backups = new DatabaseBackup(db.url(), tmp.resolve("backups"), 2, shell, repo);
+        org.junit.jupiter.api.Assumptions.assumeTrue(backups.unusableReason().isEmpty(),
+                () -> "this machine cannot dump the test database: " + backups.unusableReason().orElse(""));
         for (int i = 0; i < 3; i++) {
             assertThat(backups.take("v" + i, T0.plusSeconds(i)).file()).isPresent();
         }

@@ -40,11 +40,15 @@ class ProcessDeployTest extends DeployTestCase {
             assertThat(d.reportText()).contains(d.gitSha()).contains("HEALTHY")
                     .contains("Tests: passed").contains("Tests run: 3, Failures: 0");
         });
-        assertThat(rows.get(1).reportText()).contains("Previous healthy: " + v1).contains("Backup: database backup");
+        java.util.Optional<String> noBackups = noBackupsHere(tmp);
+        assertThat(rows.get(1).reportText()).contains("Previous healthy: " + v1)
+                .contains(noBackups.isEmpty() ? "Backup: database backup" : "no database backup: " + noBackups.get());
         assertThat(h.reports().subList(before, h.reports().size())).singleElement().asString()
                 .contains(v2).contains("HEALTHY").contains("Smoke: sendMessage to the Master succeeded");
         assertThat(telegram.calls("sendMessage")).anySatisfy(c -> assertThat(c.param("text")).startsWith("Deploy smoke test: " + v2));
-        assertThat(Files.list(h.dataDir.resolve("backups")).toList()).isNotEmpty();
+        if (noBackups.isEmpty()) {
+            assertThat(Files.list(h.dataDir.resolve("backups")).toList()).isNotEmpty();
+        }
     }
 
     @Test
@@ -102,6 +106,7 @@ class ProcessDeployTest extends DeployTestCase {
 
     @Test
     void failed_migration_is_rolled_back_with_the_previous_schema_restored() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(noBackupsHere(tmp).isEmpty(), () -> "needs a dump: " + noBackupsHere(tmp).orElse(""));
         db.jdbi().useHandle(x -> x.execute("create table if not exists fixture_data (v text)"));
         db.jdbi().useHandle(x -> x.execute("insert into fixture_data values ('kept')"));
         String v1 = repo.commit(Version.good("v1"));
