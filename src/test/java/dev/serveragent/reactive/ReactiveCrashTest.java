@@ -19,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -38,14 +37,7 @@ class ReactiveCrashTest {
                 FakeTelegram telegram = FakeTelegram.start(TelegramFixtures.TOKEN);
                 FakeAnthropic anthropic = FakeAnthropic.start()) {
             anthropic.respond(200, ReactiveHarness.classification("command", false));
-            Map<String, String> env = new HashMap<>(TelegramFixtures.env(telegram, "https://agent.example"));
-            env.put("MASTER_CHAT_IDS", Long.toString(MASTER));
-            env.put("ANTHROPIC_API_KEY", "sk-ant-test");
-            env.put("ANTHROPIC_BASE_URL", anthropic.url());
-            env.put("CLAUDE_CODE_BIN", FakeClaude.SCRIPT.toString());
-            env.put("CLAUDE_CODE_WORKDIR", workdir.toString());
-            env.put("CLAUDE_CODE_OAUTH_TOKEN", "oat-test");
-            env.put("PROACTIVE_ENABLED", "false");
+            Map<String, String> env = ReactiveHarness.env(telegram, anthropic, workdir);
             env.put("REACTIVE_LEASE_SECONDS", "5");
 
             int port;

@@ -41,6 +41,13 @@ final class ReactiveHarness implements AutoCloseable {
     ReactiveHarness(Path dataDir, String claudeScenario, Map<String, String> extraEnv) {
         Path workdir = dataDir.resolve("workspace");
         claude = FakeClaude.useInWorkdir(workdir, claudeScenario);
+        Map<String, String> env = env(telegram, anthropic, workdir);
+        env.putAll(extraEnv);
+        app = TestApp.start(db, dataDir, env, clock);
+    }
+
+    /** A Master's bot on the fakes, in webhook mode, proactive loop off. */
+    static Map<String, String> env(FakeTelegram telegram, FakeAnthropic anthropic, Path workdir) {
         Map<String, String> env = new HashMap<>(TelegramFixtures.env(telegram, "https://agent.example"));
         env.put("MASTER_CHAT_IDS", Long.toString(MASTER));
         env.put("ANTHROPIC_API_KEY", "sk-ant-test");
@@ -49,8 +56,7 @@ final class ReactiveHarness implements AutoCloseable {
         env.put("CLAUDE_CODE_WORKDIR", workdir.toString());
         env.put("CLAUDE_CODE_OAUTH_TOKEN", "oat-test");
         env.put("PROACTIVE_ENABLED", "false");
-        env.putAll(extraEnv);
-        app = TestApp.start(db, dataDir, env, clock);
+        return env;
     }
 
     static String classification(String intent, boolean confirm) {
