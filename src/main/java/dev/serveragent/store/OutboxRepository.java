@@ -68,7 +68,11 @@ public final class OutboxRepository {
                                                    where o.thread_id = c.thread_id and o.send_status = 'pending' and o.id < c.id)
                                 order by c.id
                                 limit :limit
-                                for update of c skip locked)     -- another replica holds it: leave it
+                                -- another replica holds it: leave it. "No key update" (what the update
+                                -- below takes anyway), not "update": a row another transaction holds FOR KEY
+                                -- SHARE (the FK check of approvals.ack_message_id right after enqueue) must
+                                -- not be skipped, or it waits for the next wake-up or poll (up to 1 s).
+                                for no key update of c skip locked)
                         returning m.id, m.thread_id, t.chat_id, m.text, cast(m.reply_markup as text) as markup, m.send_attempts""")
                 .bind("lease", leaseUntil)
                 .bind("now", now)
