@@ -63,11 +63,6 @@ final class ClassifyStep {
             return new Outcome.Requeue("classify", null, now.plus(ARTIFACT_RECHECK), false);
         }
         Classification c = classifier.classify(recent, trigger);
-        ledger.record(LedgerRepository.Scope.REACTIVE,
-                LedgerRepository.Provider.valueOf(classifier.provider().toUpperCase(java.util.Locale.ROOT)),
-                c.usage(), Map.of("purpose", "classify", "fallback", c.fallbackReason().orElse("")),
-                OptionalLong.of(job.id()), clock.instant());
-
         ObjectNode payload = JSON.createObjectNode();
         ObjectNode cj = payload.putObject("classification");
         cj.put("intent", c.intent()).put("summary", c.summary()).put("plan", c.plan())
@@ -76,18 +71,29 @@ final class ClassifyStep {
 
         String ack = Acknowledgement.text(c);
         boolean proceed = approval.policy() == ApprovalConfig.Policy.AUTO && !c.needsConfirmation();
+        // The acknowledgement is what the Master waits for: write what it needs first, the
+        // ledger row right after it is queued.
         if (proceed) {
             outbox.send(job.threadId(), ack);
+            recordUsage(job, c);
             return new Outcome.Requeue(c.nextMode(), payload.toString(), clock.instant(), false);
         }
         Instant at = clock.instant();
         Optional<Long> approvalId = approvals.createAndPark(job.threadId(), job.id(), workerId, c.nextMode(),
                 payload.toString(), c.plan(), at, at.plus(approval.timeout()));
-        if (approvalId.isEmpty()) {
-            return new Outcome.Parked(); // canceled meanwhile: nothing to acknowledge
-        }
-        List<Long> sent = outbox.sendWithButton(job.threadId(), ack, Acknowledgement.BUTTON, Acknowledgement.callbackData(approvalId.get()));
-        approvals.setAckMessage(approvalId.get(), sent.getLast());
+        if (approvalId.isPresent()) {
+            List<Long> sent = outbox.sendWithButton(job.threadId(), ack, Acknowledgement.BUTTON,
+                    Acknowledgement.callbackData(approvalId.get()));
+            approvals.setAckMessage(approvalId.get(), sent.getLast());
+        } // else canceled meanwhile: nothing to acknowledge, but the call was made and is charged
+        recordUsage(job, c);
         return new Outcome.Parked();
+    }
+
+    private void recordUsage(Job job, Classification c) {
+        ledger.record(LedgerRepository.Scope.REACTIVE,
+                LedgerRepository.Provider.valueOf(classifier.provider().toUpperCase(java.util.Locale.ROOT)),
+                c.usage(), Map.of("purpose", "classify", "fallback", c.fallbackReason().orElse("")),
+                OptionalLong.of(job.id()), clock.instant());
     }
 }
