@@ -81,18 +81,7 @@ public final class ArtifactWorker implements Lifecycle {
         }
         running = false;
         wakeups.release(threads);
-        // Interrupting a virtual thread in JDBC I/O closes its connection: let a worker finish
-        // its artifact (bounded by the HTTP timeouts) and interrupt only stragglers.
-        for (Thread t : workers) {
-            try {
-                if (!t.join(Duration.ofSeconds(10))) {
-                    t.interrupt();
-                    t.join(Duration.ofSeconds(5));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        workers.forEach(Lifecycle::awaitEnd); // a worker finishes its artifact; only stragglers are interrupted
         workers.clear();
     }
 

@@ -76,12 +76,8 @@ final class ApprovalExpiry implements Lifecycle {
         if (loop == null) {
             return;
         }
-        stopping.countDown(); // no interrupt: it would break a JDBC call in progress
-        try {
-            loop.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        stopping.countDown();
+        Lifecycle.awaitEnd(loop);
         loop = null;
     }
 }

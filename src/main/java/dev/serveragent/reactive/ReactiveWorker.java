@@ -94,8 +94,8 @@ public final class ReactiveWorker implements Lifecycle {
             } else {
                 log.warn("Reactive jobs still running at stop: {}", inFlight);
             }
-            dispatcher.join(STOP_WAIT.toMillis());
-            heartbeat.join(STOP_WAIT.toMillis());
+            Lifecycle.awaitEnd(dispatcher);
+            Lifecycle.awaitEnd(heartbeat);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -59,13 +59,7 @@ public final class PgListener implements Lifecycle {
         }
         running = false;
         stopping.countDown();
-        // No interrupt: it would close the JDBC connection under the driver. The loop sees the
-        // flag within one WAIT.
-        try {
-            thread.join(WAIT.multipliedBy(4).toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Lifecycle.awaitEnd(thread); // the loop sees the flag within one WAIT
     }
 
     private void loop() {

@@ -81,7 +81,7 @@ public final class LongPoller implements Lifecycle {
         if (f != null) {
             f.cancel(true); // ends the long poll at once; an update being stored is let finish
         }
-        LoopThreads.awaitEnd(thread);
+        Lifecycle.awaitEnd(thread);
     }
 
     /** getUpdates calls completed so far (for tests and metrics). */

@@ -76,7 +76,7 @@ public final class OutboxSender implements Lifecycle {
         }
         running = false;
         wakeups.release();
-        LoopThreads.awaitEnd(thread);
+        Lifecycle.awaitEnd(thread);
     }
 
     /** Something was queued: look now rather than at the next poll. */
