@@ -27,10 +27,12 @@ ROOT="$(pwd)"
 psql "$PG/postgres" -qc "create database $DB" >/dev/null
 
 # The app: webhook mode towards a Telegram that is not there (setWebhook just retries), no models.
+# Ingest only (REACTIVE_WORKERS=0) unless BENCH_REACTIVE_WORKERS says otherwise: pgbench runs the
+# ingest statements alone, so the app does the same work.
 env -i PATH="$PATH" HOME="$WORK" SERVER_AGENT_IGNORE_DOTENV=true LOG_LEVEL=WARN \
   DATABASE_URL="$PG/$DB" DATABASE_POOL_SIZE="${BENCH_POOL:-20}" DATA_DIR="$WORK/data" PORT="$PORT" BIND_HOST=127.0.0.1 \
   TELEGRAM_BOT_TOKEN="1:bench" TELEGRAM_WEBHOOK_SECRET="$SECRET" TELEGRAM_API_URL="http://127.0.0.1:9" \
-  PUBLIC_URL="http://127.0.0.1:$PORT" \
+  PUBLIC_URL="http://127.0.0.1:$PORT" REACTIVE_WORKERS="${BENCH_REACTIVE_WORKERS:-0}" \
   "$JAVA" -jar target/server-agent.jar >"$WORK/app.log" 2>&1 &
 APP_PID=$!
 for _ in $(seq 1 120); do

@@ -5,7 +5,8 @@ import java.time.Duration;
 /**
  * The reactive workers.
  *
- * @param workers jobs run at once by this replica (each on its own virtual thread)
+ * @param workers jobs run at once by this replica (each on its own virtual thread); 0 makes an
+ *     ingest-only replica that stores and queues but leaves the jobs to other replicas
  * @param lease how long a claim holds without a heartbeat; a dead replica's job is re-claimed after it
  * @param progressAfter a command still running after this gets one status message, edited as it goes
  */
@@ -16,7 +17,7 @@ public record ReactiveConfig(int workers, Duration lease, Duration progressAfter
 
     static ReactiveConfig from(Settings s) {
         return new ReactiveConfig(
-                s.integer("REACTIVE_WORKERS", DEFAULT_WORKERS, 1, 64),
+                s.integer("REACTIVE_WORKERS", DEFAULT_WORKERS, 0, 64),
                 s.seconds("REACTIVE_LEASE_SECONDS", DEFAULT_LEASE, 5, 600),
                 s.seconds("REACTIVE_PROGRESS_AFTER_SECONDS", DEFAULT_PROGRESS_AFTER, 1, 3600));
     }

@@ -20,6 +20,7 @@ public final class ReactiveModule {
     private final ReactiveWorker worker;
     private final ApprovalExpiry expiry;
     private final Approvals approvals;
+    private final int workers;
 
     public ReactiveModule(AppConfig config, Database database, Classifier classifier, ClaudeRunner runner,
             ExecutionPrompts prompts, Outbox outbox, TelegramActions telegram, ProactiveControl proactive, Clock clock) {
@@ -34,12 +35,13 @@ public final class ReactiveModule {
         JobHandler handler = new JobHandler(context, config.telegram(), commands, classify, execute, outbox);
         this.worker = new ReactiveWorker(jobs, handler, execute, outbox, database.dataSource(), config.reactive(), clock);
         this.expiry = new ApprovalExpiry(approvalRepo, context, outbox, telegram, clock);
+        this.workers = config.reactive().workers();
         this.approvals = new Approvals(approvalRepo, telegram, config.telegram(), worker::wake, clock);
     }
 
     /** Background components, in start order. */
     public List<Lifecycle> components() {
-        return List.of(worker, expiry);
+        return workers > 0 ? List.of(worker, expiry) : List.of(expiry);
     }
 
     public CallbackListener callbacks() {
