@@ -35,7 +35,7 @@ public final class UpdateIngestor {
      * Stores the update once. Returns when it is committed.
      *
      * @throws MalformedUpdateException for a body that is not an update (nothing stored)
-     * @throws org.jdbi.v3.core.JdbiException when the database fails (nothing stored; retry later)
+     * @throws dev.serveragent.store.DatabaseUnavailableException when the database fails (nothing stored; retry later)
      */
     public IngestRepository.Result ingest(byte[] body) {
         IngestRepository.Update update = normalizer.normalize(body);
