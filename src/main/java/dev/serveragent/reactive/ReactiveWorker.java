@@ -16,7 +16,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +44,6 @@ public final class ReactiveWorker implements Lifecycle {
     private final Semaphore slots;
     private final LinkedBlockingQueue<Boolean> wakeups = new LinkedBlockingQueue<>(1);
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
-    private final AtomicLong processed = new AtomicLong();
     private volatile boolean running;
     /** Counted down by stop(); loops wait on it instead of sleeping, so stopping needs no interrupt (which would break a JDBC call). */
     private volatile java.util.concurrent.CountDownLatch stopping;
@@ -106,15 +104,6 @@ public final class ReactiveWorker implements Lifecycle {
         wakeups.offer(Boolean.TRUE);
     }
 
-    /** Steps finished since start; tests wait on it instead of sleeping. */
-    public long processedCount() {
-        return processed.get();
-    }
-
-    String workerId() {
-        return workerId;
-    }
-
     private void dispatchLoop() {
         while (running) {
             try {
@@ -129,7 +118,6 @@ public final class ReactiveWorker implements Lifecycle {
                         } finally {
                             inFlight.remove(job.id());
                             slots.release();
-                            processed.incrementAndGet();
                             wake();
                         }
                     });

@@ -3,7 +3,6 @@ package dev.serveragent.store;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 
@@ -149,21 +148,6 @@ public final class JobRepository {
                 .mapTo(Long.class)
                 .list();
         });
-    }
-
-    public Optional<Job> find(long jobId) {
-        return jdbi.withHandle(h -> h.createQuery("""
-                        select id, thread_id, trigger_message_id, status, mode, payload_json::text as payload_json,
-                               attempts, false as reclaimed, created_at
-                        from reactive_jobs where id = :id""")
-                .bind("id", jobId)
-                .mapTo(Job.class)
-                .findOne());
-    }
-
-    /** Wakes every listening worker (in this and other replicas). */
-    public void notifyWorkers(long jobId) {
-        jdbi.useHandle(h -> h.execute("select pg_notify('reactive_jobs', ?)", Long.toString(jobId)));
     }
 
     /** Counts by status, for /status. */
