@@ -38,7 +38,17 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(run(System.getenv(), Path.of("").toAbsolutePath(), args));
+        int code;
+        try {
+            code = run(System.getenv(), Path.of("").toAbsolutePath(), args);
+        } catch (RuntimeException | Error e) {
+            // Still end the process: Jetty's scheduler is not a daemon thread and would keep a
+            // half-stopped JVM alive (seen when the jar was replaced under a running instance and
+            // stopping it failed to load a class).
+            log.error("server-agent failed unexpectedly", e);
+            code = EXIT_FAILURE;
+        }
+        System.exit(code);
     }
 
     /** Runs the command line against the given environment and directory (of {@code .env} files). */

@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one embedded HTTP server (Javalin on Jetty, handlers on virtual threads): health,
+ * The one embedded HTTP server (Javalin on Jetty, handlers on Jetty's pool of platform threads): health,
  * readiness, metrics, and the endpoints other capabilities contribute as {@link HttpRoutes}.
  * {@link #stop()} stops accepting, lets in-flight requests finish within {@link #STOP_TIMEOUT_MS}.
  */
@@ -32,7 +32,12 @@ public final class HttpServer implements Lifecycle {
     public HttpServer(HttpConfig config, Database database, Metrics metrics, List<HttpRoutes> routes) {
         this.config = config;
         this.app = Javalin.create(c -> {
-            c.concurrency.useVirtualThreads = true;
+            // Platform threads, measured: a webhook runs four JDBC round trips, and on a virtual
+            // thread each one parks and is handed back through the JDK's I/O poller and a carrier
+            // (two thread wake-ups instead of one), which cost 0.2-0.3 ms per webhook at one
+            // connection on 2 cores (bench/webhook-ingest.sh, docs/PERFORMANCE.md). The pool's
+            // 250 threads are far above the database pool and Telegram's 40 connections.
+            c.concurrency.useVirtualThreads = false;
             c.startup.showJavalinBanner = false;
             c.startup.showOldJavalinVersionWarning = false;
             c.http.maxRequestSize = MAX_REQUEST_BYTES;

@@ -95,4 +95,22 @@ class MigrationsTest {
                 "select indexdef from pg_indexes where tablename = 'chat_messages'").mapTo(String.class).list());
         assertThat(indexes).anyMatch(i -> i.contains("(thread_id, created_at DESC"));
     }
+
+    @Test
+    void cancelling_a_threads_waiting_job_does_not_walk_its_job_history() {
+        db.database().migrate();
+        String plan = db.jdbi().withHandle(h -> {
+            long thread = h.createQuery("insert into chat_threads (platform, chat_id) values ('telegram', 42) returning id")
+                    .mapTo(Long.class).one();
+            h.createUpdate("insert into reactive_jobs (thread_id, status) select :thread, 'done' from generate_series(1, 2000)")
+                    .bind("thread", thread).execute();
+            h.execute("analyze reactive_jobs");
+            // The statement every ingested message runs (IngestRepository), planned on a long history.
+            return String.join("\n", h.createQuery("""
+                            explain update reactive_jobs set status = 'canceled', finished_at = now()
+                            where thread_id = :thread and status = 'awaiting_approval'""")
+                    .bind("thread", thread).mapTo(String.class).list());
+        });
+        assertThat(plan).contains("reactive_jobs_waiting_thread_idx");
+    }
 }
