@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Produces artifacts in the background, right after ingestion: downloads the original, keeps it
  * in the {@link BlobStore}, then derives the artifact (voice → transcript, photo → image JSON,
- * document → file metadata and, for small text files, their text). A failure puts the placeholder
+ * document → file metadata and, for text files and PDFs, their text). A failure puts the placeholder
  * back with a backoff; the third failure marks it {@code failed} with the error. Several workers
  * (threads or replicas) share the work through the repository's claims.
  */
@@ -34,8 +34,6 @@ public final class ArtifactWorker implements Lifecycle {
     static final Duration LEASE = Duration.ofMinutes(10);
     static final Duration IDLE_POLL = Duration.ofSeconds(2);
     static final Duration BACKOFF_STEP = Duration.ofSeconds(5);
-    /** Text documents up to this size have their text extracted into the artifact. */
-    static final int MAX_EXTRACTED_BYTES = 64 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ArtifactRepository repository;
@@ -149,7 +147,7 @@ public final class ArtifactWorker implements Lifecycle {
                                 .transcribe(d.bytes(), fileName(source, d.filePath()), mime(source)));
                 case "image_json" -> content.setAll(
                         describer.orElseThrow(() -> new MediaException("no Haiku API key configured")).describe(d.bytes(), c.messageId()));
-                default -> extractText(content, source, d.bytes());
+                default -> DocumentText.addTo(content, mime(source), fileName(source, d.filePath()), d.bytes());
             }
             repository.complete(c.id(), c.kind(), content.toString(), uri, clock.instant());
             metrics.counter("media.artifacts", "kind", c.kind(), "result", "done").increment();
@@ -158,13 +156,6 @@ public final class ArtifactWorker implements Lifecycle {
             metrics.counter("media.artifacts", "kind", c.kind(), "result", last ? "failed" : "retry").increment();
             log.warn("Artifact {} ({}) of message {} failed{}: {}", c.id(), c.kind(), c.messageId(),
                     last ? " for good" : ", will retry", e.getMessage());
-        }
-    }
-
-    private static void extractText(ObjectNode content, JsonNode source, byte[] bytes) {
-        String mime = mime(source);
-        if (mime.startsWith("text/") && bytes.length <= MAX_EXTRACTED_BYTES) {
-            content.put("text", new String(bytes, StandardCharsets.UTF_8));
         }
     }
 

@@ -61,6 +61,11 @@ class ArtifactsTest {
         telegram.addFile("AwACAgIAAxkBAAIBZ2VoiceFileId", "voice/file_0.oga", VOICE);
         telegram.addFile("AgACAgIAAxkBAAIBphotoLarge", "photos/file_1.jpg", PHOTO);
         telegram.addFile("BQACAgIAAxkBAAIBdocumentFileId", "documents/file_2.conf", CONF);
+        try (var pdf = ArtifactsTest.class.getResourceAsStream("/files/report.pdf")) {
+            telegram.addFile("BQACAgIAAxkBAAIBpdfFileId", "documents/file_3.pdf", pdf.readAllBytes());
+        }
+        telegram.addFile("BQACAgIAAxkBAAIBbrokenPdfFileId", "documents/file_4.pdf",
+                "%PDF-1.4\nthis is not really a PDF".getBytes(StandardCharsets.UTF_8));
         dataDir = Files.createTempDirectory("sa-artifacts");
         Map<String, String> env = TelegramFixtures.env(telegram, "https://agent.example.org");
         env.put("TRANSCRIBE_URL", transcriber.url());
@@ -164,6 +169,39 @@ class ArtifactsTest {
         assertThat(content.path("text").asText()).isEqualTo("server { listen 80; }\n");
         assertThat(content.path("sha256").asText()).hasSize(64);
         assertThat(a.uri()).endsWith(".conf");
+    }
+
+    private static String pdfDocument(long updateId, String fileId) {
+        return update("message_document", updateId, updateId - 800_000)
+                .replace("BQACAgIAAxkBAAIBdocumentFileId", fileId)
+                .replace("nginx.conf", "report.pdf")
+                .replace("text/plain", "application/pdf");
+    }
+
+    @Test
+    void a_pdf_document_is_kept_with_its_text() throws Exception {
+        post(app, pdfDocument(850001, "BQACAgIAAxkBAAIBpdfFileId"));
+        Artifact a = awaitFinished(messageId(850001));
+        assertThat(a.kind()).isEqualTo("file_meta");
+        assertThat(a.status()).isEqualTo("done");
+        JsonNode content = JSON.readTree(a.contentJson());
+        assertThat(content.path("pages").asInt()).isEqualTo(1);
+        assertThat(content.path("text").asText()).isEqualTo("Quarterly report: disk usage 73 percent");
+        assertThat(content.has("text_truncated")).isFalse();
+        assertThat(a.uri()).endsWith(".pdf");
+    }
+
+    @Test
+    void a_pdf_without_readable_text_keeps_its_metadata_and_says_why() throws Exception {
+        post(app, pdfDocument(850002, "BQACAgIAAxkBAAIBbrokenPdfFileId"));
+        Artifact a = awaitFinished(messageId(850002));
+        assertThat(a.status()).isEqualTo("done");
+        assertThat(a.attempts()).isEqualTo(1);
+        JsonNode content = JSON.readTree(a.contentJson());
+        assertThat(content.path("text_error").asText()).startsWith("no text could be read from this PDF");
+        assertThat(content.has("text")).isFalse();
+        assertThat(content.path("sha256").asText()).hasSize(64);
+        assertThat(a.uri()).isNotNull();
     }
 
     @Test

@@ -124,6 +124,25 @@ class OutboxTest {
     }
 
     @Test
+    void the_bot_as_a_whole_sends_at_most_thirty_messages_per_second() {
+        List<Long> chats = java.util.stream.LongStream.rangeClosed(401, 440).boxed().toList();
+        List<Long> threads = chats.stream().map(OutboxTest::thread).toList();
+        List<Long> ids = new java.util.ArrayList<>();
+        for (long thread : threads) {
+            ids.addAll(app.app().telegram().outbox().send(thread, "to everyone"));
+        }
+        awaitSent(ids);
+        List<java.time.Instant> at = telegram.calls("sendMessage").stream()
+                .filter(c -> chats.contains(Long.parseLong(c.param("chat_id"))))
+                .map(FakeTelegram.Call::at).sorted().toList();
+        assertThat(at).hasSize(chats.size());
+        // 40 different chats, so only the global pace holds them back: any 31 sends span a second.
+        for (int i = 0; i + 30 < at.size(); i++) {
+            assertThat(Duration.between(at.get(i), at.get(i + 30))).isGreaterThanOrEqualTo(Duration.ofMillis(950));
+        }
+    }
+
+    @Test
     void two_replicas_sharing_the_database_send_every_message_exactly_once() throws Exception {
         List<Long> threads = new java.util.ArrayList<>();
         for (long chat = 320; chat < 330; chat++) {
