@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.serveragent.config.ApprovalConfig;
 import dev.serveragent.store.ApprovalRepository;
-import dev.serveragent.store.ContextRepository;
 import dev.serveragent.store.ContextRepository.Message;
 import dev.serveragent.store.JobRepository;
 import dev.serveragent.store.JobRepository.Job;
@@ -31,7 +30,6 @@ final class ClassifyStep {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final ContextRepository context;
     private final JobRepository jobs;
     private final ApprovalRepository approvals;
     private final LedgerRepository ledger;
@@ -40,9 +38,8 @@ final class ClassifyStep {
     private final ApprovalConfig approval;
     private final Clock clock;
 
-    ClassifyStep(ContextRepository context, JobRepository jobs, ApprovalRepository approvals, LedgerRepository ledger,
+    ClassifyStep(JobRepository jobs, ApprovalRepository approvals, LedgerRepository ledger,
             Classifier classifier, Outbox outbox, ApprovalConfig approval, Clock clock) {
-        this.context = context;
         this.jobs = jobs;
         this.approvals = approvals;
         this.ledger = ledger;
@@ -59,7 +56,10 @@ final class ClassifyStep {
             approvals.supersedePending(job.threadId(), now);
             return new Outcome.Canceled("superseded by a newer message");
         }
-        if (context.pendingArtifacts(trigger.id()) > 0 && now.isBefore(job.createdAt().plus(ARTIFACT_WAIT))) {
+        // Judged on the context the classifier would get, not on a fresher query: an artifact
+        // finishing between the two would otherwise reach the classifier as missing.
+        boolean artifactsPending = trigger.artifacts().stream().anyMatch(a -> a.status().equals("pending"));
+        if (artifactsPending && now.isBefore(job.createdAt().plus(ARTIFACT_WAIT))) {
             return new Outcome.Requeue("classify", null, now.plus(ARTIFACT_RECHECK), false);
         }
         Classification c = classifier.classify(recent, trigger);

@@ -30,7 +30,7 @@ public final class ReactiveModule {
         ContextRepository context = new ContextRepository(jdbi);
         LedgerRepository ledger = new LedgerRepository(jdbi);
         ExecuteStep execute = new ExecuteStep(context, approvalRepo, ledger, runner, prompts, outbox, telegram, config.reactive(), clock);
-        ClassifyStep classify = new ClassifyStep(context, jobs, approvalRepo, ledger, classifier, outbox, config.approval(), clock);
+        ClassifyStep classify = new ClassifyStep(jobs, approvalRepo, ledger, classifier, outbox, config.approval(), clock);
         MasterCommands commands = new MasterCommands(jobs, ledger, proactive, execute::cancel, clock);
         JobHandler handler = new JobHandler(context, config.telegram(), commands, classify, execute, outbox);
         this.worker = new ReactiveWorker(jobs, handler, execute, outbox, database.dataSource(), config.reactive(), clock);

@@ -67,14 +67,6 @@ public final class ContextRepository {
                 .findOne());
     }
 
-    /** Artifacts of the message still being produced (the classifier waits for them, within a bound). */
-    public int pendingArtifacts(long messageId) {
-        return jdbi.withHandle(h -> h.createQuery("select count(*) from message_artifacts where message_id = :m and status = 'pending'")
-                .bind("m", messageId)
-                .mapTo(Integer.class)
-                .one());
-    }
-
     /** Telegram message id of a stored bot message, once the outbox has sent it. */
     public Optional<Long> platformMessageId(long messageId) {
         return jdbi.withHandle(h -> h.createQuery("select platform_message_id from chat_messages where id = :m")

@@ -133,7 +133,7 @@ public final class TelegramModule {
         return actions;
     }
 
-    /** For the classifier: {@link ArtifactRepository#pendingArtifactCount(long)} and the artifacts of a message. */
+    /** The artifacts of messages (what the worker produced, and whether any is still pending). */
     public ArtifactRepository artifacts() {
         return artifacts;
     }

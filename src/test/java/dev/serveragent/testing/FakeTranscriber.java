@@ -23,6 +23,7 @@ public final class FakeTranscriber implements AutoCloseable {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<Answer> queued = new ConcurrentLinkedQueue<>();
     private volatile String text = "hello from a voice message";
+    private volatile java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(0);
 
     private FakeTranscriber() {
         server = LoopbackHttp.serve("/v1/audio/transcriptions", this::handle);
@@ -48,6 +49,15 @@ public final class FakeTranscriber implements AutoCloseable {
         }
     }
 
+    /** Requests from now on are answered only after {@link #release()} (or a minute): a transcription in progress. */
+    public void hold() {
+        held = new java.util.concurrent.CountDownLatch(1);
+    }
+
+    public void release() {
+        held.countDown();
+    }
+
     public List<Request> requests() {
         return List.copyOf(requests);
     }
@@ -57,6 +67,11 @@ public final class FakeTranscriber implements AutoCloseable {
             String type = ex.getRequestHeaders().getFirst("Content-Type");
             byte[] body = ex.getRequestBody().readAllBytes();
             requests.add(parse(ex.getRequestHeaders().getFirst("Authorization"), type, body));
+            try {
+                held.await(1, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             Answer a = queued.poll();
             if (a == null) {
                 a = new Answer(200, "{\"text\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(text) + "}");
@@ -92,6 +107,7 @@ public final class FakeTranscriber implements AutoCloseable {
 
     @Override
     public void close() {
+        release();
         server.stop(0);
     }
 }
