@@ -1,5 +1,6 @@
 package dev.serveragent.store;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,9 @@ import org.jdbi.v3.core.Jdbi;
  * LOCKED} and a lease, so several replicas can send without sending a row twice (a sender that
  * dies mid-send leaves its claim to expire, and the row is sent again: at-least-once).
  * Per chat only the oldest unsent row can be claimed, so parts of a long answer keep their order.
+ * Telegram's pace is kept here too, so that it holds for the bot across replicas: a chat's next
+ * row is not claimed before its thread's {@code send_next_at}, and every send takes a slot from
+ * {@code telegram_send_pace}.
  */
 public final class OutboxRepository {
     /** A claimed row to send. {@code replyMarkupJson} may be null. */
@@ -63,6 +67,9 @@ public final class OutboxRepository {
                                 where c.send_status = 'pending'
                                   and c.next_attempt_at <= :now  -- backoff / retry_after / per-chat pace
                                   and (c.locked_until is null or c.locked_until < :now)
+                                  -- the chat's own pace, shared by all replicas
+                                  and not exists (select 1 from chat_threads p
+                                                   where p.id = c.thread_id and p.send_next_at > :now)
                                   -- only the head of each chat's queue: parts stay in order
                                   and not exists (select 1 from chat_messages o
                                                    where o.thread_id = c.thread_id and o.send_status = 'pending' and o.id < c.id)
@@ -82,12 +89,34 @@ public final class OutboxRepository {
                 .list());
     }
 
-    public void markSent(long id, long telegramMessageId, Instant now) {
-        jdbi.useHandle(h -> h.createUpdate("""
-                        update chat_messages set send_status = 'sent', platform_message_id = :tg, sent_at = :now,
-                               locked_until = null, send_error = null
-                        where id = :id""")
-                .bind("tg", telegramMessageId).bind("now", now).bind("id", id).execute());
+    /**
+     * Records the send; no message goes to the same chat before {@code chatNextAt}, from any
+     * replica.
+     */
+    public void markSent(Outgoing o, long telegramMessageId, Instant now, Instant chatNextAt) {
+        jdbi.useTransaction(h -> {
+            h.createUpdate("""
+                            update chat_messages set send_status = 'sent', platform_message_id = :tg, sent_at = :now,
+                                   locked_until = null, send_error = null
+                            where id = :id""")
+                    .bind("tg", telegramMessageId).bind("now", now).bind("id", o.id()).execute();
+            h.createUpdate("update chat_threads set send_next_at = greatest(send_next_at, :next) where id = :thread")
+                    .bind("next", chatNextAt).bind("thread", o.threadId()).execute();
+        });
+    }
+
+    /**
+     * Reserves the bot's next send slot, {@code interval} after the previous one reserved by any
+     * replica, and returns when it starts: the caller waits until then, then sends.
+     */
+    public Instant reserveSendSlot(Instant now, Duration interval) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        update telegram_send_pace set next_at = greatest(next_at, :now) + :micros * interval '1 microsecond'
+                        returning next_at - :micros * interval '1 microsecond'""")
+                .bind("now", now)
+                .bind("micros", interval.toNanos() / 1000)
+                .mapTo(Instant.class)
+                .one());
     }
 
     /** Puts the row back to be tried at {@code at}; {@code countAttempt} false undoes the claim's count (pacing, 429). */
@@ -104,15 +133,5 @@ public final class OutboxRepository {
                         update chat_messages set send_status = 'failed', locked_until = null, send_error = :error
                         where id = :id""")
                 .bind("error", error).bind("id", id).execute());
-    }
-
-    /** When the next pending row is due (for the sender's sleep), if any. */
-    public Optional<Instant> nextDue() {
-        return jdbi.withHandle(h -> h.createQuery("""
-                        select min(greatest(next_attempt_at, coalesce(locked_until, next_attempt_at)))
-                        from chat_messages where send_status = 'pending'""")
-                .mapTo(Instant.class)
-                .findOne()
-                .flatMap(Optional::ofNullable));
     }
 }

@@ -16,8 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -26,7 +24,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends the outbox to Telegram on one virtual thread: claims due rows (safe with several
  * replicas), keeps to {@link #PER_CHAT_INTERVAL} per chat and {@link #GLOBAL_INTERVAL} overall
- * (per process), honours 429 {@code retry_after}, retries 5xx and network errors with
+ * for the whole bot (the pace lives in the database, so replicas share it), honours 429 {@code retry_after}, retries 5xx and network errors with
  * exponential backoff up to {@link #MAX_ATTEMPTS}, and fails other 4xx at once. Plain text only:
  * no parse mode, so model output can never be rejected for markup.
  */
@@ -46,8 +44,6 @@ public final class OutboxSender implements Lifecycle {
     private final TelegramBot bot;
     private final Clock clock;
     private final Semaphore wakeups = new Semaphore(0);
-    private final Map<Long, Instant> chatNext = new ConcurrentHashMap<>();
-    private Instant globalNext = Instant.EPOCH;
     private volatile boolean running;
     private Thread thread;
 
@@ -114,20 +110,12 @@ public final class OutboxSender implements Lifecycle {
     }
 
     private void sendOne(Outgoing o) throws InterruptedException {
-        Instant now = clock.instant();
-        Instant chatAllowed = chatNext.getOrDefault(o.chatId(), Instant.EPOCH);
-        if (chatAllowed.isAfter(now)) {
-            repository.retryAt(o.id(), chatAllowed, null, false);
-            return;
-        }
-        long wait = Duration.between(now, globalNext).toMillis();
+        // The chat's pace is kept by the claim; the bot's, by a slot every sender reserves.
+        Instant slot = repository.reserveSendSlot(clock.instant(), GLOBAL_INTERVAL);
+        long wait = Duration.between(clock.instant(), slot).toMillis();
         if (wait > 0) {
             Thread.sleep(wait);
         }
-        now = clock.instant();
-        globalNext = now.plus(GLOBAL_INTERVAL);
-        chatNext.put(o.chatId(), now.plus(PER_CHAT_INTERVAL));
-
         SendMessage request = new SendMessage(o.chatId(), o.text());
         if (o.replyMarkupJson() != null) {
             request.replyMarkup(keyboard(o.replyMarkupJson()));
@@ -141,12 +129,12 @@ public final class OutboxSender implements Lifecycle {
             return;
         }
         if (response.isOk() && response.message() != null) {
-            repository.markSent(o.id(), response.message().messageId(), clock.instant());
+            Instant sentAt = clock.instant();
+            repository.markSent(o, response.message().messageId(), sentAt, sentAt.plus(PER_CHAT_INTERVAL));
             metrics.counter("telegram.outbox", "result", "sent").increment();
         } else if (response.errorCode() == 429) {
             Integer retryAfter = response.parameters() == null ? null : response.parameters().retryAfter();
             Instant at = clock.instant().plusSeconds(retryAfter == null ? 1 : Math.max(1, retryAfter));
-            chatNext.put(o.chatId(), at);
             repository.retryAt(o.id(), at, "429: " + response.description(), false);
             metrics.counter("telegram.outbox", "result", "rate_limited").increment();
             log.info("Telegram asked to wait {}s before sending to chat {}", retryAfter, o.chatId());

@@ -123,6 +123,18 @@ class OutboxTest {
         }
     }
 
+    /** One message went to each chat; they are all different, so only the bot's pace held them back: any 31 sends span a second. */
+    private static void assertKeptToTheBotsPace(List<Long> chats) {
+        List<java.time.Instant> at = telegram.calls("sendMessage").stream()
+                .filter(c -> chats.contains(Long.parseLong(c.param("chat_id"))))
+                .map(FakeTelegram.Call::at).sorted().toList();
+        assertThat(at).hasSize(chats.size());
+        for (int i = 0; i + 30 < at.size(); i++) {
+            assertThat(Duration.between(at.get(i), at.get(i + 30))).as("sends %d to %d", i, i + 30)
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(950));
+        }
+    }
+
     @Test
     void the_bot_as_a_whole_sends_at_most_thirty_messages_per_second() {
         List<Long> chats = java.util.stream.LongStream.rangeClosed(401, 440).boxed().toList();
@@ -132,13 +144,30 @@ class OutboxTest {
             ids.addAll(app.app().telegram().outbox().send(thread, "to everyone"));
         }
         awaitSent(ids);
-        List<java.time.Instant> at = telegram.calls("sendMessage").stream()
-                .filter(c -> chats.contains(Long.parseLong(c.param("chat_id"))))
-                .map(FakeTelegram.Call::at).sorted().toList();
-        assertThat(at).hasSize(chats.size());
-        // 40 different chats, so only the global pace holds them back: any 31 sends span a second.
-        for (int i = 0; i + 30 < at.size(); i++) {
-            assertThat(Duration.between(at.get(i), at.get(i + 30))).isGreaterThanOrEqualTo(Duration.ofMillis(950));
+        assertKeptToTheBotsPace(chats);
+    }
+
+    @Test
+    void two_replicas_keep_to_the_bots_pace_together() throws Exception {
+        List<Long> chats = java.util.stream.LongStream.rangeClosed(501, 540).boxed().toList();
+        List<Long> threads = chats.stream().map(OutboxTest::thread).toList();
+        long oneChat = thread(541);
+        try (TestApp second = TestApp.start(db, Files.createTempDirectory("sa-replica"),
+                TelegramFixtures.env(telegram, "https://agent.example.org"), Clock.systemUTC())) {
+            List<Long> ids = new java.util.ArrayList<>();
+            for (int i = 0; i < threads.size(); i++) {
+                ids.addAll((i % 2 == 0 ? app : second).app().telegram().outbox().send(threads.get(i), "shared pace"));
+            }
+            for (int i = 0; i < 3; i++) {
+                ids.addAll((i % 2 == 0 ? app : second).app().telegram().outbox().send(oneChat, "one chat " + i));
+            }
+            awaitSent(ids);
+        }
+        assertKeptToTheBotsPace(chats);
+        List<FakeTelegram.Call> calls = sent(541);
+        assertThat(calls.stream().map(c -> c.param("text")).toList()).containsExactly("one chat 0", "one chat 1", "one chat 2");
+        for (int i = 1; i < calls.size(); i++) {
+            assertThat(Duration.between(calls.get(i - 1).at(), calls.get(i).at())).isGreaterThanOrEqualTo(Duration.ofMillis(950));
         }
     }
 
