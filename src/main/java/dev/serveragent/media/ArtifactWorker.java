@@ -151,7 +151,9 @@ public final class ArtifactWorker implements Lifecycle {
             }
             repository.complete(c.id(), c.kind(), content.toString(), uri, clock.instant());
             metrics.counter("media.artifacts", "kind", c.kind(), "result", "done").increment();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
+            // A stack overflow is what a deeply nested, crafted file does to a parser: it fails
+            // the artifact, not the worker thread.
             boolean last = repository.fail(c.id(), e.getMessage(), BACKOFF_STEP.multipliedBy(c.attempts()), clock.instant());
             metrics.counter("media.artifacts", "kind", c.kind(), "result", last ? "failed" : "retry").increment();
             log.warn("Artifact {} ({}) of message {} failed{}: {}", c.id(), c.kind(), c.messageId(),

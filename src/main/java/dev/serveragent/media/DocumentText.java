@@ -40,7 +40,7 @@ final class DocumentText {
             if (doc.getNumberOfPages() > MAX_PDF_PAGES) {
                 content.put("text_truncated", true);
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | StackOverflowError e) {
             content.put("text_error", "no text could be read from this PDF: " + e.getMessage());
         }
     }

@@ -28,9 +28,25 @@ public final class ArtifactRepository {
         this.jdbi = jdbi;
     }
 
-    /** Claims the oldest due placeholder until {@code leaseUntil}, if any. */
+    /**
+     * Claims the oldest due placeholder until {@code leaseUntil}, if any. A placeholder whose
+     * {@link #MAX_ATTEMPTS} claims all ended without a result (the worker died or was stopped each
+     * time, its lease ran out) is marked {@code failed} instead of being claimed again: a file that
+     * kills its worker must not go on killing the next one.
+     */
     public Optional<Claimed> claim(Instant now, Instant leaseUntil) {
-        return jdbi.inTransaction(h -> h.createQuery("""
+        return jdbi.inTransaction(h -> {
+            h.createQuery("""
+                            with given_up as (
+                                update message_artifacts
+                                   set status = 'failed', locked_until = null, updated_at = :now,
+                                       error = 'gave up after ' || attempts || ' attempts that never finished (the worker stopped while producing it)'
+                                 where status = 'pending' and attempts >= :max and locked_until < :now
+                                returning message_id)
+                            select pg_notify(:channel, cast(message_id as text)) from given_up""")
+                    .bind("now", now).bind("max", MAX_ATTEMPTS).bind("channel", CHANNEL)
+                    .mapToMap().list();
+            return h.createQuery("""
                         update message_artifacts a
                            set locked_until = :lease,          -- our claim; another worker takes over if we die
                                attempts = a.attempts + 1,
@@ -41,6 +57,7 @@ public final class ArtifactRepository {
                                         where status = 'pending'
                                           and run_after <= :now  -- backoff after a failure
                                           and (locked_until is null or locked_until < :now)
+                                          and attempts < :max
                                         order by id
                                         limit 1
                                         for update skip locked) -- held by another worker: take the next
@@ -48,9 +65,11 @@ public final class ArtifactRepository {
                                   t.chat_id, coalesce(m.platform_message_id, 0) as pmid""")
                 .bind("lease", leaseUntil)
                 .bind("now", now)
+                .bind("max", MAX_ATTEMPTS)
                 .map((rs, ctx) -> new Claimed(rs.getLong("id"), rs.getLong("message_id"), rs.getString("kind"),
                         rs.getString("content"), rs.getInt("attempts"), rs.getLong("chat_id"), rs.getLong("pmid")))
-                .findOne());
+                .findOne();
+        });
     }
 
     /** Marks the artifact done with its content, as {@code kind} (a download over the limit becomes {@code file_meta}). */
