@@ -19,7 +19,7 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class OutboxRepository {
     /** A claimed row to send. {@code replyMarkupJson} may be null. */
-    public record Outgoing(long id, long threadId, long chatId, String text, String replyMarkupJson, int attempts) {}
+    public record Outgoing(long id, long threadId, long chatId, String text, String replyMarkupJson, int attempts, Instant lease) {}
 
     private final Jdbi jdbi;
 
@@ -80,13 +80,30 @@ public final class OutboxRepository {
                                 -- SHARE (the FK check of approvals.ack_message_id right after enqueue) must
                                 -- not be skipped, or it waits for the next wake-up or poll (up to 1 s).
                                 for no key update of c skip locked)
-                        returning m.id, m.thread_id, t.chat_id, m.text, cast(m.reply_markup as text) as markup, m.send_attempts""")
+                        returning m.id, m.thread_id, t.chat_id, m.text, cast(m.reply_markup as text) as markup, m.send_attempts,
+                                  m.locked_until""")
                 .bind("lease", leaseUntil)
                 .bind("now", now)
                 .bind("limit", limit)
                 .map((rs, ctx) -> new Outgoing(rs.getLong("id"), rs.getLong("thread_id"), rs.getLong("chat_id"),
-                        rs.getString("text"), rs.getString("markup"), rs.getInt("send_attempts")))
+                        rs.getString("text"), rs.getString("markup"), rs.getInt("send_attempts"),
+                        rs.getObject("locked_until", java.time.OffsetDateTime.class).toInstant()))
                 .list());
+    }
+
+    /**
+     * Extends a claim just before its row is sent, if it is still this sender's; empty when the
+     * lease ran out and another sender claimed the row (that one sends it; this one must not).
+     */
+    public Optional<Outgoing> renewClaim(Outgoing o, Instant leaseUntil) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        update chat_messages set locked_until = :lease
+                        where id = :id and send_status = 'pending' and locked_until = :held
+                        returning locked_until""")
+                .bind("lease", leaseUntil).bind("id", o.id()).bind("held", o.lease())
+                .map((rs, ctx) -> rs.getObject("locked_until", java.time.OffsetDateTime.class).toInstant())
+                .findOne()
+                .map(lease -> new Outgoing(o.id(), o.threadId(), o.chatId(), o.text(), o.replyMarkupJson(), o.attempts(), lease)));
     }
 
     /**

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -32,7 +33,11 @@ public final class OutboxSender implements Lifecycle {
     private static final Logger log = LoggerFactory.getLogger(OutboxSender.class);
     static final Duration PER_CHAT_INTERVAL = Duration.ofSeconds(1);
     static final Duration GLOBAL_INTERVAL = Duration.ofMillis(1000 / 30 + 1);
-    static final Duration LEASE = Duration.ofSeconds(60);
+    /**
+     * A claim's lease, renewed just before each send: longer than one send can take with the
+     * Bot API client's timeouts ({@link TelegramModule#CONNECT_TIMEOUT} plus write and read).
+     */
+    static final Duration LEASE = Duration.ofMinutes(2);
     /** Also picks up rows queued by other replicas and scheduled retries. */
     static final Duration IDLE_POLL = Duration.ofSeconds(1);
     static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
@@ -115,6 +120,12 @@ public final class OutboxSender implements Lifecycle {
         long wait = Duration.between(clock.instant(), slot).toMillis();
         if (wait > 0) {
             Thread.sleep(wait);
+        }
+        // Rows later in a batch waited for their slots: make sure this one is still ours.
+        Optional<Outgoing> held = repository.renewClaim(o, clock.instant().plus(LEASE));
+        if (held.isEmpty()) {
+            log.info("Message {} was taken over by another sender after its claim ran out", o.id());
+            return;
         }
         SendMessage request = new SendMessage(o.chatId(), o.text());
         if (o.replyMarkupJson() != null) {

@@ -39,6 +39,9 @@ public final class TelegramModule {
     private static final Logger log = LoggerFactory.getLogger(TelegramModule.class);
     /** getUpdates long-poll timeout. */
     static final int POLL_TIMEOUT_SECONDS = 25;
+    /** Bot API client timeouts (the long poll has its own client). */
+    static final java.time.Duration CONNECT_TIMEOUT = java.time.Duration.ofSeconds(10);
+    static final java.time.Duration IO_TIMEOUT = java.time.Duration.ofSeconds(30);
     static final int ARTIFACT_THREADS = 2;
 
     private final Outbox outbox;
@@ -79,7 +82,11 @@ public final class TelegramModule {
         }
         String token = tg.botToken().get().reveal();
         String api = tg.apiUrl().toString().replaceAll("/+$", "");
-        TelegramBot bot = new TelegramBot.Builder(token).apiUrl(api + "/bot").fileApiUrl(api + "/file/bot").build();
+        // Timeouts well under the outbox's claim lease, so a send cannot outlive its claim
+        // (the library's defaults are 75 s each).
+        okhttp3.OkHttpClient http = new okhttp3.OkHttpClient.Builder()
+                .connectTimeout(CONNECT_TIMEOUT).writeTimeout(IO_TIMEOUT).readTimeout(IO_TIMEOUT).build();
+        TelegramBot bot = new TelegramBot.Builder(token).okHttpClient(http).apiUrl(api + "/bot").fileApiUrl(api + "/file/bot").build();
         resources.add(bot::shutdown);
 
         Optional<Transcriber> transcriber = config.transcribe().url()
