@@ -93,14 +93,25 @@ public final class IngestRepository {
             }
             Message m = u.message().get();
             if (u.edit()) {
-                Optional<Long> edited = applyEdit(h, u, threadId, m);
+                Optional<Result> edited = edit(h, u, threadId, m);
                 if (edited.isPresent()) {
-                    return new Result(false, Optional.of(threadId), edited, Optional.empty(), List.of(), true);
+                    return edited.get();
                 }
                 // The original was never seen (sent before the bot ran): store it as a new message.
             }
-            return storeNewMessage(h, u, threadId, m, now);
+            Result stored = storeNewMessage(h, u, threadId, m, now);
+            if (u.edit() && stored.messageId().isEmpty()) {
+                // The original was being stored at the same moment: its insert committed while ours
+                // waited and then found the key taken. Now the original is visible: edit it.
+                return edit(h, u, threadId, m).orElse(stored);
+            }
+            return stored;
         });
+    }
+
+    private static Optional<Result> edit(Handle h, Update u, long threadId, Message m) {
+        return applyEdit(h, u, threadId, m)
+                .map(id -> new Result(false, Optional.of(threadId), Optional.of(id), Optional.empty(), List.of(), true));
     }
 
     private static long upsertThread(Handle h, Chat chat, Instant now) {

@@ -88,6 +88,40 @@ class IngestTransactionTest {
         assertThat(threads).isEqualTo(1);
     }
 
+    @Test
+    void an_edit_arriving_while_its_original_is_being_stored_edits_it_once_that_commits() throws Exception {
+        long chat = 74;
+        post(app, text(2101, chat, 1, "creates the thread"));
+        long thread = threadOf(chat);
+        String edit = "{\"update_id\":2103,\"edited_message\":{\"message_id\":2,\"from\":{\"id\":74,\"is_bot\":false,"
+                + "\"first_name\":\"Ada\"},\"chat\":{\"id\":74,\"first_name\":\"Ada\",\"type\":\"private\"},"
+                + "\"date\":1764064800,\"edit_date\":1764064830,\"text\":\"edited\"}}";
+        try (var original = db.jdbi().open()) {
+            // The original (message 2) is inserted but not yet committed, as by a concurrent delivery.
+            original.begin();
+            long id = original.createQuery("""
+                            insert into chat_messages (thread_id, platform_message_id, role, text, created_at, update_id, kind)
+                            values (:t, 2, 'user', 'original', now(), null, 'text') returning id""")
+                    .bind("t", thread).mapTo(Long.class).one();
+            var response = java.util.concurrent.CompletableFuture.supplyAsync(() -> post(app, edit),
+                    java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+            // The edit finds no original, tries to store the message and waits on its key.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> db.jdbi().withHandle(h ->
+                    h.createQuery("select count(*) from pg_locks where not granted").mapTo(Long.class).one()) > 0);
+            original.commit();
+
+            assertThat(response.get(20, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            Map<String, Object> row = db.jdbi().withHandle(h -> h.createQuery("select text, edited_at from chat_messages where id = :id")
+                    .bind("id", id).mapToMap().one());
+            assertThat(row.get("text")).isEqualTo("edited");
+            assertThat(row.get("edited_at")).isNotNull();
+            List<String> edits = db.jdbi().withHandle(h -> h.createQuery(
+                    "select previous_text || ' -> ' || new_text from chat_message_edits where message_id = :id")
+                    .bind("id", id).mapTo(String.class).list());
+            assertThat(edits).containsExactly("original -> edited");
+        }
+    }
+
     private static long threadOf(long chatId) {
         return db.jdbi().withHandle(h -> h.createQuery("select id from chat_threads where chat_id = :c")
                 .bind("c", chatId).mapTo(Long.class).one());
