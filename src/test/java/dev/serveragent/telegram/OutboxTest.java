@@ -104,8 +104,23 @@ class OutboxTest {
         telegram.serverError("sendMessage", 2, 502);
         List<Long> ids = app.app().telegram().outbox().send(thread, "eventually");
         awaitSent(ids);
-        assertThat(sent(305)).hasSize(3);
+        List<FakeTelegram.Call> calls = sent(305);
+        assertThat(calls).hasSize(3);
         assertThat(row(ids.get(0)).get("send_attempts")).isEqualTo(3);
+        // Backoff of 1 s, then 2 s, after the first and second failure.
+        assertThat(Duration.between(calls.get(0).at(), calls.get(1).at())).isGreaterThanOrEqualTo(Duration.ofMillis(950));
+        assertThat(Duration.between(calls.get(1).at(), calls.get(2).at())).isGreaterThanOrEqualTo(Duration.ofMillis(1950));
+    }
+
+    @Test
+    void a_message_telegram_refuses_is_failed_at_once_with_its_reason() {
+        long thread = thread(309);
+        telegram.refuse("sendMessage", 1, 400, "Bad Request: chat not found");
+        long id = app.app().telegram().outbox().send(thread, "to nowhere").getFirst();
+        await().atMost(Duration.ofSeconds(20)).until(() -> "failed".equals(row(id).get("send_status")));
+        assertThat((String) row(id).get("send_error")).isEqualTo("400: Bad Request: chat not found");
+        assertThat(row(id).get("send_attempts")).isEqualTo(1);
+        assertThat(sent(309)).hasSize(1);
     }
 
     @Test
