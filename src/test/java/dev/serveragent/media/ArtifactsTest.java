@@ -205,6 +205,30 @@ class ArtifactsTest {
     }
 
     @Test
+    void an_audio_file_is_transcribed_like_a_voice_message() throws Exception {
+        telegram.addFile("CQACAgIAAxkBAAIBaudioFileId", "music/file_5.mp3", VOICE);
+        transcriber.transcript("standup notes: ship on friday");
+        post(app, update("message_audio"));
+        Artifact a = awaitFinished(messageId(810003));
+        assertThat(a.kind()).isEqualTo("voice_transcript");
+        assertThat(a.status()).isEqualTo("done");
+        assertThat(JSON.readTree(a.contentJson()).path("text").asText()).isEqualTo("standup notes: ship on friday");
+        assertThat(transcriber.requests().getLast().fileName()).isEqualTo("standup.mp3");
+    }
+
+    @Test
+    void a_file_telegram_says_is_over_the_limit_becomes_file_meta_when_stored() throws Exception {
+        String body = update("message_photo", 830002, 402)
+                .replaceAll("\"file_size\":\\d+", "\"file_size\":" + (20 * 1024 * 1024 + 1));
+        post(app, body);
+        // Decided at ingest from the update's file_size, before any download is tried.
+        List<String> kinds = db.jdbi().withHandle(h -> h.createQuery(
+                        "select kind from message_artifacts where message_id = :m")
+                .bind("m", messageId(830002)).mapTo(String.class).list());
+        assertThat(kinds).containsExactly("file_meta");
+    }
+
+    @Test
     void a_file_over_telegrams_download_limit_is_described_not_downloaded() throws Exception {
         telegram.addFile("BigPhotoFileId", "photos/big.jpg", new byte[20 * 1024 * 1024 + 1]);
         String body = update("message_photo", 830001, 401).replace("AgACAgIAAxkBAAIBphotoLarge", "BigPhotoFileId");
