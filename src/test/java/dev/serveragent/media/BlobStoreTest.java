@@ -65,6 +65,21 @@ class BlobStoreTest {
         }
     }
 
+    @Test
+    void the_application_keeps_media_in_s3_when_minio_is_configured_and_in_data_dir_otherwise() throws Exception {
+        try (FakeS3 s3 = new FakeS3()) {
+            var withMinio = dev.serveragent.config.AppConfig.from(dev.serveragent.config.Settings.load(Map.of(
+                    "DATA_DIR", dir.toString(), "MINIO_ENDPOINT", s3.url(), "MINIO_ACCESS_KEY", "minio-access",
+                    "MINIO_SECRET_KEY", "minio-secret-key", "MINIO_BUCKET", "agent-media"), dir));
+            URI uri = BlobStores.from(withMinio).put("telegram/1/2/3-voice.oga", new byte[] {1, 2, 3}, "audio/ogg");
+            assertThat(uri).hasToString("s3://agent-media/telegram/1/2/3-voice.oga");
+            assertThat(s3.objects).containsKey("/agent-media/telegram/1/2/3-voice.oga");
+        }
+        var withoutMinio = dev.serveragent.config.AppConfig.from(dev.serveragent.config.Settings.load(Map.of("DATA_DIR", dir.toString()), dir));
+        URI uri = BlobStores.from(withoutMinio).put("telegram/1/2/4-voice.oga", new byte[] {4}, "audio/ogg");
+        assertThat(Path.of(uri)).startsWith(dir.resolve("blobs"));
+    }
+
     /** Just enough S3 for PutObject/GetObject, path-style; decodes aws-chunked uploads. */
     static final class FakeS3 implements AutoCloseable {
         final Map<String, byte[]> objects = new ConcurrentHashMap<>();
