@@ -43,6 +43,8 @@ public final class LongPoller implements Lifecycle {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final ObjectMapper json = new ObjectMapper();
     private final AtomicLong polls = new AtomicLong();
+    private final io.micrometer.core.instrument.Counter errors;
+    private final io.micrometer.core.instrument.Counter skipped;
     private volatile boolean running;
     private volatile java.util.concurrent.CountDownLatch stopping = new java.util.concurrent.CountDownLatch(1);
     private volatile CompletableFuture<HttpResponse<byte[]>> inFlight;
@@ -51,8 +53,10 @@ public final class LongPoller implements Lifecycle {
     private int poisonFailures;
 
     public LongPoller(TelegramBot bot, URI apiUrl, String token, UpdateIngestor ingestor, PollStateRepository state,
-                      int timeoutSeconds, Clock clock) {
+                      int timeoutSeconds, Clock clock, io.micrometer.core.instrument.MeterRegistry metrics) {
         this.bot = bot;
+        this.errors = metrics.counter("telegram.poll.errors");
+        this.skipped = metrics.counter("telegram.poll.skipped");
         this.getUpdatesUri = URI.create(apiUrl.toString().replaceAll("/+$", "") + "/bot" + token + "/getUpdates");
         this.ingestor = ingestor;
         this.state = state;
@@ -108,6 +112,7 @@ public final class LongPoller implements Lifecycle {
                 if (!running) {
                     return;
                 }
+                errors.increment();
                 log.warn("Telegram long polling: {}; retrying in {}s", e.toString(), RETRY_DELAY.toSeconds());
                 try {
                     if (stopping.await(RETRY_DELAY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
@@ -169,6 +174,7 @@ public final class LongPoller implements Lifecycle {
                 if (++poisonFailures < MAX_FAILURES_PER_UPDATE) {
                     throw e;
                 }
+                skipped.increment();
                 log.error("Skipping update {} after {} failed attempts", id, poisonFailures, e);
             }
             state.advanceTo(id + 1, clock.instant());

@@ -110,7 +110,7 @@ public final class TelegramModule {
                 new UpdateNormalizer(new UpdateNormalizer.Capabilities(transcriber.isPresent(), describer.isPresent())),
                 new IngestRepository(database.jdbi()), callbacks, worker::wake, clock, metrics);
         LongPoller poller = new LongPoller(bot, tg.apiUrl(), token, ingestor, new PollStateRepository(database.jdbi()),
-                POLL_TIMEOUT_SECONDS, clock);
+                POLL_TIMEOUT_SECONDS, clock, metrics);
         if (tg.publicUrl().isPresent()) {
             afterHttp.add(new WebhookRegistrar(bot, tg.publicUrl().get(), tg.webhookSecret().orElseThrow(), poller));
         } else {

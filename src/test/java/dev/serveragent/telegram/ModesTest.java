@@ -41,6 +41,12 @@ class ModesTest {
         return db.jdbi().withHandle(h -> h.createQuery("select count(*) from chat_messages where role = 'user'").mapTo(Long.class).one());
     }
 
+    /** telegram_poll_errors_total from the app's /metrics. */
+    private static double pollErrors(TestApp app) {
+        return app.get("/metrics").body().lines().filter(l -> l.startsWith("telegram_poll_errors_total"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
     private List<Long> storedUpdateIds() {
         return db.jdbi().withHandle(h -> h.createQuery("select update_id from telegram_updates order by update_id").mapTo(Long.class).list());
     }
@@ -104,6 +110,30 @@ class ModesTest {
         assertThat(storedUpdateIds()).containsExactly(6001L, 6002L, 6003L, 6004L);
         long jobs = db.jdbi().withHandle(h -> h.createQuery("select count(*) from reactive_jobs").mapTo(Long.class).one());
         assertThat(jobs).isEqualTo(4);
+    }
+
+    @Test
+    void a_database_outage_during_long_polling_leaves_the_update_unconfirmed_until_it_is_stored() throws Exception {
+        java.net.URI server = java.net.URI.create(db.url().jdbcUrl().substring("jdbc:".length()));
+        try (dev.serveragent.testing.TcpProxy proxy = new dev.serveragent.testing.TcpProxy(server.getHost(), server.getPort())) {
+            String viaProxy = db.databaseUrlEnv().replaceFirst("//[^/]+/", "//127.0.0.1:" + proxy.port() + "/");
+            try (TestApp app = TestApp.start(viaProxy, dataDir, TelegramFixtures.env(telegram, null), Clock.systemUTC())) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> !telegram.calls("getUpdates").isEmpty());
+                proxy.cut();
+                // A poll in flight may fetch it; storing it fails, so it is not confirmed. Later
+                // polls wait for the database (the offset lives there).
+                telegram.queueUpdate(text(6201, 85, 1, "polled during an outage"));
+                await().atMost(Duration.ofSeconds(20)).until(() -> pollErrors(app) >= 2);
+                assertThat(telegram.heldUpdates()).as("not confirmed during the outage").isEqualTo(1);
+                assertThat(messages()).isZero();
+                proxy.restore();
+                await().atMost(Duration.ofSeconds(30)).until(() -> messages() == 1);
+                await().atMost(Duration.ofSeconds(10)).until(() -> telegram.heldUpdates() == 0);
+            }
+        }
+        assertThat(storedUpdateIds()).containsExactly(6201L);
+        long offset = db.jdbi().withHandle(h -> h.createQuery("select next_offset from telegram_poll_state").mapTo(Long.class).one());
+        assertThat(offset).isEqualTo(6202);
     }
 
     @Test
