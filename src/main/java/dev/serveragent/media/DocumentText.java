@@ -33,11 +33,12 @@ final class DocumentText {
 
     private static void pdf(ObjectNode content, byte[] bytes) {
         try (PDDocument doc = Loader.loadPDF(bytes)) {
-            content.put("pages", doc.getNumberOfPages());
+            int pages = doc.getNumberOfPages();
+            content.put("pages", pages);
             PDFTextStripper stripper = new PDFTextStripper();
             stripper.setEndPage(MAX_PDF_PAGES);
             put(content, stripper.getText(doc).strip());
-            if (doc.getNumberOfPages() > MAX_PDF_PAGES) {
+            if (pages > MAX_PDF_PAGES) {
                 content.put("text_truncated", true);
             }
         } catch (IOException | RuntimeException | StackOverflowError e) {

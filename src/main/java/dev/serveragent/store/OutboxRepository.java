@@ -2,6 +2,7 @@ package dev.serveragent.store;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -65,7 +66,7 @@ public final class OutboxRepository {
                            and m.id in (
                                select c.id from chat_messages c
                                 where c.send_status = 'pending'
-                                  and c.next_attempt_at <= :now  -- backoff / retry_after / per-chat pace
+                                  and c.next_attempt_at <= :now  -- backoff / retry_after
                                   and (c.locked_until is null or c.locked_until < :now)
                                   -- the chat's own pace, shared by all replicas
                                   and not exists (select 1 from chat_threads p
@@ -87,7 +88,7 @@ public final class OutboxRepository {
                 .bind("limit", limit)
                 .map((rs, ctx) -> new Outgoing(rs.getLong("id"), rs.getLong("thread_id"), rs.getLong("chat_id"),
                         rs.getString("text"), rs.getString("markup"), rs.getInt("send_attempts"),
-                        rs.getObject("locked_until", java.time.OffsetDateTime.class).toInstant()))
+                        rs.getObject("locked_until", OffsetDateTime.class).toInstant()))
                 .list());
     }
 
@@ -101,7 +102,7 @@ public final class OutboxRepository {
                         where id = :id and send_status = 'pending' and locked_until = :held
                         returning locked_until""")
                 .bind("lease", leaseUntil).bind("id", o.id()).bind("held", o.lease())
-                .map((rs, ctx) -> rs.getObject("locked_until", java.time.OffsetDateTime.class).toInstant())
+                .map((rs, ctx) -> rs.getObject("locked_until", OffsetDateTime.class).toInstant())
                 .findOne()
                 .map(lease -> new Outgoing(o.id(), o.threadId(), o.chatId(), o.text(), o.replyMarkupJson(), o.attempts(), lease)));
     }

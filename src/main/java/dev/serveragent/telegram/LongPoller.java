@@ -7,6 +7,8 @@ import com.pengrad.telegrambot.TelegramBot;
 import com.pengrad.telegrambot.request.DeleteWebhook;
 import dev.serveragent.Lifecycle;
 import dev.serveragent.store.PollStateRepository;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,8 +45,8 @@ public final class LongPoller implements Lifecycle {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final ObjectMapper json = new ObjectMapper();
     private final AtomicLong polls = new AtomicLong();
-    private final io.micrometer.core.instrument.Counter errors;
-    private final io.micrometer.core.instrument.Counter skipped;
+    private final Counter errors;
+    private final Counter skipped;
     private volatile boolean running;
     private volatile java.util.concurrent.CountDownLatch stopping = new java.util.concurrent.CountDownLatch(1);
     private volatile CompletableFuture<HttpResponse<byte[]>> inFlight;
@@ -53,7 +55,7 @@ public final class LongPoller implements Lifecycle {
     private int poisonFailures;
 
     public LongPoller(TelegramBot bot, URI apiUrl, String token, UpdateIngestor ingestor, PollStateRepository state,
-                      int timeoutSeconds, Clock clock, io.micrometer.core.instrument.MeterRegistry metrics) {
+                      int timeoutSeconds, Clock clock, MeterRegistry metrics) {
         this.bot = bot;
         this.errors = metrics.counter("telegram.poll.errors");
         this.skipped = metrics.counter("telegram.poll.skipped");

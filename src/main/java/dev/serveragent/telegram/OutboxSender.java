@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends the outbox to Telegram on one virtual thread: claims due rows (safe with several
  * replicas), keeps to {@link #PER_CHAT_INTERVAL} per chat and {@link #GLOBAL_INTERVAL} overall
- * for the whole bot (the pace lives in the database, so replicas share it), honours 429 {@code retry_after}, retries 5xx and network errors with
- * exponential backoff up to {@link #MAX_ATTEMPTS}, and fails other 4xx at once. Plain text only:
+ * for the whole bot (the pace lives in the database, so replicas share it), honours 429
+ * {@code retry_after}, retries 5xx and network errors with exponential backoff up to
+ * {@link #MAX_ATTEMPTS}, and fails other 4xx at once. Plain text only:
  * no parse mode, so model output can never be rejected for markup.
  */
 public final class OutboxSender implements Lifecycle {

@@ -21,6 +21,7 @@ import dev.serveragent.store.OutboxRepository;
 import dev.serveragent.store.PollStateRepository;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -40,8 +41,8 @@ public final class TelegramModule {
     /** getUpdates long-poll timeout. */
     static final int POLL_TIMEOUT_SECONDS = 25;
     /** Bot API client timeouts (the long poll has its own client). */
-    static final java.time.Duration CONNECT_TIMEOUT = java.time.Duration.ofSeconds(10);
-    static final java.time.Duration IO_TIMEOUT = java.time.Duration.ofSeconds(30);
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration IO_TIMEOUT = Duration.ofSeconds(30);
     static final int ARTIFACT_THREADS = 2;
 
     private final Outbox outbox;

@@ -131,8 +131,13 @@ class OutboxTest {
             ids.addAll(app.app().telegram().outbox().send(thread, "burst " + i));
         }
         awaitSent(ids);
-        List<FakeTelegram.Call> calls = sent(306);
-        assertThat(calls.stream().map(c -> c.param("text")).toList()).containsExactly("burst 0", "burst 1", "burst 2");
+        assertSentAtMostOncePerSecond(306, "burst 0", "burst 1", "burst 2");
+    }
+
+    /** The chat got exactly {@code texts}, in order, each at least a second after the one before. */
+    private static void assertSentAtMostOncePerSecond(long chatId, String... texts) {
+        List<FakeTelegram.Call> calls = sent(chatId);
+        assertThat(calls.stream().map(c -> c.param("text")).toList()).containsExactly(texts);
         for (int i = 1; i < calls.size(); i++) {
             assertThat(Duration.between(calls.get(i - 1).at(), calls.get(i).at())).isGreaterThanOrEqualTo(Duration.ofMillis(950));
         }
@@ -179,11 +184,7 @@ class OutboxTest {
             awaitSent(ids);
         }
         assertKeptToTheBotsPace(chats);
-        List<FakeTelegram.Call> calls = sent(541);
-        assertThat(calls.stream().map(c -> c.param("text")).toList()).containsExactly("one chat 0", "one chat 1", "one chat 2");
-        for (int i = 1; i < calls.size(); i++) {
-            assertThat(Duration.between(calls.get(i - 1).at(), calls.get(i).at())).isGreaterThanOrEqualTo(Duration.ofMillis(950));
-        }
+        assertSentAtMostOncePerSecond(541, "one chat 0", "one chat 1", "one chat 2");
     }
 
     @Test
