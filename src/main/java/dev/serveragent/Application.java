@@ -35,6 +35,9 @@ import dev.serveragent.store.MemoryRepository;
 import dev.serveragent.store.ProactiveStateRepository;
 import dev.serveragent.telegram.Outbox;
 import dev.serveragent.telegram.TelegramModule;
+import dev.serveragent.store.WebSessionRepository;
+import dev.serveragent.web.LoginRoutes;
+import dev.serveragent.web.WebAccessPolicy;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,6 +64,7 @@ public final class Application implements AutoCloseable {
     private final ProactiveControl proactive;
     private final ReactiveModule reactive;
     private final TelegramModule telegram;
+    private final WebAccessPolicy web;
     private boolean closed;
 
     /** @param runnerOverride replaces the Claude Code CLI runner in the model-driven loops (tests) */
@@ -92,6 +96,11 @@ public final class Application implements AutoCloseable {
 
             List<HttpRoutes> routes = new ArrayList<>();
             describeMissing(config);
+
+            // --- web: who may use the console and the dashboard ---
+            web = new WebAccessPolicy(config.http().adminToken(), config.telegram().publicUrl().isPresent(),
+                    new WebSessionRepository(database.jdbi()), clock);
+            routes.add(new LoginRoutes(web, clock));
 
             // --- telegram: ingestion, outbox, media ---
             telegram = TelegramModule.build(config, database, clock, metrics.registry());
@@ -198,6 +207,11 @@ public final class Application implements AutoCloseable {
     /** The Master's handle on the proactive loop: pause, resume, budget status. */
     public ProactiveControl proactive() {
         return proactive;
+    }
+
+    /** The access rules of the browser pages (console, dashboard) and their APIs. */
+    public WebAccessPolicy webAccess() {
+        return web;
     }
 
     public ReactiveModule reactive() {
