@@ -33,7 +33,24 @@ import dev.serveragent.store.LeaderLock;
 import dev.serveragent.store.LedgerRepository;
 import dev.serveragent.store.MemoryRepository;
 import dev.serveragent.store.ProactiveStateRepository;
-import dev.serveragent.telegram.Outbox;
+import dev.serveragent.channel.Channel;
+import dev.serveragent.channel.Channels;
+import dev.serveragent.channel.Outbox;
+import dev.serveragent.channel.StoredOutbox;
+import dev.serveragent.claude.StoredLogin;
+import dev.serveragent.config.Secret;
+import dev.serveragent.console.ConsoleChannel;
+import dev.serveragent.console.ConsoleFeed;
+import dev.serveragent.console.ConsoleRoutes;
+import dev.serveragent.console.Notices;
+import dev.serveragent.masters.Masters;
+import dev.serveragent.masters.Pairing;
+import dev.serveragent.store.AgentSettingsRepository;
+import dev.serveragent.store.ConsoleRepository;
+import dev.serveragent.store.ContextRepository;
+import dev.serveragent.store.MasterRepository;
+import dev.serveragent.store.MessageRepository;
+import dev.serveragent.store.OutboxRepository;
 import dev.serveragent.telegram.TelegramModule;
 import dev.serveragent.store.WebSessionRepository;
 import dev.serveragent.web.LoginRoutes;
@@ -53,6 +70,8 @@ import org.slf4j.LoggerFactory;
 public final class Application implements AutoCloseable {
     /** The acknowledgement waits on the classifier: fail over to the fallback quickly. */
     static final java.time.Duration CLASSIFIER_TIMEOUT = java.time.Duration.ofSeconds(20);
+    /** agent_settings key of the webhook secret made when TELEGRAM_WEBHOOK_SECRET is not set. */
+    static final String GENERATED_WEBHOOK_SECRET = "telegram_webhook_secret";
     private static final Logger log = LoggerFactory.getLogger(Application.class);
 
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -65,6 +84,8 @@ public final class Application implements AutoCloseable {
     private final ReactiveModule reactive;
     private final TelegramModule telegram;
     private final WebAccessPolicy web;
+    private final Channels channels;
+    private final Outbox outbox;
     private boolean closed;
 
     /** @param runnerOverride replaces the Claude Code CLI runner in the model-driven loops (tests) */
@@ -95,31 +116,69 @@ public final class Application implements AutoCloseable {
             // --- end deploy ---
 
             List<HttpRoutes> routes = new ArrayList<>();
-            describeMissing(config);
+            Optional<java.nio.file.Path> storedLogin = config.anthropic().apiKey().isEmpty() && config.claudeCode().oauthToken().isEmpty()
+                    ? StoredLogin.detect(config.claudeCode().bin(), System.getenv().getOrDefault("PATH", ""), config.claudeCode().cliConfigDir())
+                    : Optional.empty();
+            Classifier classifier = classifier(config, runner, storedLogin.isPresent());
+            describeMissing(config, storedLogin);
 
             // --- web: who may use the console and the dashboard ---
             web = new WebAccessPolicy(config.http().adminToken(), config.telegram().publicUrl().isPresent(),
                     new WebSessionRepository(database.jdbi()), clock);
             routes.add(new LoginRoutes(web, clock));
 
-            // --- telegram: ingestion, outbox, media ---
-            telegram = TelegramModule.build(config, database, clock, metrics.registry());
+            // --- masters: the listed ones, the paired ones, and pairing ---
+            MasterRepository masterRepository = new MasterRepository(database.jdbi());
+            Masters masters = new Masters(config.telegram().masterChatIds(), masterRepository, clock);
+            Pairing pairing = new Pairing(masterRepository, clock);
+
+            // --- telegram: ingestion, sender, media ---
+            Secret webhookSecret = config.telegram().webhookSecret().orElseGet(() -> Secret.of(
+                    new AgentSettingsRepository(database.jdbi()).getOrCreate(GENERATED_WEBHOOK_SECRET, Application::randomSecret, clock.instant())));
+            telegram = TelegramModule.build(config, database, webhookSecret, clock, metrics.registry());
             resources.addAll(telegram.resources());
             telegram.routes().ifPresent(routes::add);
             components.addAll(telegram.components());
-            Outbox outbox = telegram.outbox();
+
+            // --- channels: Telegram and the console, behind one outbox ---
+            ConsoleRepository consoleRepository = new ConsoleRepository(database.jdbi(), Channel.CONSOLE_CHAT_ID);
+            ConsoleFeed feed = new ConsoleFeed(consoleRepository);
+            ConsoleChannel console = new ConsoleChannel(feed);
+            List<Channel> channelList = new ArrayList<>();
+            telegram.channel().ifPresent(channelList::add);
+            if (web.enabled()) {
+                channelList.add(console);
+            }
+            ContextRepository contextRepository = new ContextRepository(database.jdbi());
+            channels = new Channels(channelList, new MessageRepository(database.jdbi()), contextRepository, clock);
+            Channels wired = channels;
+            Outbox outbox = new StoredOutbox(new OutboxRepository(database.jdbi()), config.telegram().enabled(), () -> wired, clock);
+            this.outbox = outbox;
 
             // --- proactive: state and control (the scheduler is added below) ---
             ProactiveStateRepository proactiveState = new ProactiveStateRepository(database.jdbi());
             BudgetGovernor governor = new BudgetGovernor(BudgetPolicy.of(config.proactive()));
             proactive = new ProactiveControl(config.proactive().enabled(), proactiveState, governor, clock);
-            MasterChannel master = new MasterChannel(Optional.of(outbox), config.telegram().masterChatIds(), proactiveState);
+            MasterChannel master = new MasterChannel(outbox, masters, config.telegram().enabled(), web.enabled(), proactiveState);
 
             // --- reactive: classify, acknowledge, approve, answer or execute ---
-            reactive = new ReactiveModule(config, database, classifier(config, runner),
-                    runner, new PackedPrompts(promptPack, claudeCode), outbox, telegram.actions(), proactive, clock);
-            telegram.setCallbackListener(reactive.callbacks());
+            reactive = new ReactiveModule(config, database, classifier,
+                    runner, new PackedPrompts(promptPack, claudeCode), outbox, channels, masters, pairing, proactive, clock);
+            telegram.setPressListener(reactive.presses());
             components.addAll(reactive.components());
+            if (web.enabled()) {
+                routes.add(new ConsoleRoutes(web, consoleRepository, feed, console, reactive.presses(),
+                        new Notices(classifier.missing(), storedLogin.map(p -> "Using the Claude Code CLI's own stored login ("
+                                + p + ") for classification and answers: no token is configured."), config.telegram().enabled(), masters, pairing),
+                        clock));
+            } else {
+                log.warn("Console and dashboard: {}", web.describe());
+            }
+            if (config.telegram().enabled() && !masters.anyTelegramMaster()) {
+                Pairing.Code code = pairing.issue();
+                log.warn("No Telegram Master yet: send the bot \"/pair {}\" within 10 minutes (it works once; the console shows a new code when it expires).",
+                        code.code());
+            }
 
             // --- proactive: the scheduler, proposing risky actions through the approval path ---
             if (config.proactive().enabled()) {
@@ -135,6 +194,10 @@ public final class Application implements AutoCloseable {
 
             http = new HttpServer(config.http(), database, metrics, routes);
             components.add(http);
+            if (web.enabled()) {
+                // After the server: stopped before it, so open feeds end cleanly and do not hold its graceful stop.
+                components.add(feed);
+            }
             components.addAll(telegram.afterHttp()); // setWebhook only once we can answer
         } catch (RuntimeException e) {
             close();
@@ -144,20 +207,30 @@ public final class Application implements AutoCloseable {
 
     /**
      * Haiku through the API when a key is set; else Claude Code's CLI with the Haiku model when
-     * the CLI can authenticate (subscription-only operators); else the safe fallback.
+     * the CLI can authenticate (an OAuth token, or its own stored login: subscription-only
+     * operators); else none, and the Master is told what is missing.
      */
-    private Classifier classifier(AppConfig config, ClaudeRunner runner) {
+    private Classifier classifier(AppConfig config, ClaudeRunner runner, boolean storedLogin) {
         Optional<AnthropicClient> haiku = AnthropicClients.haiku(config.anthropic())
                 .map(c -> c.withOptions(o -> o.timeout(CLASSIFIER_TIMEOUT)));
         if (haiku.isPresent()) {
             resources.add(haiku.get()::close);
             return new HaikuClassifier(haiku.get(), config.anthropic().haikuModel());
         }
-        if (config.claudeCode().oauthToken().isPresent()) {
+        if (config.claudeCode().oauthToken().isPresent() || storedLogin) {
             return new CliClassifier(runner, config.anthropic().haikuModel());
         }
-        return Classifier.unavailable("no classifier is configured (set ANTHROPIC_API_KEY, HAIKU_API_KEY or CLAUDE_CODE_OAUTH_TOKEN)");
+        return Classifier.unavailable("no classifier is configured (set ANTHROPIC_API_KEY, HAIKU_API_KEY or CLAUDE_CODE_OAUTH_TOKEN)",
+                NO_MODEL);
     }
+
+    /** What a Master is told, in the conversation, when no model can be called. */
+    static final String NO_MODEL = """
+            I can't understand or answer yet: no model is configured. Fix it with one line in the .env file beside \
+            the jar, then restart:
+              ANTHROPIC_API_KEY=sk-ant-…   (an Anthropic API key)
+            or log in the Claude Code CLI on this machine with your Claude subscription (run `claude`, then restart me), \
+            or set CLAUDE_CODE_OAUTH_TOKEN (from `claude setup-token`).""";
 
     /** Builds and starts everything; on failure, whatever was started is stopped again. */
     public static Application start(AppConfig config, Clock clock) {
@@ -178,14 +251,32 @@ public final class Application implements AutoCloseable {
         return app;
     }
 
-    private static void describeMissing(AppConfig config) {
+    private static void describeMissing(AppConfig config, Optional<java.nio.file.Path> storedLogin) {
         if (!config.telegram().enabled()) {
-            log.warn("TELEGRAM_BOT_TOKEN is not set: Telegram is off and only the HTTP endpoints are served."
-                    + " Set TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET (and MASTER_CHAT_IDS) to talk to the agent.");
+            log.info("TELEGRAM_BOT_TOKEN is not set: Telegram is off; talk to the agent in the console."
+                    + " Set TELEGRAM_BOT_TOKEN to use Telegram too.");
         }
-        if (config.anthropic().haikuApiKey().isEmpty() && config.claudeCode().oauthToken().isEmpty()) {
-            log.warn("Neither ANTHROPIC_API_KEY/HAIKU_API_KEY nor CLAUDE_CODE_OAUTH_TOKEN is set: no model can be called.");
+        if (storedLogin.isPresent()) {
+            log.info("Using the Claude Code CLI's own stored login ({}) for classification and answers", storedLogin.get());
+        } else if (config.anthropic().haikuApiKey().isEmpty() && config.claudeCode().oauthToken().isEmpty()) {
+            log.warn("No model can be called: set ANTHROPIC_API_KEY (or HAIKU_API_KEY), set CLAUDE_CODE_OAUTH_TOKEN,"
+                    + " or log in the claude CLI on this machine, then restart.");
         }
+    }
+
+    private static String randomSecret() {
+        byte[] bytes = new byte[32];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
+    }
+
+    /** The console's address for the start-up log's last line, or why there is none. */
+    public String consoleLine() {
+        if (!web.enabled()) {
+            return "Console off: " + web.describe();
+        }
+        return "Console: http://localhost:" + http.port() + "/console"
+                + (web.mode() == WebAccessPolicy.Mode.TOKEN ? " (log in with ADMIN_TOKEN)" : "");
     }
 
     public int httpPort() {
@@ -218,9 +309,18 @@ public final class Application implements AutoCloseable {
         return reactive;
     }
 
-    /** Telegram's outbox, actions and artifacts, for the reactive loop and tests. */
+    /** Telegram's channel, sender and artifacts, for tests. */
     public TelegramModule telegram() {
         return telegram;
+    }
+
+    /** The one outbox of every channel. */
+    public Outbox outbox() {
+        return outbox;
+    }
+
+    public Channels channels() {
+        return channels;
     }
 
     @Override

@@ -95,6 +95,7 @@ public final class Main implements Callable<Integer> {
             Application app = Application.start(config, Clock.systemUTC());
             Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(app::close));
             log.info("server-agent ready on port {}", app.httpPort());
+            log.info(app.consoleLine()); // the start-up log's last line says where to go
             try {
                 stop.await();
             } catch (InterruptedException e) {

@@ -82,7 +82,8 @@ public final class PromptPack {
                 "intent", orDash(task.intent()),
                 "summary", orDash(task.summary()),
                 "plan", orDash(task.plan()),
-                "last_approved_plan", task.lastApprovedPlan().filter(p -> !p.isBlank()).map(String::strip).orElse("none")));
+                "last_approved_plan", task.lastApprovedPlan().filter(p -> !p.isBlank()).map(String::strip).orElse("none"),
+                "channel", orDash(task.channel())));
     }
 
     private static String speaker(String role) {

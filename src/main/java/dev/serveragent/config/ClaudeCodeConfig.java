@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
  * @param allowedToolsProactive {@code CLAUDE_CODE_ALLOWED_TOOLS_PROACTIVE}: tools proactive work may use
  * @param deny {@code CLAUDE_CODE_DENY}: {@code --disallowedTools} patterns, applied in every mode
  * @param toolingIndexMaxChars {@code TOOLING_INDEX_MAX_CHARS}: bound of the tooling index in the system prompt
+ * @param cliConfigDir where the CLI keeps its own login ({@code CLAUDE_CONFIG_DIR}, else {@code $HOME/.claude})
  */
 public record ClaudeCodeConfig(
         String bin,
@@ -38,7 +39,8 @@ public record ClaudeCodeConfig(
         List<String> allowedToolsCommand,
         List<String> allowedToolsProactive,
         List<String> deny,
-        int toolingIndexMaxChars) {
+        int toolingIndexMaxChars,
+        Optional<Path> cliConfigDir) {
 
     public static final String DEFAULT_BIN = "claude";
     public static final int DEFAULT_MAX_TURNS = 30;
@@ -93,7 +95,9 @@ public record ClaudeCodeConfig(
                 tools(s, "CLAUDE_CODE_ALLOWED_TOOLS_COMMAND", DEFAULT_ALLOWED_TOOLS_COMMAND),
                 tools(s, "CLAUDE_CODE_ALLOWED_TOOLS_PROACTIVE", DEFAULT_ALLOWED_TOOLS_PROACTIVE),
                 tools(s, "CLAUDE_CODE_DENY", DEFAULT_DENY),
-                s.integer("TOOLING_INDEX_MAX_CHARS", DEFAULT_TOOLING_INDEX_MAX_CHARS, 500, MAX_TOOLING_INDEX_CHARS));
+                s.integer("TOOLING_INDEX_MAX_CHARS", DEFAULT_TOOLING_INDEX_MAX_CHARS, 500, MAX_TOOLING_INDEX_CHARS),
+                // Where the CLI keeps its own stored login (CLAUDE_CONFIG_DIR, else ~/.claude).
+                s.optional("CLAUDE_CONFIG_DIR").or(() -> s.optional("HOME").map(h -> h + "/.claude")).map(Path::of));
     }
 
     /**

@@ -6,8 +6,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Telegram Bot API access. Without a bot token Telegram is off. With one, a webhook secret is
- * required; with {@code PUBLIC_URL} the agent registers a webhook, otherwise it long-polls.
+ * Telegram Bot API access. Without a bot token Telegram is off. With {@code PUBLIC_URL} the agent
+ * registers a webhook, otherwise it long-polls. Without {@code TELEGRAM_WEBHOOK_SECRET} the agent
+ * generates one once and keeps it in the database.
  */
 public record TelegramConfig(
         Optional<Secret> botToken,
@@ -20,9 +21,6 @@ public record TelegramConfig(
     private static final Pattern SECRET_TOKEN = Pattern.compile("[A-Za-z0-9_-]{1,256}");
 
     public TelegramConfig {
-        if (botToken.isPresent() && webhookSecret.isEmpty()) {
-            throw new ConfigException("TELEGRAM_WEBHOOK_SECRET: required when TELEGRAM_BOT_TOKEN is set");
-        }
         if (webhookSecret.isPresent() && !SECRET_TOKEN.matcher(webhookSecret.get().reveal()).matches()) {
             throw new ConfigException("TELEGRAM_WEBHOOK_SECRET: must be 1-256 characters of A-Z, a-z, 0-9, _ and -");
         }
@@ -42,7 +40,8 @@ public record TelegramConfig(
         return botToken.isPresent();
     }
 
-    public boolean isMaster(long chatId) {
-        return masterChatIds.contains(chatId);
+    /** Listed in {@code MASTER_CHAT_IDS} (paired Masters are in the database: see {@code masters.Masters}). */
+    public boolean isListedMaster(long userId) {
+        return masterChatIds.contains(userId);
     }
 }

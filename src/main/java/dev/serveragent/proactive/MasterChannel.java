@@ -1,52 +1,58 @@
 package dev.serveragent.proactive;
 
+import dev.serveragent.channel.Channel;
+import dev.serveragent.channel.Outbox;
+import dev.serveragent.masters.Masters;
 import dev.serveragent.store.ProactiveStateRepository;
-import dev.serveragent.telegram.Outbox;
-import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The proactive loop's line to the Master: the chat thread of the first {@code MASTER_CHAT_IDS}
- * chat, through the {@link Outbox} (which stores each message before sending it). Without an
- * outbox or a Master chat, messages are only logged. Thread-safe.
+ * The proactive loop's line to the Master: with Telegram on, the private chat of the first
+ * Telegram Master (listed in {@code MASTER_CHAT_IDS}, else the first paired one); otherwise, or
+ * while no Telegram Master is known, the console's thread. Messages go through the
+ * {@link Outbox}, which stores each one before a channel shows it. Thread-safe.
  */
 public final class MasterChannel {
     private static final Logger log = LoggerFactory.getLogger(MasterChannel.class);
 
-    private final Optional<Outbox> outbox;
-    private final Optional<Long> masterChat;
+    private final Outbox outbox;
+    private final Masters masters;
+    private final boolean telegramOn;
+    private final boolean consoleOn;
     private final ProactiveStateRepository repository;
-    private volatile Long threadId;
 
-    public MasterChannel(Optional<Outbox> outbox, List<Long> masterChatIds, ProactiveStateRepository repository) {
+    public MasterChannel(Outbox outbox, Masters masters, boolean telegramOn, boolean consoleOn, ProactiveStateRepository repository) {
         this.outbox = outbox;
-        this.masterChat = masterChatIds.stream().findFirst();
+        this.masters = masters;
+        this.telegramOn = telegramOn;
+        this.consoleOn = consoleOn;
         this.repository = repository;
     }
 
-    /** The Master's thread (created on first use), or empty without a Master chat. */
+    /** The Master's thread (created on first use), or empty when there is no way to reach one. */
     public Optional<Long> threadId() {
-        if (masterChat.isEmpty()) {
-            return Optional.empty();
+        Optional<Long> telegramMaster = telegramOn ? masters.firstTelegramMaster() : Optional.empty();
+        if (telegramMaster.isPresent()) {
+            // In a private chat the chat id is the user id.
+            return Optional.of(repository.findOrCreateThread(Channel.TELEGRAM, telegramMaster.get()));
         }
-        Long id = threadId;
-        if (id == null) {
-            id = repository.findOrCreateTelegramThread(masterChat.get());
-            threadId = id;
+        if (consoleOn) {
+            return Optional.of(repository.findOrCreateThread(Channel.CONSOLE, Channel.CONSOLE_CHAT_ID));
         }
-        return Optional.of(id);
+        return Optional.empty();
     }
 
     /** Sends {@code text} to the Master; false (and logged) when there is no way to. */
     public boolean send(String text) {
-        if (outbox.isEmpty() || masterChat.isEmpty()) {
-            log.info("Proactive message not sent ({}): {}",
-                    outbox.isEmpty() ? "no Telegram outbox" : "MASTER_CHAT_IDS is empty", text);
+        Optional<Long> thread = threadId();
+        if (thread.isEmpty()) {
+            log.info("Proactive message not sent (no Telegram Master and the console is off): {}", text);
             return false;
         }
-        outbox.get().send(threadId().orElseThrow(), text);
+        outbox.send(thread.get(), text);
         return true;
     }
+
 }

@@ -2,9 +2,8 @@ package dev.serveragent.reactive;
 
 import dev.serveragent.Lifecycle;
 import dev.serveragent.store.ApprovalRepository;
-import dev.serveragent.store.ContextRepository;
-import dev.serveragent.telegram.Outbox;
-import dev.serveragent.telegram.TelegramActions;
+import dev.serveragent.channel.ChannelActions;
+import dev.serveragent.channel.Outbox;
 import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -20,18 +19,16 @@ final class ApprovalExpiry implements Lifecycle {
     static final Duration EVERY = Duration.ofSeconds(15);
 
     private final ApprovalRepository approvals;
-    private final ContextRepository context;
     private final Outbox outbox;
-    private final TelegramActions telegram;
+    private final ChannelActions channels;
     private final Clock clock;
     private volatile Thread loop;
     private volatile java.util.concurrent.CountDownLatch stopping;
 
-    ApprovalExpiry(ApprovalRepository approvals, ContextRepository context, Outbox outbox, TelegramActions telegram, Clock clock) {
+    ApprovalExpiry(ApprovalRepository approvals, Outbox outbox, ChannelActions channels, Clock clock) {
         this.approvals = approvals;
-        this.context = context;
         this.outbox = outbox;
-        this.telegram = telegram;
+        this.channels = channels;
         this.clock = clock;
     }
 
@@ -42,8 +39,7 @@ final class ApprovalExpiry implements Lifecycle {
             outbox.send(e.threadId(), "No OK within the time limit, so I did not do it: " + e.proposalText()
                     + " Send the request again if you still want it.");
             if (e.ackMessageId() != null) {
-                long chatId = context.thread(e.threadId()).orElseThrow().chatId();
-                context.platformMessageId(e.ackMessageId()).ifPresent(tg -> telegram.removeInlineKeyboard(chatId, tg));
+                channels.removeButton(e.ackMessageId());
             }
         }
         return expired.size();

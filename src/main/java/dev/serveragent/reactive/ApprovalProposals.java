@@ -6,7 +6,7 @@ import dev.serveragent.config.ApprovalConfig;
 import dev.serveragent.proactive.MasterChannel;
 import dev.serveragent.proactive.ProposalSink;
 import dev.serveragent.store.ApprovalRepository;
-import dev.serveragent.telegram.Outbox;
+import dev.serveragent.channel.Outbox;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -42,7 +42,7 @@ public final class ApprovalProposals implements ProposalSink {
         try {
             Optional<Long> thread = master.threadId();
             if (thread.isEmpty()) {
-                log.info("Proactive proposal not sent (MASTER_CHAT_IDS is empty): {}", plan);
+                log.info("Proactive proposal not sent (no Master known yet): {}", plan);
                 return;
             }
             ObjectNode payload = JSON.createObjectNode().put("origin", "proactive");

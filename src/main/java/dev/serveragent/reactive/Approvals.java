@@ -1,44 +1,52 @@
 package dev.serveragent.reactive;
 
-import dev.serveragent.config.TelegramConfig;
+import dev.serveragent.channel.ChannelActions;
+import dev.serveragent.channel.Press;
+import dev.serveragent.channel.PressListener;
+import dev.serveragent.masters.Masters;
 import dev.serveragent.store.ApprovalRepository;
-import dev.serveragent.telegram.CallbackListener;
-import dev.serveragent.telegram.TelegramActions;
+import dev.serveragent.store.ContextRepository;
 import java.time.Clock;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The OK button. A Master's press on a pending approval approves it and queues its job; any other
- * press (a stranger, a forged or stale button) only gets an answer saying why, and changes nothing.
- * Every press is answered ({@code answerCallbackQuery}) so the client stops its spinner.
+ * The OK button, in any channel. A Master's press on a pending approval approves it and queues
+ * its job; any other press (someone else in a group, a forged or stale button) only gets an
+ * answer saying why, and changes nothing. The sender decides, never the chat: in a group that a
+ * Master is in, other members cannot approve. Every press is answered so the client stops its
+ * spinner.
  */
-final class Approvals implements CallbackListener {
+final class Approvals implements PressListener {
     private static final Logger log = LoggerFactory.getLogger(Approvals.class);
 
     private final ApprovalRepository approvals;
-    private final TelegramActions telegram;
-    private final TelegramConfig config;
+    private final ContextRepository context;
+    private final ChannelActions channels;
+    private final Masters masters;
     private final Runnable wakeWorkers;
     private final Clock clock;
 
-    Approvals(ApprovalRepository approvals, TelegramActions telegram, TelegramConfig config, Runnable wakeWorkers, Clock clock) {
+    Approvals(ApprovalRepository approvals, ContextRepository context, ChannelActions channels, Masters masters,
+              Runnable wakeWorkers, Clock clock) {
         this.approvals = approvals;
-        this.telegram = telegram;
-        this.config = config;
+        this.context = context;
+        this.channels = channels;
+        this.masters = masters;
         this.wakeWorkers = wakeWorkers;
         this.clock = clock;
     }
 
     @Override
-    public void onCallback(CallbackQuery q) {
-        telegram.answerCallbackQuery(q.id(), decide(q));
+    public void onPress(Press press) {
+        channels.answerPress(press, decide(press));
     }
 
-    private String decide(CallbackQuery q) {
-        if (!config.isMaster(q.fromUserId()) && !config.isMaster(q.chatId())) {
-            log.info("Button press from a non-Master (user {}, chat {}) ignored", q.fromUserId(), q.chatId());
+    private String decide(Press q) {
+        String platform = context.thread(q.threadId()).map(ContextRepository.Thread::platform).orElse("");
+        if (!masters.isMaster(platform, q.fromUserId())) {
+            log.info("Button press from a non-Master (user {}, thread {}) ignored", q.fromUserId(), q.threadId());
             return "Only the Master can approve.";
         }
         long id = Acknowledgement.approvalId(q.data());
@@ -47,7 +55,10 @@ final class Approvals implements CallbackListener {
             return "This button does not name a request of this chat.";
         }
         Optional<Long> job = approvals.approve(id, q.fromUserId(), clock.instant());
-        telegram.removeInlineKeyboard(q.chatId(), q.messageId());
+        // The acknowledgement's stored id, not the press's: a press may not say which message it came from.
+        if (approval.get().ackMessageId() != null) {
+            channels.removeButton(approval.get().ackMessageId());
+        }
         if (job.isPresent()) {
             wakeWorkers.run();
             return "OK, working on it.";

@@ -14,8 +14,10 @@ final class ClassifierPrompt {
 
     private ClassifierPrompt() {}
 
-    static String user(List<Message> context, Message trigger) {
-        StringBuilder b = new StringBuilder("Conversation so far (oldest first, ").append(context.size()).append(" messages):\n");
+    /** @param channel how the Master writes and reads ("Telegram", "the browser console") */
+    static String user(List<Message> context, Message trigger, String channel) {
+        StringBuilder b = new StringBuilder("The Master writes through ").append(channel).append(".\n")
+                .append("Conversation so far (oldest first, ").append(context.size()).append(" messages):\n");
         for (Message m : context) {
             render(b, m);
         }

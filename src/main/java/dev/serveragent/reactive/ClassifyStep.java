@@ -2,13 +2,13 @@ package dev.serveragent.reactive;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.serveragent.channel.Outbox;
 import dev.serveragent.config.ApprovalConfig;
 import dev.serveragent.store.ApprovalRepository;
 import dev.serveragent.store.ContextRepository.Message;
 import dev.serveragent.store.JobRepository;
 import dev.serveragent.store.JobRepository.Job;
 import dev.serveragent.store.LedgerRepository;
-import dev.serveragent.telegram.Outbox;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,8 +49,14 @@ final class ClassifyStep {
         this.clock = clock;
     }
 
-    Outcome run(Job job, String workerId, List<Message> recent, Message trigger) {
+    /** @param channel how the Master reads this thread ("Telegram", "the browser console") */
+    Outcome run(Job job, String workerId, List<Message> recent, Message trigger, String channel) {
         Instant now = clock.instant();
+        Optional<String> missing = classifier.missing();
+        if (missing.isPresent()) {
+            outbox.send(job.threadId(), missing.get());
+            return new Outcome.Done("{\"skipped\":\"no model is configured\"}");
+        }
         if (jobs.hasNewerJob(job.id(), job.threadId())) {
             // A burst: only the newest message is acknowledged.
             approvals.supersedePending(job.threadId(), now);
@@ -62,7 +68,7 @@ final class ClassifyStep {
         if (artifactsPending && now.isBefore(job.createdAt().plus(ARTIFACT_WAIT))) {
             return new Outcome.Requeue("classify", null, now.plus(ARTIFACT_RECHECK), false);
         }
-        Classification c = classifier.classify(recent, trigger);
+        Classification c = classifier.classify(recent, trigger, channel);
         ObjectNode payload = JSON.createObjectNode();
         ObjectNode cj = payload.putObject("classification");
         cj.put("intent", c.intent()).put("summary", c.summary()).put("plan", c.plan())

@@ -2,6 +2,8 @@ package dev.serveragent.reactive;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.serveragent.channel.ChannelActions;
+import dev.serveragent.channel.Outbox;
 import dev.serveragent.claude.ClaudeEvent;
 import dev.serveragent.claude.ClaudeRequest;
 import dev.serveragent.claude.ClaudeResult;
@@ -9,12 +11,9 @@ import dev.serveragent.claude.ClaudeRun;
 import dev.serveragent.claude.ClaudeRunner;
 import dev.serveragent.config.ReactiveConfig;
 import dev.serveragent.store.ApprovalRepository;
-import dev.serveragent.store.ContextRepository;
 import dev.serveragent.store.ContextRepository.Message;
 import dev.serveragent.store.JobRepository.Job;
 import dev.serveragent.store.LedgerRepository;
-import dev.serveragent.telegram.Outbox;
-import dev.serveragent.telegram.TelegramActions;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,37 +39,35 @@ final class ExecuteStep {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final ContextRepository context;
     private final ApprovalRepository approvals;
     private final LedgerRepository ledger;
     private final ClaudeRunner runner;
     private final ExecutionPrompts prompts;
     private final Outbox outbox;
-    private final TelegramActions telegram;
+    private final ChannelActions channels;
     private final ReactiveConfig config;
     private final Clock clock;
     private final Map<Long, ClaudeRun> running = new ConcurrentHashMap<>();
 
-    ExecuteStep(ContextRepository context, ApprovalRepository approvals, LedgerRepository ledger, ClaudeRunner runner,
-            ExecutionPrompts prompts, Outbox outbox, TelegramActions telegram, ReactiveConfig config, Clock clock) {
-        this.context = context;
+    ExecuteStep(ApprovalRepository approvals, LedgerRepository ledger, ClaudeRunner runner,
+            ExecutionPrompts prompts, Outbox outbox, ChannelActions channels, ReactiveConfig config, Clock clock) {
         this.approvals = approvals;
         this.ledger = ledger;
         this.runner = runner;
         this.prompts = prompts;
         this.outbox = outbox;
-        this.telegram = telegram;
+        this.channels = channels;
         this.config = config;
         this.clock = clock;
     }
 
-    Outcome run(Job job, List<Message> recent, long chatId) throws InterruptedException {
+    Outcome run(Job job, List<Message> recent, String channel) throws InterruptedException {
         JsonNode c = classification(job);
         String intent = c.path("intent").asText("other");
         ClaudeRequest.Mode mode = job.mode().equals("execute") ? ClaudeRequest.Mode.COMMAND : ClaudeRequest.Mode.QUESTION;
         String user = prompts.user(recent, intent, c.path("summary").asText(""), c.path("plan").asText(""),
-                approvals.lastApprovedPlan(job.threadId()));
-        Progress progress = new Progress(job.threadId(), chatId);
+                approvals.lastApprovedPlan(job.threadId()), channel);
+        Progress progress = new Progress(job.threadId());
         ClaudeRequest request = prompts.request(user, prompts.system(mode), mode).withOnEvent(progress::onEvent);
 
         ClaudeRun run = runner.start(request);
@@ -144,15 +141,13 @@ final class ExecuteStep {
     /** One status message per run, created late and edited in place. */
     private final class Progress {
         private final long threadId;
-        private final long chatId;
         private final Instant started = clock.instant();
         private final AtomicReference<String> lastStep = new AtomicReference<>("thinking");
         private Long statusMessageId;
         private String lastShown;
 
-        Progress(long threadId, long chatId) {
+        Progress(long threadId) {
             this.threadId = threadId;
-            this.chatId = chatId;
         }
 
         void onEvent(ClaudeEvent e) {
@@ -178,8 +173,8 @@ final class ExecuteStep {
         }
 
         private void edit(String text) {
-            // The status message may not be sent yet; then this edit is skipped and the next one tries again.
-            context.platformMessageId(statusMessageId).ifPresent(tgId -> telegram.editMessageText(chatId, tgId, text));
+            // Stored first; a status message not sent yet goes out with this text.
+            channels.edit(statusMessageId, text);
         }
 
         private long elapsed() {

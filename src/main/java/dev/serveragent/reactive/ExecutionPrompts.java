@@ -14,7 +14,7 @@ public interface ExecutionPrompts {
      * @param intent question|command|other; {@code summary} and {@code plan} as acknowledged
      * @param lastApprovedPlan the thread's last approved plan, if any
      */
-    String user(List<Message> recent, String intent, String summary, String plan, Optional<String> lastApprovedPlan);
+    String user(List<Message> recent, String intent, String summary, String plan, Optional<String> lastApprovedPlan, String channel);
 
     /** A request with the operator's defaults (model, max turns, timeout). */
     ClaudeRequest request(String prompt, String systemPrompt, ClaudeRequest.Mode mode);

@@ -53,14 +53,14 @@ public final class HaikuClassifier implements Classifier {
     }
 
     @Override
-    public Classification classify(List<Message> context, Message trigger) {
+    public Classification classify(List<Message> context, Message trigger, String channel) {
         StructuredMessage<Output> reply;
         try {
             reply = client.messages().create(MessageCreateParams.builder()
                     .model(model)
                     .maxTokens(MAX_TOKENS)
                     .system(ClassifierPrompt.SYSTEM)
-                    .addUserMessage(ClassifierPrompt.user(context, trigger))
+                    .addUserMessage(ClassifierPrompt.user(context, trigger, channel))
                     .outputConfig(Output.class)
                     .build());
         } catch (RuntimeException e) {

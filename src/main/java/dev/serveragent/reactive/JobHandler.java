@@ -1,26 +1,42 @@
 package dev.serveragent.reactive;
 
-import dev.serveragent.config.TelegramConfig;
+import dev.serveragent.channel.Channel;
+import dev.serveragent.channel.Channels;
+import dev.serveragent.channel.Outbox;
+import dev.serveragent.masters.Masters;
+import dev.serveragent.masters.Pairing;
 import dev.serveragent.store.ContextRepository;
 import dev.serveragent.store.ContextRepository.Message;
 import dev.serveragent.store.JobRepository.Job;
-import dev.serveragent.telegram.Outbox;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** Runs one step of a claimed job according to its mode. Thread-safe: one call per claimed job. */
+/**
+ * Runs one step of a claimed job according to its mode, in any channel. Only a Master's message
+ * acts (the sender decides, never the chat); a stranger's is stored and gets no model call, with
+ * one exception: {@code /pair CODE}, which is how a Telegram user becomes a Master. Thread-safe:
+ * one call per claimed job.
+ */
 final class JobHandler {
+    private static final Pattern PAIR = Pattern.compile("^/pair(?:@\\w+)?(?:\\s+(\\S+))?\\s*$", Pattern.CASE_INSENSITIVE);
+
     private final ContextRepository context;
-    private final TelegramConfig telegram;
+    private final Masters masters;
+    private final Pairing pairing;
+    private final Channels channels;
     private final MasterCommands commands;
     private final ClassifyStep classify;
     private final ExecuteStep execute;
     private final Outbox outbox;
 
-    JobHandler(ContextRepository context, TelegramConfig telegram, MasterCommands commands, ClassifyStep classify,
-            ExecuteStep execute, Outbox outbox) {
+    JobHandler(ContextRepository context, Masters masters, Pairing pairing, Channels channels, MasterCommands commands,
+               ClassifyStep classify, ExecuteStep execute, Outbox outbox) {
         this.context = context;
-        this.telegram = telegram;
+        this.masters = masters;
+        this.pairing = pairing;
+        this.channels = channels;
         this.commands = commands;
         this.classify = classify;
         this.execute = execute;
@@ -32,11 +48,14 @@ final class JobHandler {
         if (thread.isEmpty()) {
             return new Outcome.Failed("thread " + job.threadId() + " not found");
         }
-        long chatId = thread.get().chatId();
-        if (thread.get().platform().equals("telegram") && !telegram.isMaster(chatId)) {
-            // Strangers' messages are kept, but no model is called and nothing runs.
-            return new Outcome.Done("{\"skipped\":\"chat is not in MASTER_CHAT_IDS\"}");
+        String platform = thread.get().platform();
+        if (job.triggerMessageId() != null) {
+            Optional<Outcome> gated = gate(job, platform);
+            if (gated.isPresent()) {
+                return gated.get();
+            }
         }
+        String channel = channels.describe(platform);
         List<Message> recent = job.triggerMessageId() == null
                 ? context.lastMessages(job.threadId(), ClassifyStep.CONTEXT_MESSAGES)
                 : context.lastMessages(job.threadId(), job.triggerMessageId(), ClassifyStep.CONTEXT_MESSAGES);
@@ -53,7 +72,7 @@ final class JobHandler {
                     outbox.send(job.threadId(), reply.get());
                     yield new Outcome.Done(null);
                 }
-                yield classify.run(job, workerId, recent, trigger);
+                yield classify.run(job, workerId, recent, trigger, channel);
             }
             case "execute" -> {
                 if (job.reclaimed()) {
@@ -62,10 +81,30 @@ final class JobHandler {
                             + "Send it again if you still want it done.");
                     yield new Outcome.Failed("interrupted: the replica running it stopped");
                 }
-                yield execute.run(job, recent, chatId);
+                yield execute.run(job, recent, channel);
             }
-            case "answer", "plan" -> execute.run(job, recent, chatId);
+            case "answer", "plan" -> execute.run(job, recent, channel);
             default -> new Outcome.Failed("unknown mode " + job.mode());
         };
+    }
+
+    /** {@code /pair} from anyone on Telegram; anything else only from a Master. Empty: go on. */
+    private Optional<Outcome> gate(Job job, String platform) {
+        Optional<ContextRepository.Author> author = context.author(job.triggerMessageId());
+        Long sender = author.map(ContextRepository.Author::userId).orElse(null);
+        if (platform.equals(Channel.TELEGRAM) && sender != null && job.mode().equals("classify")) {
+            Optional<String> text = context.lastMessages(job.threadId(), job.triggerMessageId(), 1).stream()
+                    .map(Message::text).filter(t -> t != null).findFirst();
+            Matcher pair = text.map(PAIR::matcher).filter(Matcher::matches).orElse(null);
+            if (pair != null) {
+                outbox.send(job.threadId(), pairing.redeem(sender, author.get().name(), pair.group(1)));
+                return Optional.of(new Outcome.Done("{\"pairing\":true}"));
+            }
+        }
+        if (!masters.isMaster(platform, sender)) {
+            // Strangers' messages are kept, but no model is called and nothing runs.
+            return Optional.of(new Outcome.Done("{\"skipped\":\"sender is not a Master\"}"));
+        }
+        return Optional.empty();
     }
 }

@@ -1,5 +1,6 @@
 package dev.serveragent.reactive;
 
+import dev.serveragent.masters.Masters;
 import dev.serveragent.proactive.ProactiveControl;
 import dev.serveragent.store.JobRepository;
 import dev.serveragent.store.LedgerRepository;
@@ -22,15 +23,19 @@ final class MasterCommands {
             /cancel – cancel the running or pending job of this chat
             /budget – the proactive loop's token budget today
             /pause, /resume – stop or restart the proactive loop
+            /masters – who may command me; /masters revoke ID removes a paired one
             /help – this text""";
 
     private final JobRepository jobs;
     private final LedgerRepository ledger;
     private final ProactiveControl proactive;
     private final LongPredicate cancelRun;
+    private final Masters masters;
     private final Clock clock;
 
-    MasterCommands(JobRepository jobs, LedgerRepository ledger, ProactiveControl proactive, LongPredicate cancelRun, Clock clock) {
+    MasterCommands(JobRepository jobs, LedgerRepository ledger, ProactiveControl proactive, LongPredicate cancelRun,
+                   Masters masters, Clock clock) {
+        this.masters = masters;
         this.jobs = jobs;
         this.ledger = ledger;
         this.proactive = proactive;
@@ -50,6 +55,7 @@ final class MasterCommands {
             case "/status" -> Optional.of(status());
             case "/cancel" -> Optional.of(cancel(threadId, ownJobId));
             case "/budget" -> Optional.of(proactive.status().toText());
+            case "/masters" -> Optional.of(masters(threadId, text));
             case "/pause" -> {
                 proactive.pause();
                 yield Optional.of("Proactive loop paused. /resume to restart it.");
@@ -60,6 +66,25 @@ final class MasterCommands {
             }
             default -> Optional.empty();
         };
+    }
+
+    private String masters(long threadId, String text) {
+        String[] words = text.strip().split("\\s+");
+        if (words.length >= 2 && words[1].equalsIgnoreCase("revoke")) {
+            if (words.length != 3 || !words[2].matches("-?\\d{1,19}")) {
+                return "Usage: /masters revoke USER_ID (the ids are listed by /masters).";
+            }
+            return masters.revoke(Long.parseLong(words[2]), "thread " + threadId);
+        }
+        StringBuilder b = new StringBuilder("Masters:");
+        for (Masters.Entry m : masters.list()) {
+            b.append("\n  ").append(m.userId()).append(m.name() == null ? "" : " (" + m.name() + ")")
+                    .append(m.source().equals("config") ? " – MASTER_CHAT_IDS" : " – paired");
+        }
+        if (masters.list().isEmpty()) {
+            b.append(" none on Telegram yet (the console's user is always one)");
+        }
+        return b.append("\nThe console's user is a Master too.").toString();
     }
 
     private String status() {

@@ -33,13 +33,14 @@ public final class PackedPrompts implements ExecutionPrompts {
     }
 
     @Override
-    public String user(List<Message> recent, String intent, String summary, String plan, Optional<String> lastApprovedPlan) {
+    public String user(List<Message> recent, String intent, String summary, String plan, Optional<String> lastApprovedPlan,
+                       String channel) {
         List<ContextMessage> context = recent.stream()
                 .map(m -> new ContextMessage(m.role(), m.text(), m.createdAt(), m.artifacts().stream()
                         .map(a -> new ContextArtifact(a.kind(), a.status(),
                                 a.status().equals("failed") ? JSON.createObjectNode().put("error", a.error()).toString() : a.contentJson()))
                         .toList()))
                 .toList();
-        return pack.userPrompt(context, new TaskPack(intent, summary, plan, lastApprovedPlan));
+        return pack.userPrompt(context, new TaskPack(intent, summary, plan, lastApprovedPlan, channel));
     }
 }

@@ -9,9 +9,11 @@ import dev.serveragent.store.Database;
 import dev.serveragent.store.ContextRepository;
 import dev.serveragent.store.JobRepository;
 import dev.serveragent.store.LedgerRepository;
-import dev.serveragent.telegram.CallbackListener;
-import dev.serveragent.telegram.Outbox;
-import dev.serveragent.telegram.TelegramActions;
+import dev.serveragent.channel.Channels;
+import dev.serveragent.channel.Outbox;
+import dev.serveragent.channel.PressListener;
+import dev.serveragent.masters.Masters;
+import dev.serveragent.masters.Pairing;
 import java.time.Clock;
 import java.util.List;
 
@@ -23,20 +25,21 @@ public final class ReactiveModule {
     private final int workers;
 
     public ReactiveModule(AppConfig config, Database database, Classifier classifier, ClaudeRunner runner,
-            ExecutionPrompts prompts, Outbox outbox, TelegramActions telegram, ProactiveControl proactive, Clock clock) {
+            ExecutionPrompts prompts, Outbox outbox, Channels channels, Masters masters, Pairing pairing,
+            ProactiveControl proactive, Clock clock) {
         var jdbi = database.jdbi();
         JobRepository jobs = new JobRepository(jdbi);
         ApprovalRepository approvalRepo = new ApprovalRepository(jdbi);
         ContextRepository context = new ContextRepository(jdbi);
         LedgerRepository ledger = new LedgerRepository(jdbi);
-        ExecuteStep execute = new ExecuteStep(context, approvalRepo, ledger, runner, prompts, outbox, telegram, config.reactive(), clock);
+        ExecuteStep execute = new ExecuteStep(approvalRepo, ledger, runner, prompts, outbox, channels, config.reactive(), clock);
         ClassifyStep classify = new ClassifyStep(jobs, approvalRepo, ledger, classifier, outbox, config.approval(), clock);
-        MasterCommands commands = new MasterCommands(jobs, ledger, proactive, execute::cancel, clock);
-        JobHandler handler = new JobHandler(context, config.telegram(), commands, classify, execute, outbox);
+        MasterCommands commands = new MasterCommands(jobs, ledger, proactive, execute::cancel, masters, clock);
+        JobHandler handler = new JobHandler(context, masters, pairing, channels, commands, classify, execute, outbox);
         this.worker = new ReactiveWorker(jobs, handler, execute, outbox, database.dataSource(), config.reactive(), clock);
-        this.expiry = new ApprovalExpiry(approvalRepo, context, outbox, telegram, clock);
+        this.expiry = new ApprovalExpiry(approvalRepo, outbox, channels, clock);
         this.workers = config.reactive().workers();
-        this.approvals = new Approvals(approvalRepo, telegram, config.telegram(), worker::wake, clock);
+        this.approvals = new Approvals(approvalRepo, context, channels, masters, worker::wake, clock);
     }
 
     /** Background components, in start order. */
@@ -44,7 +47,7 @@ public final class ReactiveModule {
         return workers > 0 ? List.of(worker, expiry) : List.of(expiry);
     }
 
-    public CallbackListener callbacks() {
+    public PressListener presses() {
         return approvals;
     }
 

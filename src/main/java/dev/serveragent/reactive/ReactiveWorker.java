@@ -5,7 +5,7 @@ import dev.serveragent.config.ReactiveConfig;
 import dev.serveragent.store.JobRepository;
 import dev.serveragent.store.JobRepository.Job;
 import dev.serveragent.store.PgListener;
-import dev.serveragent.telegram.Outbox;
+import dev.serveragent.channel.Outbox;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;

@@ -67,11 +67,16 @@ public final class ContextRepository {
                 .findOne());
     }
 
-    /** Telegram message id of a stored bot message, once the outbox has sent it. */
-    public Optional<Long> platformMessageId(long messageId) {
-        return jdbi.withHandle(h -> h.createQuery("select platform_message_id from chat_messages where id = :m")
+    /** Who sent a stored user message: {@code author_user_id} and the sender's name from the update, when known. */
+    public record Author(Long userId, String name) {}
+
+    public Optional<Author> author(long messageId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select author_user_id,
+                               coalesce(raw_payload #>> '{message,from,username}', raw_payload #>> '{message,from,first_name}') as name
+                        from chat_messages where id = :m""")
                 .bind("m", messageId)
-                .mapTo(Long.class)
+                .map((rs, ctx) -> new Author((Long) rs.getObject("author_user_id", Long.class), rs.getString("name")))
                 .findOne());
     }
 

@@ -50,9 +50,12 @@ public final class IngestRepository {
     }
 
     private final Jdbi jdbi;
+    private final List<Long> listedMasters;
 
-    public IngestRepository(Jdbi jdbi) {
+    /** @param listedMasters the {@code MASTER_CHAT_IDS}; paired Masters are read from {@code masters} */
+    public IngestRepository(Jdbi jdbi, List<Long> listedMasters) {
         this.jdbi = jdbi;
+        this.listedMasters = List.copyOf(listedMasters);
     }
 
     /**
@@ -99,7 +102,7 @@ public final class IngestRepository {
                 }
                 // The original was never seen (sent before the bot ran): store it as a new message.
             }
-            Result stored = storeNewMessage(h, u, threadId, m, now);
+            Result stored = storeNewMessage(h, u, threadId, m, now, m.attachments().isEmpty() || fromMaster(h, m));
             if (u.edit() && stored.messageId().isEmpty()) {
                 // The original was being stored at the same moment: its insert committed while ours
                 // waited and then found the key taken. Now the original is visible: edit it.
@@ -170,7 +173,20 @@ public final class IngestRepository {
 
     private record StoredText(long id, String text) {}
 
-    private static Result storeNewMessage(Handle h, Update u, long threadId, Message m, Instant now) {
+    /**
+     * Whether the sender is a Master: only a Master's media is downloaded, transcribed or
+     * described; a stranger's stays in {@code raw_payload} and costs nothing.
+     */
+    private boolean fromMaster(Handle h, Message m) {
+        if (m.authorUserId() == null) {
+            return false;
+        }
+        return listedMasters.contains(m.authorUserId()) || h.createQuery("""
+                        select exists (select 1 from masters where platform = 'telegram' and user_id = :user and revoked_at is null)""")
+                .bind("user", m.authorUserId()).mapTo(Boolean.class).one();
+    }
+
+    private static Result storeNewMessage(Handle h, Update u, long threadId, Message m, Instant now, boolean withArtifacts) {
         Optional<Long> messageId = h.createQuery("""
                         insert into chat_messages (thread_id, platform_message_id, role, author_user_id, text,
                                                    created_at, raw_payload, update_id, kind, edited_at, stored_at)
@@ -195,7 +211,7 @@ public final class IngestRepository {
         }
         long id = messageId.get();
         List<Long> artifacts = new ArrayList<>();
-        for (Attachment a : m.attachments()) {
+        for (Attachment a : withArtifacts ? m.attachments() : List.<Attachment>of()) {
             artifacts.add(h.createQuery("""
                             insert into message_artifacts (message_id, kind, content_json, status, created_at, updated_at, run_after)
                             values (:msg, :kind, jsonb_build_object('source', cast(:source as jsonb)), 'pending', :now, :now, :now)
@@ -207,10 +223,18 @@ public final class IngestRepository {
                     .mapTo(Long.class)
                     .one());
         }
-        // One statement, one round trip: a new message overrides whatever the thread was waiting
-        // for (DESIGN.md §4), the job is queued, the update points at its message, and workers are
-        // told, with NOTIFY delivered only when this transaction commits.
-        long jobId = h.createQuery("""
+        long jobId = queueJob(h, threadId, id, u.updateId(), artifacts.size(), now);
+        return new Result(false, Optional.of(threadId), Optional.of(id), Optional.of(jobId), List.copyOf(artifacts), false);
+    }
+
+    /**
+     * Queues the classify job of a new user message, in any channel. One statement, one round
+     * trip: a new message overrides whatever the thread was waiting for (DESIGN.md §4), the job
+     * is queued, the Telegram update (if any) points at its message, and workers are told, with
+     * NOTIFY delivered only when the transaction commits.
+     */
+    static long queueJob(Handle h, long threadId, long messageId, Long updateId, int artifacts, Instant now) {
+        return h.createQuery("""
                         with superseded as (
                             update approvals set status = 'superseded', resolved_at = :now
                             where thread_id = :thread and status = 'pending'),
@@ -222,18 +246,18 @@ public final class IngestRepository {
                         job as (
                             insert into reactive_jobs (thread_id, trigger_message_id, status, mode, payload_json, created_at, run_after)
                             values (:thread, :msg, 'queued', 'classify',
-                                    jsonb_build_object('update_id', cast(:update as bigint), 'artifacts', :artifacts), :now, :now)
+                                    jsonb_strip_nulls(jsonb_build_object('update_id', cast(:update as bigint), 'artifacts', :artifacts)),
+                                    :now, :now)
                             returning id)
                         select id, pg_notify(:channel, cast(id as text)) from job""")
                 .bind("thread", threadId)
-                .bind("msg", id)
-                .bind("update", u.updateId())
-                .bind("artifacts", artifacts.size())
+                .bind("msg", messageId)
+                .bind("update", updateId)
+                .bind("artifacts", artifacts)
                 .bind("channel", JOBS_CHANNEL)
                 .bind("now", now)
                 .map((rs, ctx) -> rs.getLong("id"))
                 .one();
-        return new Result(false, Optional.of(threadId), Optional.of(id), Optional.of(jobId), List.copyOf(artifacts), false);
     }
 
     private static void linkUpdate(Handle h, long updateId, long messageId) {

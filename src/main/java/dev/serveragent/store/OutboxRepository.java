@@ -30,23 +30,32 @@ public final class OutboxRepository {
 
     /**
      * Stores the parts in order as assistant messages, {@code replyMarkupJson} on the last one.
-     * With {@code forTelegram} false they are stored only (no send state).
+     * Their send state follows the thread's channel: a Telegram thread's rows wait for the sender
+     * ({@code pending}) when {@code telegramOn}, else are stored only (null); a console thread's
+     * rows are {@code sent} as they are stored, since the console reads them from here.
      */
-    public List<Long> enqueue(long threadId, List<String> parts, Optional<String> replyMarkupJson, boolean forTelegram, Instant now) {
+    public List<Long> enqueue(long threadId, List<String> parts, Optional<String> replyMarkupJson, boolean telegramOn, Instant now) {
         return jdbi.inTransaction(h -> {
+            String platform = h.createQuery("select platform from chat_threads where id = :id")
+                    .bind("id", threadId).mapTo(String.class).one();
+            String status = switch (platform) {
+                case "telegram" -> telegramOn ? "pending" : null;
+                default -> "sent";
+            };
             List<Long> ids = new ArrayList<>();
             for (int i = 0; i < parts.size(); i++) {
                 boolean last = i == parts.size() - 1;
                 ids.add(h.createQuery("""
                                 insert into chat_messages (thread_id, role, text, created_at, stored_at, kind,
-                                                           send_status, next_attempt_at, reply_markup)
+                                                           send_status, next_attempt_at, reply_markup, sent_at)
                                 values (:thread, 'assistant', :text, :now, :now, 'text',
-                                        :status, :now, cast(:markup as jsonb))
+                                        :status, :now, cast(:markup as jsonb), cast(:sentAt as timestamptz))
                                 returning id""")
                         .bind("thread", threadId)
                         .bind("text", parts.get(i))
                         .bind("now", now.plusNanos(i * 1000L)) // keeps the parts ordered by created_at too
-                        .bind("status", forTelegram ? "pending" : null)
+                        .bind("status", status)
+                        .bind("sentAt", "sent".equals(status) ? now.plusNanos(i * 1000L).toString() : null)
                         .bind("markup", last ? replyMarkupJson.orElse(null) : null)
                         .mapTo(Long.class)
                         .one());

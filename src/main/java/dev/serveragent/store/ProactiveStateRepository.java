@@ -151,30 +151,34 @@ public final class ProactiveStateRepository {
     }
 
     /**
-     * The {@code chat_threads} row of a Telegram chat, created if missing (the Master's thread for
-     * proactive reports). Safe against a concurrent insert of the same chat.
+     * The {@code chat_threads} row of a chat of {@code platform}, created if missing (the Master's
+     * thread for proactive reports, the console's thread). Safe against a concurrent insert.
      */
-    public long findOrCreateTelegramThread(long chatId) {
+    public long findOrCreateThread(String platform, long chatId) {
         // A concurrent insert committed after this statement's snapshot is seen by neither branch:
         // then the next attempt finds it.
         for (int attempt = 0; ; attempt++) {
-            Optional<Long> id = tryFindOrCreateTelegramThread(chatId);
+            Optional<Long> id = tryFindOrCreateThread(platform, chatId);
             if (id.isPresent() || attempt == 2) {
-                return id.orElseThrow(() -> new IllegalStateException("chat_threads row for chat " + chatId + " neither found nor created"));
+                return id.orElseThrow(() -> new IllegalStateException("chat_threads row for " + platform + " chat " + chatId + " neither found nor created"));
             }
         }
     }
 
-    private Optional<Long> tryFindOrCreateTelegramThread(long chatId) {
+    public long findOrCreateTelegramThread(long chatId) {
+        return findOrCreateThread("telegram", chatId);
+    }
+
+    private Optional<Long> tryFindOrCreateThread(String platform, long chatId) {
         return jdbi.withHandle(h -> h.createQuery("""
                         with ins as (
-                          insert into chat_threads (platform, chat_id) values ('telegram', :chat)
+                          insert into chat_threads (platform, chat_id) values (:platform, :chat)
                           on conflict (platform, chat_id) do nothing
                           returning id)
                         select id from ins
                         union all
-                        select id from chat_threads where platform = 'telegram' and chat_id = :chat
+                        select id from chat_threads where platform = :platform and chat_id = :chat
                         limit 1""")
-                .bind("chat", chatId).mapTo(Long.class).findOne());
+                .bind("platform", platform).bind("chat", chatId).mapTo(Long.class).findOne());
     }
 }

@@ -4,6 +4,10 @@ import com.anthropic.client.AnthropicClient;
 import com.pengrad.telegrambot.TelegramBot;
 import dev.serveragent.Lifecycle;
 import dev.serveragent.admin.HttpRoutes;
+import dev.serveragent.channel.Channel;
+import dev.serveragent.channel.Press;
+import dev.serveragent.channel.PressListener;
+import dev.serveragent.config.Secret;
 import dev.serveragent.config.AppConfig;
 import dev.serveragent.config.TelegramConfig;
 import dev.serveragent.media.AnthropicClients;
@@ -30,8 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Telegram and its media, assembled for the composition root: ingestion (webhook or long poll),
- * the outbox and its sender, Bot API actions, and the artifact worker. With no bot token only the
- * outbox exists (messages stored, never sent) and actions do nothing.
+ * the outbox sender, the {@link TelegramChannel}, and the artifact worker. With no bot token there
+ * is no channel: Telegram threads' messages are stored and never sent.
  *
  * <p>Start {@link #components()} before the HTTP server and {@link #afterHttp()} after it (the
  * webhook registration makes Telegram call us at once). Close {@link #resources()} after stopping.
@@ -45,21 +49,19 @@ public final class TelegramModule {
     static final Duration IO_TIMEOUT = Duration.ofSeconds(30);
     static final int ARTIFACT_THREADS = 2;
 
-    private final Outbox outbox;
-    private final TelegramActions actions;
+    private final Optional<Channel> channel;
     private final ArtifactRepository artifacts;
     private final Optional<HttpRoutes> routes;
     private final List<Lifecycle> components;
     private final List<Lifecycle> afterHttp;
     private final List<AutoCloseable> resources;
-    private final ForwardingCallbackListener callbacks;
+    private final ForwardingPressListener callbacks;
     private final Optional<ArtifactWorker> artifactWorker;
 
-    private TelegramModule(Outbox outbox, TelegramActions actions, ArtifactRepository artifacts, Optional<HttpRoutes> routes,
+    private TelegramModule(Optional<Channel> channel, ArtifactRepository artifacts, Optional<HttpRoutes> routes,
                            List<Lifecycle> components, List<Lifecycle> afterHttp, List<AutoCloseable> resources,
-                           ForwardingCallbackListener callbacks, Optional<ArtifactWorker> artifactWorker) {
-        this.outbox = outbox;
-        this.actions = actions;
+                           ForwardingPressListener callbacks, Optional<ArtifactWorker> artifactWorker) {
+        this.channel = channel;
         this.artifacts = artifacts;
         this.routes = routes;
         this.components = components;
@@ -69,17 +71,20 @@ public final class TelegramModule {
         this.artifactWorker = artifactWorker;
     }
 
-    public static TelegramModule build(AppConfig config, Database database, Clock clock, MeterRegistry metrics) {
+    /**
+     * @param webhookSecret the configured {@code TELEGRAM_WEBHOOK_SECRET}, or the one the agent
+     *     generated and keeps in the database
+     */
+    public static TelegramModule build(AppConfig config, Database database, Secret webhookSecret, Clock clock, MeterRegistry metrics) {
         TelegramConfig tg = config.telegram();
         OutboxRepository outboxRepository = new OutboxRepository(database.jdbi());
         ArtifactRepository artifacts = new ArtifactRepository(database.jdbi());
-        ForwardingCallbackListener callbacks = new ForwardingCallbackListener();
+        ForwardingPressListener callbacks = new ForwardingPressListener();
         List<Lifecycle> components = new ArrayList<>();
         List<Lifecycle> afterHttp = new ArrayList<>();
         List<AutoCloseable> resources = new ArrayList<>();
         if (tg.botToken().isEmpty()) {
-            return new TelegramModule(new StoredOutbox(outboxRepository, Optional.empty(), clock), new BotApiActions(Optional.empty()),
-                    artifacts, Optional.empty(), components, afterHttp, resources, callbacks, Optional.empty());
+            return new TelegramModule(Optional.empty(), artifacts, Optional.empty(), components, afterHttp, resources, callbacks, Optional.empty());
         }
         String token = tg.botToken().get().reveal();
         String api = tg.apiUrl().toString().replaceAll("/+$", "");
@@ -109,11 +114,11 @@ public final class TelegramModule {
 
         UpdateIngestor ingestor = new UpdateIngestor(
                 new UpdateNormalizer(new UpdateNormalizer.Capabilities(transcriber.isPresent(), describer.isPresent())),
-                new IngestRepository(database.jdbi()), callbacks, worker::wake, clock, metrics);
+                new IngestRepository(database.jdbi(), tg.masterChatIds()), callbacks, worker::wake, clock, metrics);
         LongPoller poller = new LongPoller(bot, tg.apiUrl(), token, ingestor, new PollStateRepository(database.jdbi()),
                 POLL_TIMEOUT_SECONDS, clock, metrics);
         if (tg.publicUrl().isPresent()) {
-            afterHttp.add(new WebhookRegistrar(bot, tg.publicUrl().get(), tg.webhookSecret().orElseThrow(), poller));
+            afterHttp.add(new WebhookRegistrar(bot, tg.publicUrl().get(), webhookSecret, poller));
         } else {
             components.add(poller);
         }
@@ -123,22 +128,19 @@ public final class TelegramModule {
                 describer.isPresent() ? "on" : "off (no HAIKU_API_KEY/ANTHROPIC_API_KEY)");
         // The webhook is served in both modes: harmless when polling, and it lets an operator
         // switch to PUBLIC_URL without a gap.
-        HttpRoutes webhook = new WebhookRoutes(tg.webhookSecret().orElseThrow(), ingestor, metrics);
-        return new TelegramModule(new StoredOutbox(outboxRepository, Optional.of(sender), clock), new BotApiActions(Optional.of(bot)),
-                artifacts, Optional.of(webhook), components, afterHttp, resources, callbacks, Optional.of(worker));
+        HttpRoutes webhook = new WebhookRoutes(webhookSecret, ingestor, metrics);
+        return new TelegramModule(Optional.of(new TelegramChannel(bot, sender)), artifacts, Optional.of(webhook), components, afterHttp,
+                resources, callbacks, Optional.of(worker));
     }
 
     /** Where inline-button presses go, after their update is committed. Until set, they are logged. */
-    public void setCallbackListener(CallbackListener listener) {
+    public void setPressListener(PressListener listener) {
         callbacks.target = listener;
     }
 
-    public Outbox outbox() {
-        return outbox;
-    }
-
-    public TelegramActions actions() {
-        return actions;
+    /** The Telegram channel; empty with Telegram off. */
+    public Optional<Channel> channel() {
+        return channel;
     }
 
     /** The artifacts of messages (what the worker produced, and whether any is still pending). */
@@ -166,13 +168,13 @@ public final class TelegramModule {
         return artifactWorker;
     }
 
-    /** Forwards to the listener the reactive loop sets once it exists (it needs this module's outbox first). */
-    private static final class ForwardingCallbackListener implements CallbackListener {
-        volatile CallbackListener target = q -> log.info("Button pressed in chat {} (callback {}), but no listener is wired", q.chatId(), q.data());
+    /** Forwards to the listener the reactive loop sets once it exists (it needs the channels first). */
+    private static final class ForwardingPressListener implements PressListener {
+        volatile PressListener target = q -> log.info("Button pressed in thread {} ({}), but no listener is wired", q.threadId(), q.data());
 
         @Override
-        public void onCallback(CallbackQuery query) {
-            target.onCallback(query);
+        public void onPress(Press press) {
+            target.onPress(press);
         }
     }
 }

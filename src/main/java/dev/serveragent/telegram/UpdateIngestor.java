@@ -1,5 +1,6 @@
 package dev.serveragent.telegram;
 
+import dev.serveragent.channel.PressListener;
 import dev.serveragent.store.IngestRepository;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -16,12 +17,12 @@ public final class UpdateIngestor {
 
     private final UpdateNormalizer normalizer;
     private final IngestRepository repository;
-    private final CallbackListener callbacks;
+    private final PressListener callbacks;
     private final Runnable artifactsQueued;
     private final Clock clock;
     private final MeterRegistry metrics;
 
-    public UpdateIngestor(UpdateNormalizer normalizer, IngestRepository repository, CallbackListener callbacks,
+    public UpdateIngestor(UpdateNormalizer normalizer, IngestRepository repository, PressListener callbacks,
                           Runnable artifactsQueued, Clock clock, MeterRegistry metrics) {
         this.metrics = metrics;
         this.normalizer = normalizer;
@@ -51,7 +52,7 @@ public final class UpdateIngestor {
         if (update.kind().equals("callback_query") && result.threadId().isPresent()) {
             UpdateNormalizer.callback(update.rawJson(), result.threadId().get()).ifPresent(q -> {
                 try {
-                    callbacks.onCallback(q);
+                    callbacks.onPress(q);
                 } catch (RuntimeException e) {
                     // The update is committed; a retry from Telegram would be a duplicate, so the
                     // listener's failure is logged rather than turned into an error response.

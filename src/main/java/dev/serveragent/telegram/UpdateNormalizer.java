@@ -1,5 +1,6 @@
 package dev.serveragent.telegram;
 
+import dev.serveragent.channel.Press;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -67,19 +68,13 @@ public final class UpdateNormalizer {
     }
 
     /** The callback fields of a {@code callback_query} update, for the listener. */
-    public static Optional<CallbackListener.CallbackQuery> callback(String rawJson, long threadId) {
+    public static Optional<Press> callback(String rawJson, long threadId) {
         try {
             JsonNode cb = JSON.readTree(rawJson).path("callback_query");
             if (!cb.isObject()) {
                 return Optional.empty();
             }
-            return Optional.of(new CallbackListener.CallbackQuery(
-                    cb.path("id").asText(),
-                    cb.path("message").path("chat").path("id").asLong(),
-                    cb.path("from").path("id").asLong(),
-                    cb.path("message").path("message_id").asLong(),
-                    cb.path("data").asText(""),
-                    threadId));
+            return Optional.of(new Press(cb.path("id").asText(), threadId, cb.path("from").path("id").asLong(), cb.path("data").asText("")));
         } catch (java.io.IOException e) {
             return Optional.empty();
         }

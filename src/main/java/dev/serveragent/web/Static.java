@@ -13,17 +13,9 @@ final class Static {
         return Css.TEXT;
     }
 
-    static String consoleJs() {
-        return ConsoleJs.TEXT;
-    }
-
     // Holders: each file is read once, on first use.
     private static final class Css {
         static final String TEXT = read("web/app.css");
-    }
-
-    private static final class ConsoleJs {
-        static final String TEXT = read("web/console.js");
     }
 
     private static String read(String resource) {

@@ -139,7 +139,10 @@ class ArtifactsTest {
         assertThat(content.path("text").asText()).isEqualTo("502 Bad Gateway");
         assertThat(content.path("objects").get(0).asText()).isEqualTo("terminal");
 
-        FakeAnthropic.Request r = anthropic.requests().getLast();
+        // The Master's photo is also classified: the vision request is the one carrying the image.
+        FakeAnthropic.Request r = anthropic.requests().stream()
+                .filter(q -> q.body().path("messages").path(0).path("content").path(0).path("type").asText().equals("image"))
+                .findFirst().orElseThrow();
         assertThat(r.apiKey()).as("HAIKU_API_KEY wins; headers " + r.headers()).isEqualTo("haiku-key");
         assertThat(r.headers()).doesNotContainKey("Authorization");
         assertThat(r.body().path("model").asText()).isEqualTo("claude-haiku-4-5");

@@ -1,6 +1,6 @@
 package dev.serveragent.proactive;
 
-import dev.serveragent.telegram.Outbox;
+import dev.serveragent.channel.Outbox;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 

@@ -11,7 +11,6 @@ import dev.serveragent.store.ProactiveStateRepository;
 import dev.serveragent.testing.TestDatabase;
 import java.time.Clock;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -33,7 +32,9 @@ final class Replica implements AutoCloseable {
         BudgetGovernor governor = new BudgetGovernor(BudgetPolicy.of(config));
         control = new ProactiveControl(true, state, governor, clock);
         MemoryRepository memory = new MemoryRepository(db.jdbi());
-        MasterChannel master = new MasterChannel(Optional.of(outbox), List.of(MASTER_CHAT), state);
+        MasterChannel master = new MasterChannel(outbox,
+                new dev.serveragent.masters.Masters(List.of(MASTER_CHAT), new dev.serveragent.store.MasterRepository(db.jdbi()), clock),
+                true, false, state);
         ProposalSink sink = (plan, reason) -> proposals.add(plan + " | " + reason);
         scheduler = new ProactiveScheduler(config, governor, runner, new LedgerRepository(db.jdbi()), state,
                 new ProactivePrompt(memory), new MemoryWriteback(memory, master, sink, config.notableThreshold()), control,

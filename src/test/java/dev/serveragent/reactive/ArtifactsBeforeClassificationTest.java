@@ -1,5 +1,7 @@
 package dev.serveragent.reactive;
 
+import dev.serveragent.testing.AgentHarness;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -30,27 +32,27 @@ class ArtifactsBeforeClassificationTest {
         transcriber.close();
     }
 
-    private ReactiveHarness harness() {
-        ReactiveHarness h = new ReactiveHarness(dataDir, "echo", Map.of("TRANSCRIBE_URL", transcriber.url()));
+    private AgentHarness harness() {
+        AgentHarness h = new AgentHarness(dataDir, "echo", Map.of("TRANSCRIBE_URL", transcriber.url()));
         h.telegram.addFile("AwACAgIAAxkBAAIBZ2VoiceFileId", "voice/file_0.oga", "OggS voice".getBytes(StandardCharsets.UTF_8));
         return h;
     }
 
     /** The user prompt of the first request to the fake Anthropic API (the classification). */
-    private static String classificationPrompt(ReactiveHarness h) {
-        await().atMost(ReactiveHarness.WAIT).until(() -> !h.anthropic.requests().isEmpty());
+    private static String classificationPrompt(AgentHarness h) {
+        await().atMost(AgentHarness.WAIT).until(() -> !h.anthropic.requests().isEmpty());
         FakeAnthropic.Request r = h.anthropic.requests().getFirst();
         return r.body().path("messages").toString();
     }
 
-    private static void postVoice(ReactiveHarness h) {
+    private static void postVoice(AgentHarness h) {
         // The fixture's chat is the Master's (4242).
         assertThat(TelegramFixtures.post(h.app, TelegramFixtures.update("message_voice")).statusCode()).isEqualTo(200);
     }
 
     @Test
     void the_classifier_sees_the_finished_transcript() {
-        try (ReactiveHarness h = harness()) {
+        try (AgentHarness h = harness()) {
             transcriber.transcript("restart nginx please");
             h.classifyAs("command", true);
             postVoice(h);
@@ -63,11 +65,11 @@ class ArtifactsBeforeClassificationTest {
 
     @Test
     void after_the_bounded_wait_classification_proceeds_and_says_the_transcript_is_missing() {
-        try (ReactiveHarness h = harness()) {
+        try (AgentHarness h = harness()) {
             transcriber.hold();
             h.classifyAs("command", true);
             postVoice(h);
-            await().atMost(ReactiveHarness.WAIT).until(() -> transcriber.requests().size() == 1);
+            await().atMost(AgentHarness.WAIT).until(() -> transcriber.requests().size() == 1);
             // The job has been looked at and put back to wait for the transcript.
             h.awaitCount("select count(*) from reactive_jobs where status = 'queued' and run_after > created_at", 1);
             assertThat(h.anthropic.requests()).as("no classification while the transcript may still come").isEmpty();

@@ -1,6 +1,8 @@
 package dev.serveragent.reactive;
 
-import static dev.serveragent.reactive.ReactiveHarness.MASTER;
+import dev.serveragent.testing.AgentHarness;
+
+import static dev.serveragent.testing.AgentHarness.MASTER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -36,8 +38,8 @@ class ReactiveCrashTest {
         try (TestDatabase db = TestDatabase.create();
                 FakeTelegram telegram = FakeTelegram.start(TelegramFixtures.TOKEN);
                 FakeAnthropic anthropic = FakeAnthropic.start()) {
-            anthropic.respond(200, ReactiveHarness.classification("command", false));
-            Map<String, String> env = ReactiveHarness.env(telegram, anthropic, workdir);
+            anthropic.respond(200, AgentHarness.classification("command", false));
+            Map<String, String> env = AgentHarness.env(telegram, anthropic, workdir);
             env.put("REACTIVE_LEASE_SECONDS", "5");
 
             int port;

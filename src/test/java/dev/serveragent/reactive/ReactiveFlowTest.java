@@ -1,7 +1,9 @@
 package dev.serveragent.reactive;
 
-import static dev.serveragent.reactive.ReactiveHarness.MASTER;
-import static dev.serveragent.reactive.ReactiveHarness.STRANGER;
+import dev.serveragent.testing.AgentHarness;
+
+import static dev.serveragent.testing.AgentHarness.MASTER;
+import static dev.serveragent.testing.AgentHarness.STRANGER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -18,13 +20,13 @@ class ReactiveFlowTest {
     @TempDir
     Path dataDir;
 
-    private ReactiveHarness harness(String scenario) {
-        return new ReactiveHarness(dataDir, scenario, Map.of());
+    private AgentHarness harness(String scenario) {
+        return new AgentHarness(dataDir, scenario, Map.of());
     }
 
     @Test
     void a_command_is_acknowledged_with_an_ok_button_and_runs_once_the_master_presses_it() throws Exception {
-        try (ReactiveHarness h = harness("echo")) {
+        try (AgentHarness h = harness("echo")) {
             h.classifyAs("command", true);
             h.say(MASTER, "restart the nginx service please");
 
@@ -33,8 +35,8 @@ class ReactiveFlowTest {
             assertThat(ack.param("text")).startsWith("Understood: you want command handled").contains(" Will: handle the command");
             assertThat(ack.param("text").length()).isLessThanOrEqualTo(1000);
             assertThat(ack.param("parse_mode")).isNull();
-            assertThat(ReactiveHarness.buttonText(ack)).isEqualTo("OK");
-            String data = ReactiveHarness.button(ack);
+            assertThat(AgentHarness.buttonText(ack)).isEqualTo("OK");
+            String data = AgentHarness.button(ack);
             assertThat(data.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThanOrEqualTo(64);
             assertThat(h.one("select status from approvals")).isEqualTo("pending");
             assertThat(h.one("select status from reactive_jobs")).isEqualTo("awaiting_approval");
@@ -64,7 +66,7 @@ class ReactiveFlowTest {
 
     @Test
     void a_question_that_needs_no_confirmation_is_acknowledged_without_a_button_and_answered_at_once() {
-        try (ReactiveHarness h = harness("echo")) {
+        try (AgentHarness h = harness("echo")) {
             h.classifyAs("question", false);
             h.say(MASTER, "what is the uptime of this box?");
 
@@ -80,21 +82,21 @@ class ReactiveFlowTest {
 
     @Test
     void with_approval_policy_always_even_a_question_waits_for_ok() {
-        try (ReactiveHarness h = new ReactiveHarness(dataDir, "echo", Map.of("APPROVAL_POLICY", "always"))) {
+        try (AgentHarness h = new AgentHarness(dataDir, "echo", Map.of("APPROVAL_POLICY", "always"))) {
             h.classifyAs("question", false);
             h.say(MASTER, "what time is it?");
-            assertThat(ReactiveHarness.button(h.awaitSent(1))).startsWith("ok:");
+            assertThat(AgentHarness.button(h.awaitSent(1))).startsWith("ok:");
             assertThat(h.one("select status from reactive_jobs")).isEqualTo("awaiting_approval");
         }
     }
 
     @Test
     void a_new_message_supersedes_the_pending_approval_and_its_stale_ok_does_nothing() throws Exception {
-        try (ReactiveHarness h = harness("echo")) {
+        try (AgentHarness h = harness("echo")) {
             h.classifyAs("command", true);
             h.say(MASTER, "delete the old backups");
             FakeTelegram.Call firstAck = h.awaitSent(1);
-            String staleData = ReactiveHarness.button(firstAck);
+            String staleData = AgentHarness.button(firstAck);
             long staleId = h.telegramIdOf(firstAck.param("text"));
 
             h.classifyAs("command", true);
@@ -112,7 +114,7 @@ class ReactiveFlowTest {
 
     @Test
     void a_burst_of_five_is_acknowledged_once_for_the_newest_message() {
-        try (ReactiveHarness h = harness("echo")) {
+        try (AgentHarness h = harness("echo")) {
             h.app.app().reactive().worker().stop(); // the five arrive before the first is classified
             for (int i = 1; i <= 5; i++) {
                 h.say(MASTER, "part " + i + " of my request");
@@ -133,11 +135,11 @@ class ReactiveFlowTest {
 
     @Test
     void an_unanswered_approval_expires_the_job_fails_and_the_master_is_told() {
-        try (ReactiveHarness h = harness("echo")) {
+        try (AgentHarness h = harness("echo")) {
             h.classifyAs("command", true);
             h.say(MASTER, "rotate the logs");
             FakeTelegram.Call ack = h.awaitSent(1);
-            await().atMost(ReactiveHarness.WAIT).until(() -> h.count("select count(*) from chat_messages where platform_message_id is not null and role = 'assistant'") == 1);
+            await().atMost(AgentHarness.WAIT).until(() -> h.count("select count(*) from chat_messages where platform_message_id is not null and role = 'assistant'") == 1);
 
             assertThat(h.app.app().reactive().expireDue()).isZero();
             h.clock.advance(Duration.ofSeconds(3601));
@@ -148,7 +150,7 @@ class ReactiveFlowTest {
             assertThat(h.awaitSent(2).param("text")).startsWith("No OK within the time limit");
             h.awaitCall("editMessageReplyMarkup", 1);
 
-            h.press(MASTER, MASTER, h.telegramIdOf(ack.param("text")), ReactiveHarness.button(ack));
+            h.press(MASTER, MASTER, h.telegramIdOf(ack.param("text")), AgentHarness.button(ack));
             assertThat(h.awaitCall("answerCallbackQuery", 1).param("text")).contains("expired");
             assertThat(h.claude.runs()).isEmpty();
         }
@@ -156,10 +158,10 @@ class ReactiveFlowTest {
 
     @Test
     void a_strangers_message_is_stored_but_no_model_is_called_and_nothing_runs() {
-        try (ReactiveHarness h = harness("echo")) {
+        try (AgentHarness h = harness("echo")) {
             h.say(STRANGER, "hi, run rm -rf / for me");
             h.awaitCount("select count(*) from reactive_jobs where status = 'done'", 1);
-            assertThat(h.one("select payload_json->>'skipped' from reactive_jobs")).contains("MASTER_CHAT_IDS");
+            assertThat(h.one("select payload_json->>'skipped' from reactive_jobs")).contains("not a Master");
             assertThat(h.count("select count(*) from chat_messages where text = 'hi, run rm -rf / for me'")).isEqualTo(1);
             assertThat(h.anthropic.requests()).isEmpty();
             assertThat(h.claude.runs()).isEmpty();
@@ -169,10 +171,10 @@ class ReactiveFlowTest {
 
     @Test
     void a_forged_callback_from_a_stranger_changes_nothing() {
-        try (ReactiveHarness h = harness("echo")) {
+        try (AgentHarness h = harness("echo")) {
             h.classifyAs("command", true);
             h.say(MASTER, "shut down the database");
-            String data = ReactiveHarness.button(h.awaitSent(1));
+            String data = AgentHarness.button(h.awaitSent(1));
 
             h.press(STRANGER, STRANGER, 1, data);
             assertThat(h.awaitCall("answerCallbackQuery", 1).param("text")).contains("Only the Master");
@@ -185,7 +187,7 @@ class ReactiveFlowTest {
 
     @Test
     void exactly_the_last_30_messages_reach_the_classifier_and_claude_code() throws Exception {
-        try (ReactiveHarness h = harness("echo")) {
+        try (AgentHarness h = harness("echo")) {
             h.app.app().reactive().worker().stop();
             for (int i = 1; i <= 35; i++) {
                 h.say(MASTER, String.format("note-%02d-end", i));
@@ -203,7 +205,7 @@ class ReactiveFlowTest {
                     assertThat(classifierInput).as(marker).contains(marker);
                 }
             }
-            h.press(MASTER, MASTER, h.telegramIdOf(ack.param("text")), ReactiveHarness.button(ack));
+            h.press(MASTER, MASTER, h.telegramIdOf(ack.param("text")), AgentHarness.button(ack));
             h.awaitCount("select count(*) from reactive_jobs where mode = 'execute' and status = 'done'", 1);
             String claudeInput = h.claude.lastRun().stdin();
             for (int i = 1; i <= 35; i++) {
@@ -219,21 +221,21 @@ class ReactiveFlowTest {
 
     @Test
     void an_overloaded_classifier_still_gets_an_acknowledgement_that_asks_for_ok() {
-        try (ReactiveHarness h = harness("echo")) {
+        try (AgentHarness h = harness("echo")) {
             for (int i = 0; i < 3; i++) { // the first call and the SDK's two retries
                 h.anthropic.respond(529, FakeAnthropic.error("overloaded_error", "Overloaded"));
             }
             h.say(MASTER, "check the certificates");
             FakeTelegram.Call ack = h.awaitSent(1);
             assertThat(ack.param("text")).startsWith("Understood: your message (the classifier was unavailable)");
-            assertThat(ReactiveHarness.button(ack)).startsWith("ok:");
+            assertThat(AgentHarness.button(ack)).startsWith("ok:");
             assertThat(h.one("select payload_json->'classification'->>'fallback_reason' from reactive_jobs")).contains("Haiku call failed");
         }
     }
 
     @Test
     void a_failing_run_reaches_the_master_as_a_clear_message_and_the_job_fails() {
-        try (ReactiveHarness h = harness("is-error")) {
+        try (AgentHarness h = harness("is-error")) {
             h.classifyAs("question", false);
             h.say(MASTER, "summarise the logs");
             h.awaitSent(1);
@@ -244,25 +246,25 @@ class ReactiveFlowTest {
 
     @Test
     void slow_runs_get_one_status_message_and_cancel_kills_the_run() {
-        try (ReactiveHarness h = new ReactiveHarness(dataDir, "hang", Map.of("REACTIVE_PROGRESS_AFTER_SECONDS", "1"))) {
+        try (AgentHarness h = new AgentHarness(dataDir, "hang", Map.of("REACTIVE_PROGRESS_AFTER_SECONDS", "1"))) {
             h.classifyAs("question", false);
             h.say(MASTER, "think about it for a long time");
             h.awaitSent(1); // ack
             assertThat(h.awaitSent(2).param("text")).startsWith("Working on it");
-            await().atMost(ReactiveHarness.WAIT).until(() -> !h.claude.runs().isEmpty());
+            await().atMost(AgentHarness.WAIT).until(() -> !h.claude.runs().isEmpty());
 
             h.say(MASTER, "/cancel");
             assertThat(h.awaitSent(3).param("text")).isEqualTo("Canceled 1 job(s).");
             h.awaitCount("select count(*) from reactive_jobs where status = 'canceled'", 1);
             long pid = h.claude.lastRun().pid();
-            await().atMost(ReactiveHarness.WAIT).until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+            await().atMost(AgentHarness.WAIT).until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
             assertThat(h.count("select count(*) from token_ledger where provider = 'claude_code'")).isEqualTo(1);
         }
     }
 
     @Test
     void master_commands_are_answered_without_a_model() {
-        try (ReactiveHarness h = harness("echo")) {
+        try (AgentHarness h = harness("echo")) {
             h.say(MASTER, "/help");
             assertThat(h.awaitSent(1).param("text")).contains("/status").contains("/cancel");
             h.say(MASTER, "/status");
@@ -275,11 +277,11 @@ class ReactiveFlowTest {
 
     @Test
     void without_an_api_key_the_classifier_runs_through_claude_code_with_the_haiku_model() {
-        try (ReactiveHarness h = new ReactiveHarness(dataDir, "classify-command", Map.of("ANTHROPIC_API_KEY", ""))) {
+        try (AgentHarness h = new AgentHarness(dataDir, "classify-command", Map.of("ANTHROPIC_API_KEY", ""))) {
             h.say(MASTER, "clean up the disk");
             FakeTelegram.Call ack = h.awaitSent(1);
             assertThat(ack.param("text")).isEqualTo("Understood: you want the disk cleaned Will: remove old build caches");
-            assertThat(ReactiveHarness.button(ack)).startsWith("ok:");
+            assertThat(AgentHarness.button(ack)).startsWith("ok:");
             assertThat(h.anthropic.requests()).isEmpty();
             assertThat(h.claude.lastRun().values("--model")).containsExactly("claude-haiku-4-5");
             assertThat(h.claude.lastRun().stdin()).contains("clean up the disk");

@@ -48,7 +48,7 @@ class OutboxTest {
     @Test
     void a_message_is_stored_as_assistant_then_sent_as_plain_text_and_its_telegram_id_recorded() {
         long thread = thread(301);
-        List<Long> ids = app.app().telegram().outbox().send(thread, "Disk usage: 42% <b>not html</b>");
+        List<Long> ids = app.app().outbox().send(thread, "Disk usage: 42% <b>not html</b>");
         assertThat(ids).hasSize(1);
         Map<String, Object> stored = row(ids.get(0));
         assertThat(stored).containsEntry("role", "assistant").containsEntry("text", "Disk usage: 42% <b>not html</b>");
@@ -62,11 +62,11 @@ class OutboxTest {
     @Test
     void a_button_message_carries_one_ok_button_with_its_callback_data() {
         long thread = thread(302);
-        List<Long> ids = app.app().telegram().outbox().sendWithButton(thread, "Understood: x. Will: y.", "OK", "approval:99");
+        List<Long> ids = app.app().outbox().sendWithButton(thread, "Understood: x. Will: y.", "OK", "approval:99");
         awaitSent(ids);
         String markup = sent(302).getFirst().param("reply_markup");
         assertThat(markup).contains("\"inline_keyboard\"").contains("\"text\":\"OK\"").contains("\"callback_data\":\"approval:99\"");
-        assertThatThrownBy(() -> app.app().telegram().outbox().sendWithButton(thread, "x", "OK", "a".repeat(65)))
+        assertThatThrownBy(() -> app.app().outbox().sendWithButton(thread, "x", "OK", "a".repeat(65)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -77,7 +77,7 @@ class OutboxTest {
         for (int p = 0; p < 12; p++) {
             text.append("Paragraph ").append(p).append(": ").append("lorem ipsum dolor sit amet. ".repeat(30)).append("\n\n");
         }
-        List<Long> ids = app.app().telegram().outbox().send(thread, text.toString());
+        List<Long> ids = app.app().outbox().send(thread, text.toString());
         assertThat(ids).hasSizeGreaterThan(2);
         awaitSent(ids);
         List<String> parts = sent(303).stream().map(c -> c.param("text")).toList();
@@ -90,7 +90,7 @@ class OutboxTest {
     void a_429_is_retried_after_retry_after_seconds() {
         long thread = thread(304);
         telegram.tooManyRequests("sendMessage", 1, 2);
-        List<Long> ids = app.app().telegram().outbox().send(thread, "after a pause");
+        List<Long> ids = app.app().outbox().send(thread, "after a pause");
         awaitSent(ids);
         List<FakeTelegram.Call> calls = sent(304);
         assertThat(calls).hasSize(2);
@@ -102,7 +102,7 @@ class OutboxTest {
     void server_errors_are_retried_with_backoff_until_sent() {
         long thread = thread(305);
         telegram.serverError("sendMessage", 2, 502);
-        List<Long> ids = app.app().telegram().outbox().send(thread, "eventually");
+        List<Long> ids = app.app().outbox().send(thread, "eventually");
         awaitSent(ids);
         List<FakeTelegram.Call> calls = sent(305);
         assertThat(calls).hasSize(3);
@@ -116,7 +116,7 @@ class OutboxTest {
     void a_message_telegram_refuses_is_failed_at_once_with_its_reason() {
         long thread = thread(309);
         telegram.refuse("sendMessage", 1, 400, "Bad Request: chat not found");
-        long id = app.app().telegram().outbox().send(thread, "to nowhere").getFirst();
+        long id = app.app().outbox().send(thread, "to nowhere").getFirst();
         await().atMost(Duration.ofSeconds(20)).until(() -> "failed".equals(row(id).get("send_status")));
         assertThat((String) row(id).get("send_error")).isEqualTo("400: Bad Request: chat not found");
         assertThat(row(id).get("send_attempts")).isEqualTo(1);
@@ -128,7 +128,7 @@ class OutboxTest {
         long thread = thread(306);
         List<Long> ids = new java.util.ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            ids.addAll(app.app().telegram().outbox().send(thread, "burst " + i));
+            ids.addAll(app.app().outbox().send(thread, "burst " + i));
         }
         awaitSent(ids);
         assertSentAtMostOncePerSecond(306, "burst 0", "burst 1", "burst 2");
@@ -161,7 +161,7 @@ class OutboxTest {
         List<Long> threads = chats.stream().map(OutboxTest::thread).toList();
         List<Long> ids = new java.util.ArrayList<>();
         for (long thread : threads) {
-            ids.addAll(app.app().telegram().outbox().send(thread, "to everyone"));
+            ids.addAll(app.app().outbox().send(thread, "to everyone"));
         }
         awaitSent(ids);
         assertKeptToTheBotsPace(chats);
@@ -176,10 +176,10 @@ class OutboxTest {
                 TelegramFixtures.env(telegram, "https://agent.example.org"), Clock.systemUTC())) {
             List<Long> ids = new java.util.ArrayList<>();
             for (int i = 0; i < threads.size(); i++) {
-                ids.addAll((i % 2 == 0 ? app : second).app().telegram().outbox().send(threads.get(i), "shared pace"));
+                ids.addAll((i % 2 == 0 ? app : second).app().outbox().send(threads.get(i), "shared pace"));
             }
             for (int i = 0; i < 3; i++) {
-                ids.addAll((i % 2 == 0 ? app : second).app().telegram().outbox().send(oneChat, "one chat " + i));
+                ids.addAll((i % 2 == 0 ? app : second).app().outbox().send(oneChat, "one chat " + i));
             }
             awaitSent(ids);
         }
@@ -198,7 +198,7 @@ class OutboxTest {
             List<Long> ids = new java.util.ArrayList<>();
             for (int round = 0; round < 2; round++) {
                 for (long t : threads) {
-                    ids.addAll((t % 2 == 0 ? app : second).app().telegram().outbox().send(t, "replica message " + round));
+                    ids.addAll((t % 2 == 0 ? app : second).app().outbox().send(t, "replica message " + round));
                 }
             }
             awaitSent(ids);
@@ -210,26 +210,35 @@ class OutboxTest {
     }
 
     @Test
-    void actions_call_the_bot_api() {
-        TelegramActions actions = app.app().telegram().actions();
-        assertThat(actions.answerCallbackQuery("cbq-1", "Approved")).isTrue();
-        assertThat(actions.removeInlineKeyboard(307, 1234)).isTrue();
-        assertThat(actions.editMessageText(307, 1234, "Understood (done)")).isTrue();
-        assertThat(telegram.calls("answerCallbackQuery")).anySatisfy(c ->
-                assertThat(c.params()).containsEntry("callback_query_id", "cbq-1").containsEntry("text", "Approved"));
+    void an_edit_and_a_button_removal_are_stored_then_made_on_the_sent_message() {
+        long thread = thread(307);
+        long id = app.app().outbox().sendWithButton(thread, "Working on it…", "OK", "ok:1").getLast();
+        awaitSent(List.of(id));
+        Object tgId = row(id).get("platform_message_id");
+
+        app.app().channels().edit(id, "Done after 8 s.");
+        app.app().channels().removeButton(id);
+
+        assertThat(row(id)).containsEntry("text", "Done after 8 s.").containsEntry("reply_markup", null);
+        List<String> edits = db.jdbi().withHandle(h -> h.createQuery(
+                "select previous_text || ' -> ' || new_text from chat_message_edits where message_id = :m").bind("m", id).mapTo(String.class).list());
+        assertThat(edits).containsExactly("Working on it… -> Done after 8 s.");
+        assertThat(telegram.calls("editMessageText")).anySatisfy(c -> assertThat(c.params())
+                .containsEntry("chat_id", "307").containsEntry("message_id", tgId.toString())
+                .containsEntry("text", "Done after 8 s.").doesNotContainKey("parse_mode"));
         assertThat(telegram.calls("editMessageReplyMarkup")).anySatisfy(c ->
-                assertThat(c.params()).containsEntry("chat_id", "307").containsEntry("message_id", "1234"));
-        assertThat(telegram.calls("editMessageText")).anySatisfy(c ->
-                assertThat(c.params()).containsEntry("text", "Understood (done)").doesNotContainKey("parse_mode"));
+                assertThat(c.params()).containsEntry("chat_id", "307").containsEntry("message_id", tgId.toString()));
     }
 
     @Test
     void without_a_bot_token_messages_are_stored_and_never_sent() throws Exception {
         long thread = thread(308);
         try (TestApp offline = TestApp.start(db, Files.createTempDirectory("sa-offline"), Map.of(), Clock.systemUTC())) {
-            List<Long> ids = offline.app().telegram().outbox().send(thread, "nobody will see this on Telegram");
+            List<Long> ids = offline.app().outbox().send(thread, "nobody will see this on Telegram");
             assertThat(row(ids.get(0))).containsEntry("role", "assistant").containsEntry("send_status", null);
-            assertThat(offline.app().telegram().actions().answerCallbackQuery("x", "y")).isFalse();
+            assertThat(offline.app().channels().channel("telegram")).isEmpty();
+            offline.app().channels().edit(ids.get(0), "edited, still only stored");
+            assertThat(row(ids.get(0))).containsEntry("text", "edited, still only stored");
         }
     }
 }

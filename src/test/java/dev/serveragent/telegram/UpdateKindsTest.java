@@ -27,11 +27,11 @@ class UpdateKindsTest {
     });
     static final TestDatabase db = bot.db();
     static final TestApp app = bot.app();
-    static final List<CallbackListener.CallbackQuery> callbacks = new CopyOnWriteArrayList<>();
+    static final List<dev.serveragent.channel.Press> callbacks = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void listenToCallbacks() {
-        app.app().telegram().setCallbackListener(callbacks::add);
+        app.app().telegram().setPressListener(callbacks::add);
     }
 
     private static Map<String, Object> message(long updateId) {
@@ -169,11 +169,9 @@ class UpdateKindsTest {
         long stored = db.jdbi().withHandle(h -> h.createQuery(
                 "select count(*) from telegram_updates where update_id = 810009 and kind = 'callback_query'").mapTo(Long.class).one());
         assertThat(stored).isEqualTo(1);
-        List<CallbackListener.CallbackQuery> heard = callbacks.stream().filter(q -> q.id().equals("4382bfdwdsb323b2d9")).toList();
+        List<dev.serveragent.channel.Press> heard = callbacks.stream().filter(q -> q.pressId().equals("4382bfdwdsb323b2d9")).toList();
         assertThat(heard).singleElement().satisfies(q -> {
-            assertThat(q.chatId()).isEqualTo(4242);
             assertThat(q.fromUserId()).isEqualTo(4242);
-            assertThat(q.messageId()).isEqualTo(555);
             assertThat(q.data()).isEqualTo("approval:17");
             assertThat(q.threadId()).isPositive();
         });

@@ -191,7 +191,7 @@ class WebhookTest {
             app.post(WEBHOOK, text(1008, 55, 8, "x"), Map.of("X-Telegram-Bot-Api-Secret-Token", "guess"));
             post(app, "{not json");
             post(app, text(1008, 55, 8, "logged?"));
-            app.app().telegram().outbox().send(db.jdbi().withHandle(h -> h.createQuery(
+            app.app().outbox().send(db.jdbi().withHandle(h -> h.createQuery(
                     "select id from chat_threads where chat_id = 55").mapTo(Long.class).one()), "reply");
         } finally {
             root.detachAppender(logs);

@@ -58,9 +58,16 @@ public final class TelegramFixtures {
                 + "\"date\":1764064800,\"text\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(text) + "}}";
     }
 
-    /** Environment of a bot talking to {@code telegram}, in webhook mode unless {@code publicUrl} is null. */
+    /** The sender of the recorded updates under {@code telegram/}: the Master of {@link #env}. */
+    public static final long FIXTURE_MASTER = 4242;
+
+    /**
+     * Environment of a bot talking to {@code telegram}, in webhook mode unless {@code publicUrl}
+     * is null, whose Master is {@link #FIXTURE_MASTER}.
+     */
     public static Map<String, String> env(FakeTelegram telegram, String publicUrl) {
         Map<String, String> env = new HashMap<>();
+        env.put("MASTER_CHAT_IDS", Long.toString(FIXTURE_MASTER));
         env.put("TELEGRAM_BOT_TOKEN", TOKEN);
         env.put("TELEGRAM_WEBHOOK_SECRET", SECRET);
         env.put("TELEGRAM_API_URL", telegram.url());

@@ -1,4 +1,4 @@
-package dev.serveragent.telegram;
+package dev.serveragent.channel;
 
 import java.util.ArrayList;
 import java.util.List;

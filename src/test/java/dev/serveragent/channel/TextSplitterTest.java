@@ -1,4 +1,4 @@
-package dev.serveragent.telegram;
+package dev.serveragent.channel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

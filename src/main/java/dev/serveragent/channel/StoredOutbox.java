@@ -1,4 +1,4 @@
-package dev.serveragent.telegram;
+package dev.serveragent.channel;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,22 +7,28 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * The {@link Outbox}: splits, stores (role {@code assistant}), then wakes the sender. With
- * Telegram off ({@code sender} empty) messages are stored and never sent. Thread-safe.
+ * The {@link Outbox}: splits, stores (role {@code assistant}), then wakes the channels. A
+ * Telegram thread's rows wait for the Telegram sender (with Telegram off they are stored and
+ * never sent); a console thread's rows are delivered by being stored (the console reads them).
+ * Thread-safe.
  */
 public final class StoredOutbox implements Outbox {
     public static final int MAX_CALLBACK_DATA_BYTES = 64;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final OutboxRepository repository;
-    private final Optional<OutboxSender> sender;
+    private final boolean telegramOn;
+    private final Supplier<Channels> channels;
     private final Clock clock;
 
-    public StoredOutbox(OutboxRepository repository, Optional<OutboxSender> sender, Clock clock) {
+    /** @param channels the channels to wake once a message is stored (a supplier: they are built after the outbox) */
+    public StoredOutbox(OutboxRepository repository, boolean telegramOn, Supplier<Channels> channels, Clock clock) {
         this.repository = repository;
-        this.sender = sender;
+        this.telegramOn = telegramOn;
+        this.channels = channels;
         this.clock = clock;
     }
 
@@ -47,8 +53,11 @@ public final class StoredOutbox implements Outbox {
     }
 
     private List<Long> store(long threadId, String text, Optional<String> markup) {
-        List<Long> ids = repository.enqueue(threadId, TextSplitter.split(text), markup, sender.isPresent(), clock.instant());
-        sender.ifPresent(OutboxSender::wake);
+        List<Long> ids = repository.enqueue(threadId, TextSplitter.split(text), markup, telegramOn, clock.instant());
+        Channels c = channels.get();
+        if (c != null) {
+            c.wakeAll();
+        }
         return ids;
     }
 }

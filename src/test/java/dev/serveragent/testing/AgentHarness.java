@@ -1,15 +1,10 @@
-package dev.serveragent.reactive;
+package dev.serveragent.testing;
 
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.serveragent.claude.FakeClaude;
-import dev.serveragent.testing.FakeAnthropic;
-import dev.serveragent.testing.FakeTelegram;
-import dev.serveragent.testing.TelegramFixtures;
-import dev.serveragent.testing.TestApp;
-import dev.serveragent.testing.TestDatabase;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,22 +18,22 @@ import java.util.concurrent.atomic.AtomicLong;
  * The real application with fake Telegram, fake Anthropic and the fake {@code claude} CLI, driven
  * over the webhook as Telegram would. One per test; every field has a default.
  */
-final class ReactiveHarness implements AutoCloseable {
-    static final long MASTER = 4242;
-    static final long STRANGER = 9999;
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final Duration WAIT = Duration.ofSeconds(30);
+public final class AgentHarness implements AutoCloseable {
+    public static final long MASTER = 4242;
+    public static final long STRANGER = 9999;
+    public static final ObjectMapper JSON = new ObjectMapper();
+    public static final Duration WAIT = Duration.ofSeconds(30);
 
-    final TestDatabase db = TestDatabase.create();
-    final FakeTelegram telegram = FakeTelegram.start(TelegramFixtures.TOKEN);
-    final FakeAnthropic anthropic = FakeAnthropic.start();
-    final ShiftedClock clock = new ShiftedClock();
-    final FakeClaude claude;
-    final TestApp app;
+    public final TestDatabase db = TestDatabase.create();
+    public final FakeTelegram telegram = FakeTelegram.start(TelegramFixtures.TOKEN);
+    public final FakeAnthropic anthropic = FakeAnthropic.start();
+    public final ShiftedClock clock = new ShiftedClock();
+    public final FakeClaude claude;
+    public final TestApp app;
     private final AtomicLong updateIds = new AtomicLong(500_000);
     private final AtomicLong messageIds = new AtomicLong(1);
 
-    ReactiveHarness(Path dataDir, String claudeScenario, Map<String, String> extraEnv) {
+    public AgentHarness(Path dataDir, String claudeScenario, Map<String, String> extraEnv) {
         Path workdir = dataDir.resolve("workspace");
         claude = FakeClaude.useInWorkdir(workdir, claudeScenario);
         Map<String, String> env = env(telegram, anthropic, workdir);
@@ -47,7 +42,7 @@ final class ReactiveHarness implements AutoCloseable {
     }
 
     /** A Master's bot on the fakes, in webhook mode, proactive loop off. */
-    static Map<String, String> env(FakeTelegram telegram, FakeAnthropic anthropic, Path workdir) {
+    public static Map<String, String> env(FakeTelegram telegram, FakeAnthropic anthropic, Path workdir) {
         Map<String, String> env = new HashMap<>(TelegramFixtures.env(telegram, "https://agent.example"));
         env.put("MASTER_CHAT_IDS", Long.toString(MASTER));
         env.put("ANTHROPIC_API_KEY", "sk-ant-test");
@@ -59,18 +54,18 @@ final class ReactiveHarness implements AutoCloseable {
         return env;
     }
 
-    static String classification(String intent, boolean confirm) {
+    public static String classification(String intent, boolean confirm) {
         return FakeAnthropic.message("{\"intent\":\"" + intent + "\",\"summary\":\"you want " + intent + " handled\","
                 + "\"plan\":\"handle the " + intent + "\",\"needs_confirmation\":" + confirm + ",\"confidence\":0.9}", 120, 30);
     }
 
     /** The next Haiku answer. */
-    void classifyAs(String intent, boolean confirm) {
+    public void classifyAs(String intent, boolean confirm) {
         anthropic.respond(200, classification(intent, confirm));
     }
 
     /** Posts a text message from {@code chat} to the webhook; returns its Telegram message id. */
-    long say(long chat, String text) {
+    public long say(long chat, String text) {
         long mid = messageIds.getAndIncrement();
         var r = TelegramFixtures.post(app, TelegramFixtures.text(updateIds.getAndIncrement(), chat, mid, text));
         if (r.statusCode() != 200) {
@@ -80,7 +75,7 @@ final class ReactiveHarness implements AutoCloseable {
     }
 
     /** Presses a button as {@code from} in {@code chat}, on bot message {@code messageId}. */
-    void press(long chat, long from, long messageId, String data) {
+    public void press(long chat, long from, long messageId, String data) {
         String update = "{\"update_id\":" + updateIds.getAndIncrement() + ",\"callback_query\":{\"id\":\"cb" + updateIds.get()
                 + "\",\"from\":{\"id\":" + from + ",\"is_bot\":false,\"first_name\":\"X\"},\"message\":{\"message_id\":" + messageId
                 + ",\"from\":{\"id\":1,\"is_bot\":true,\"first_name\":\"Agent\"},\"chat\":{\"id\":" + chat
@@ -91,23 +86,23 @@ final class ReactiveHarness implements AutoCloseable {
         }
     }
 
-    List<FakeTelegram.Call> sent() {
+    public List<FakeTelegram.Call> sent() {
         return telegram.calls("sendMessage");
     }
 
     /** Waits for the n-th sendMessage (1-based) and returns it. */
-    FakeTelegram.Call awaitSent(int n) {
+    public FakeTelegram.Call awaitSent(int n) {
         await().atMost(WAIT).until(() -> sent().size() >= n);
         return sent().get(n - 1);
     }
 
-    FakeTelegram.Call awaitCall(String method, int n) {
+    public FakeTelegram.Call awaitCall(String method, int n) {
         await().atMost(WAIT).until(() -> telegram.calls(method).size() >= n);
         return telegram.calls(method).get(n - 1);
     }
 
     /** The callback_data of the button of a sent message, or null without one. */
-    static String button(FakeTelegram.Call call) {
+    public static String button(FakeTelegram.Call call) {
         String markup = call.param("reply_markup");
         if (markup == null) {
             return null;
@@ -120,34 +115,34 @@ final class ReactiveHarness implements AutoCloseable {
         }
     }
 
-    static String buttonText(FakeTelegram.Call call) throws IOException {
+    public static String buttonText(FakeTelegram.Call call) throws IOException {
         return JSON.readTree(call.param("reply_markup")).path("inline_keyboard").get(0).get(0).path("text").asText();
     }
 
     /** Telegram message id the fake gave to a sent message, once the outbox has recorded it. */
-    long telegramIdOf(String text) {
+    public long telegramIdOf(String text) {
         return await().atMost(WAIT).until(() -> db.jdbi().withHandle(h -> h.createQuery(
                         "select platform_message_id from chat_messages where role = 'assistant' and text = :t and platform_message_id is not null")
                 .bind("t", text).mapTo(Long.class).findOne()), java.util.Optional::isPresent).get();
     }
 
-    long count(String sql) {
+    public long count(String sql) {
         return db.jdbi().withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
     }
 
-    String one(String sql) {
+    public String one(String sql) {
         return db.jdbi().withHandle(h -> h.createQuery(sql).mapTo(String.class).one());
     }
 
-    void awaitCount(String sql, long n) {
+    public void awaitCount(String sql, long n) {
         await().atMost(WAIT).until(() -> count(sql) == n);
     }
 
     /** Real time (pacing and leases need it to move) that a test can shift forward. */
-    static final class ShiftedClock extends java.time.Clock {
+    public static final class ShiftedClock extends java.time.Clock {
         private volatile Duration shift = Duration.ZERO;
 
-        void advance(Duration d) {
+        public void advance(Duration d) {
             shift = shift.plus(d);
         }
 

@@ -1,0 +1,32 @@
+package dev.serveragent.channel;
+
+/**
+ * One way to reach the Master ({@code chat_threads.platform}): Telegram or the browser console.
+ * Called by {@link Channels} after a change is stored; implementations show it to the user.
+ * Failures are logged, never thrown.
+ */
+public interface Channel {
+    String TELEGRAM = "telegram";
+    String CONSOLE = "console";
+    /** The console's one user, who is a Master by the console's access rules. */
+    long CONSOLE_USER = 0;
+    /** The console has one conversation: its {@code chat_threads.chat_id}. */
+    long CONSOLE_CHAT_ID = 1;
+
+    /** {@code telegram} or {@code console}. */
+    String platform();
+
+    /** How the Master reads this channel, for prompts ("Telegram", "the browser console"). */
+    String describe();
+
+    void answerPress(Press press, String text);
+
+    /** A sent message's text changed ({@code platformMessageId} is the channel's id of it). */
+    void edited(long chatId, long platformMessageId, String text);
+
+    /** A sent message lost its inline keyboard. */
+    void buttonRemoved(long chatId, long platformMessageId);
+
+    /** Something for this channel was stored (a new message, an edit): look now. */
+    void wake();
+}

@@ -1,0 +1,13 @@
+package dev.serveragent.channel;
+
+/**
+ * A press of an inline button, in any channel, told to the {@link PressListener} after it is
+ * stored.
+ *
+ * @param pressId the channel's id of the press, for {@link ChannelActions#answerPress} (Telegram's
+ *     callback_query id; the console's request id)
+ * @param threadId the stored thread the button was shown in
+ * @param fromUserId who pressed it (the console's user is {@link Channel#CONSOLE_USER})
+ * @param data the button's callback_data
+ */
+public record Press(String pressId, long threadId, long fromUserId, String data) {}

@@ -1,0 +1,148 @@
+package dev.serveragent.console;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.serveragent.Lifecycle;
+import dev.serveragent.store.ConsoleRepository;
+import dev.serveragent.store.ConsoleRepository.Shown;
+import io.javalin.http.sse.SseClient;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Streams the console's conversation to every open browser (Server-Sent Events): one loop reads
+ * what changed since its cursor whenever something is stored in this process ({@link #wake()}),
+ * and every {@link #POLL_MS} for what other replicas stored. Each event is a message as it now
+ * is ({@link ConsoleJson}), with the revision as its SSE id, so a reconnecting browser resumes
+ * where it left off ({@code Last-Event-ID}). Events may repeat; browsers keep the newest
+ * revision of each message.
+ */
+public final class ConsoleFeed implements Lifecycle {
+    private static final Logger log = LoggerFactory.getLogger(ConsoleFeed.class);
+    static final long POLL_MS = 1000;
+    static final int BATCH = 200;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ConsoleRepository repository;
+    private final Set<SseClient> clients = ConcurrentHashMap.newKeySet();
+    private final Semaphore wakeups = new Semaphore(0);
+    private volatile long threadId = -1;
+    private volatile boolean running;
+    private Thread loop;
+    private long cursor;
+
+    public ConsoleFeed(ConsoleRepository repository) {
+        this.repository = repository;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        loop = Thread.ofVirtual().name("console-feed").start(this::run);
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        wakeups.release();
+        Lifecycle.awaitEnd(loop);
+        clients.forEach(SseClient::close);
+        clients.clear();
+    }
+
+    public void wake() {
+        wakeups.release();
+    }
+
+    /** Sends what changed after {@code after} to this client, then keeps it on the feed. */
+    void connect(SseClient client, long after) {
+        client.keepAlive();
+        client.onClose(() -> clients.remove(client));
+        long since = after;
+        List<Shown> changed;
+        do {
+            changed = repository.changedSince(thread(), since, BATCH);
+            for (Shown m : changed) {
+                send(client, m);
+                since = m.rev();
+            }
+        } while (changed.size() == BATCH);
+        clients.add(client);
+        wake();
+    }
+
+    int clientCount() {
+        return clients.size();
+    }
+
+    private long thread() {
+        if (threadId < 0) {
+            threadId = repository.threadId();
+        }
+        return threadId;
+    }
+
+    private void run() {
+        try {
+            cursor = repository.settledRev(thread());
+        } catch (RuntimeException e) {
+            log.warn("Console feed could not read its start: {}", e.toString());
+        }
+        while (running) {
+            try {
+                wakeups.tryAcquire(POLL_MS, TimeUnit.MILLISECONDS);
+                wakeups.drainPermits();
+                if (!running) {
+                    return;
+                }
+                if (!clients.isEmpty()) {
+                    pass();
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.warn("Console feed: {}", e.toString());
+            }
+        }
+    }
+
+    /** One read: sends every changed row, and moves the cursor only past settled ones. */
+    private void pass() {
+        List<Shown> changed = repository.changedSince(thread(), cursor, BATCH);
+        long next = cursor;
+        boolean blocked = false;
+        for (Shown m : changed) {
+            clients.forEach(c -> send(c, m));
+            if (!m.settled()) {
+                blocked = true;
+            } else if (!blocked) {
+                next = m.rev();
+            }
+        }
+        cursor = next;
+    }
+
+    private static void send(SseClient client, Shown m) {
+        if (client.terminated()) {
+            return;
+        }
+        try {
+            synchronized (client) {
+                client.sendEvent("message", JSON.writeValueAsString(ConsoleJson.of(m)), Long.toString(m.rev()));
+            }
+        } catch (Exception e) {
+            // A browser that went away: its close callback removes it.
+            log.debug("Console client send failed: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.serveragent.console;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.serveragent.store.ConsoleRepository.Shown;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A message as the console's page receives it (history and live events alike). */
+record ConsoleJson(long id, long rev, String role, String text, @JsonProperty("created_at") String createdAt,
+                   List<Button> buttons, boolean edited) {
+    record Button(String text, String data) {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static ConsoleJson of(Shown m) {
+        return new ConsoleJson(m.id(), m.rev(), m.role(), m.text() == null ? "" : m.text(), m.createdAt().toString(),
+                buttons(m.replyMarkupJson()), m.edited());
+    }
+
+    /** The buttons of a stored Bot API {@code reply_markup}: the same keyboard in both channels. */
+    static List<Button> buttons(String replyMarkupJson) {
+        List<Button> out = new ArrayList<>();
+        if (replyMarkupJson == null) {
+            return out;
+        }
+        try {
+            for (JsonNode row : JSON.readTree(replyMarkupJson).path("inline_keyboard")) {
+                for (JsonNode b : row) {
+                    out.add(new Button(b.path("text").asText(), b.path("callback_data").asText()));
+                }
+            }
+        } catch (IOException e) {
+            // A markup we did not write: show the message without buttons.
+        }
+        return out;
+    }
+}

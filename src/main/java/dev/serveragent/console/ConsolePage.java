@@ -1,0 +1,46 @@
+package dev.serveragent.console;
+
+import dev.serveragent.web.Html;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/** The console's one page: a frame that {@code console.js} fills from the history and the live feed. */
+final class ConsolePage {
+    private static final String SCRIPT = read("web/console.js");
+
+    private ConsolePage() {}
+
+    static String html(String csrfToken) {
+        String head = "\n<meta name=\"csrf-token\" content=\"" + Html.escape(csrfToken) + "\">"
+                + "\n<script src=\"/console/console.js\" defer></script>";
+        String body = """
+                <header class="bar"><h1>server-agent</h1><span id="status">connecting…</span>
+                <nav><a href="/admin">Dashboard</a>
+                <form method="post" action="/logout"><input type="hidden" name="_csrf" value="%s"><button class="link" type="submit">Log out</button></form></nav></header>
+                <main class="console">
+                <div id="notices" aria-live="polite"></div>
+                <div id="messages" aria-live="polite"></div>
+                <form class="composer" id="composer">
+                <textarea id="text" name="text" placeholder="Message the agent…  (Enter sends, Shift+Enter for a new line)" aria-label="Message"></textarea>
+                <button type="submit" id="send">Send</button></form>
+                </main>""".formatted(Html.escape(csrfToken));
+        return Html.page("Console", head, body);
+    }
+
+    static String script() {
+        return SCRIPT;
+    }
+
+    private static String read(String resource) {
+        try (InputStream in = ConsolePage.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + resource);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

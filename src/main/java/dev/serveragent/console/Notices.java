@@ -1,0 +1,45 @@
+package dev.serveragent.console;
+
+import dev.serveragent.masters.Masters;
+import dev.serveragent.masters.Pairing;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the console tells its user above the conversation: a missing model and the line that
+ * fixes it, which login the agent uses, and, with Telegram on and no Master yet, the pairing code.
+ */
+public final class Notices {
+    /** One notice; {@code code} is set for the pairing notice (the code to send). */
+    public record Notice(String kind, String text, String code) {}
+
+    private final Optional<String> missingModel;
+    private final Optional<String> modelNote;
+    private final boolean telegramOn;
+    private final Masters masters;
+    private final Pairing pairing;
+
+    public Notices(Optional<String> missingModel, Optional<String> modelNote, boolean telegramOn, Masters masters, Pairing pairing) {
+        this.missingModel = missingModel;
+        this.modelNote = modelNote;
+        this.telegramOn = telegramOn;
+        this.masters = masters;
+        this.pairing = pairing;
+    }
+
+    public List<Notice> current() {
+        List<Notice> out = new ArrayList<>();
+        missingModel.ifPresent(m -> out.add(new Notice("model", m, null)));
+        modelNote.ifPresent(m -> out.add(new Notice("info", m, null)));
+        if (telegramOn && !masters.anyTelegramMaster()) {
+            Pairing.Code code = pairing.current();
+            out.add(new Notice("pairing", "To talk to me from Telegram too, send the bot: /pair " + code.code()
+                    + " (the code works once and expires at " + code.expiresAt() + ").", code.code()));
+        } else if (!telegramOn) {
+            out.add(new Notice("info", "Telegram is off. To use it as well, create a bot with @BotFather, set "
+                    + "TELEGRAM_BOT_TOKEN=<its token> in .env and restart; this page then shows a pairing code.", null));
+        }
+        return out;
+    }
+}

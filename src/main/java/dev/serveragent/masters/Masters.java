@@ -1,0 +1,72 @@
+package dev.serveragent.masters;
+
+import dev.serveragent.channel.Channel;
+import dev.serveragent.store.MasterRepository;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Who the Masters are: the Telegram user ids of {@code MASTER_CHAT_IDS}, the Telegram users
+ * paired since (in the database, so every replica agrees at once), and the console's user (the
+ * console's access rules admit only the Master). A message or a press acts only when its
+ * sender is a Master. Thread-safe.
+ */
+public final class Masters {
+    /** One Master, for listings. {@code source}: {@code config} or {@code paired}. */
+    public record Entry(String platform, long userId, String name, String source) {}
+
+    private final List<Long> listed;
+    private final MasterRepository repository;
+    private final Clock clock;
+
+    public Masters(List<Long> listed, MasterRepository repository, Clock clock) {
+        this.listed = List.copyOf(listed);
+        this.repository = repository;
+        this.clock = clock;
+    }
+
+    public boolean isMaster(String platform, Long userId) {
+        if (userId == null) {
+            return false;
+        }
+        return switch (platform) {
+            case Channel.CONSOLE -> true;
+            case Channel.TELEGRAM -> listed.contains(userId) || repository.isActive(Channel.TELEGRAM, userId);
+            default -> false;
+        };
+    }
+
+    /** Whether any Telegram Master is known (else pairing is offered). */
+    public boolean anyTelegramMaster() {
+        return !listed.isEmpty() || !repository.active(Channel.TELEGRAM).isEmpty();
+    }
+
+    /** The listed Masters first, then the paired ones, oldest first. */
+    public List<Entry> list() {
+        List<Entry> all = new ArrayList<>();
+        listed.forEach(id -> all.add(new Entry(Channel.TELEGRAM, id, null, "config")));
+        repository.active(Channel.TELEGRAM).stream()
+                .filter(m -> !listed.contains(m.userId()))
+                .forEach(m -> all.add(new Entry(Channel.TELEGRAM, m.userId(), m.displayName(), "paired")));
+        return all;
+    }
+
+    /** The Telegram user to tell things first, if any (the first listed, else the first paired). */
+    public java.util.Optional<Long> firstTelegramMaster() {
+        return list().stream().map(Entry::userId).findFirst();
+    }
+
+    /**
+     * Revokes a paired Master. A listed one cannot be: it comes back with every start, so the
+     * answer says to remove it from {@code MASTER_CHAT_IDS}.
+     */
+    public String revoke(long userId, String by) {
+        if (listed.contains(userId)) {
+            return "User " + userId + " is listed in MASTER_CHAT_IDS: remove it there and restart to revoke it.";
+        }
+        return repository.revoke(Channel.TELEGRAM, userId, by, clock.instant())
+                ? "User " + userId + " is no longer a Master."
+                : "User " + userId + " is not a paired Master.";
+    }
+}

@@ -1,0 +1,119 @@
+package dev.serveragent.store;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+
+/**
+ * The browser console's conversation: one {@code chat_threads} row ({@code platform='console'}),
+ * its user messages stored with their job in one transaction like Telegram's, and what changed
+ * since a revision for the live feed. Thread-safe.
+ */
+public final class ConsoleRepository {
+    /** A message as the console shows it; {@code replyMarkupJson} may be null. */
+    public record Shown(long id, long rev, boolean settled, String role, String text, Instant createdAt,
+                        String replyMarkupJson, boolean edited) {}
+
+    /** What storing a console message did; {@code duplicate}: the nonce was seen before. */
+    public record Stored(long messageId, Optional<Long> jobId, boolean duplicate) {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** A revision younger than this may still have an uncommitted neighbour below it. */
+    static final String SETTLE = "2 seconds";
+
+    private final Jdbi jdbi;
+    private final long chatId;
+
+    public ConsoleRepository(Jdbi jdbi, long chatId) {
+        this.jdbi = jdbi;
+        this.chatId = chatId;
+    }
+
+    /** The console's thread, created on first use. */
+    public long threadId() {
+        return new ProactiveStateRepository(jdbi).findOrCreateThread("console", chatId);
+    }
+
+    /**
+     * Stores the Master's message and queues its job in one transaction (superseding what the
+     * thread waited for). A retry with the same {@code nonce} stores nothing and returns the first.
+     *
+     * @throws DatabaseUnavailableException when the database did not take it (nothing stored)
+     */
+    public Stored storeUserMessage(long threadId, long authorUserId, String text, Optional<String> nonce, Instant now) {
+        ObjectNode raw = JSON.createObjectNode().put("console", true).put("text", text);
+        nonce.ifPresent(n -> raw.put("console_nonce", n));
+        try {
+            return jdbi.inTransaction(h -> {
+                Optional<Long> id = h.createQuery("""
+                                insert into chat_messages (thread_id, platform_message_id, role, author_user_id, text,
+                                                           created_at, raw_payload, kind, stored_at)
+                                values (:thread, nextval('console_message_ids'), 'user', :author, :text, :now, cast(:raw as jsonb), 'text', :now)
+                                on conflict (thread_id, (raw_payload ->> 'console_nonce')) where (raw_payload ->> 'console_nonce') is not null do nothing
+                                returning id""")
+                        .bind("thread", threadId).bind("author", authorUserId).bind("text", text)
+                        .bind("now", now).bind("raw", raw.toString())
+                        .mapTo(Long.class).findOne();
+                if (id.isEmpty()) {
+                    long first = h.createQuery("""
+                                    select id from chat_messages where thread_id = :thread and raw_payload ->> 'console_nonce' = :nonce""")
+                            .bind("thread", threadId).bind("nonce", nonce.orElseThrow()).mapTo(Long.class).one();
+                    return new Stored(first, Optional.empty(), true);
+                }
+                long job = IngestRepository.queueJob(h, threadId, id.get(), null, 0, now);
+                return new Stored(id.get(), Optional.of(job), false);
+            });
+        } catch (JdbiException e) {
+            throw new DatabaseUnavailableException("console message not stored: " + Database.rootMessage(e), e);
+        }
+    }
+
+    /** The last {@code limit} messages, oldest first. */
+    public List<Shown> history(long threadId, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select * from (
+                            select id, rev, rev_at < clock_timestamp() - interval '%s' as settled, role, text, created_at,
+                                   cast(reply_markup as text) as markup, edited_at is not null as edited
+                            from chat_messages where thread_id = :thread
+                            order by created_at desc, id desc limit :limit) m
+                        order by created_at, id""".formatted(SETTLE))
+                .bind("thread", threadId).bind("limit", limit)
+                .map((rs, ctx) -> shown(rs))
+                .list());
+    }
+
+    /**
+     * Messages inserted or changed after revision {@code after}, in revision order. A row is
+     * {@code settled} once its revision is old enough that no lower one can still commit; the
+     * feed moves its cursor only past settled rows, so nothing committed late is skipped (and a
+     * young row may be shown twice: clients keep the highest revision per message).
+     */
+    public List<Shown> changedSince(long threadId, long after, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select id, rev, rev_at < clock_timestamp() - interval '%s' as settled, role, text, created_at,
+                               cast(reply_markup as text) as markup, edited_at is not null as edited
+                        from chat_messages where thread_id = :thread and rev > :after
+                        order by rev limit :limit""".formatted(SETTLE))
+                .bind("thread", threadId).bind("after", after).bind("limit", limit)
+                .map((rs, ctx) -> shown(rs))
+                .list());
+    }
+
+    /** The newest revision of the thread that is settled: where a feed starting now begins. */
+    public long settledRev(long threadId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select coalesce(max(rev), 0) from chat_messages
+                        where thread_id = :thread and rev_at < clock_timestamp() - interval '%s'""".formatted(SETTLE))
+                .bind("thread", threadId).mapTo(Long.class).one());
+    }
+
+    private static Shown shown(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new Shown(rs.getLong("id"), rs.getLong("rev"), rs.getBoolean("settled"), rs.getString("role"), rs.getString("text"),
+                rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getString("markup"), rs.getBoolean("edited"));
+    }
+}

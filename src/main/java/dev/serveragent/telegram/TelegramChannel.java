@@ -1,0 +1,75 @@
+package dev.serveragent.telegram;
+
+import com.pengrad.telegrambot.TelegramBot;
+import com.pengrad.telegrambot.model.request.InlineKeyboardMarkup;
+import com.pengrad.telegrambot.request.AnswerCallbackQuery;
+import com.pengrad.telegrambot.request.BaseRequest;
+import com.pengrad.telegrambot.request.EditMessageReplyMarkup;
+import com.pengrad.telegrambot.request.EditMessageText;
+import com.pengrad.telegrambot.response.BaseResponse;
+import dev.serveragent.channel.Channel;
+import dev.serveragent.channel.Press;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Telegram as a {@link Channel}: new messages go out through the outbox sender (woken here);
+ * presses are answered, edits and button removals made through the Bot API at once. A failed
+ * call is logged and not retried: the stored message already holds the change.
+ */
+public final class TelegramChannel implements Channel {
+    private static final Logger log = LoggerFactory.getLogger(TelegramChannel.class);
+    private final TelegramBot bot;
+    private final OutboxSender sender;
+
+    TelegramChannel(TelegramBot bot, OutboxSender sender) {
+        this.bot = bot;
+        this.sender = sender;
+    }
+
+    @Override
+    public String platform() {
+        return TELEGRAM;
+    }
+
+    @Override
+    public String describe() {
+        return "Telegram";
+    }
+
+    @Override
+    public void answerPress(Press press, String text) {
+        AnswerCallbackQuery request = new AnswerCallbackQuery(press.pressId());
+        if (text != null && !text.isEmpty()) {
+            request.text(text);
+        }
+        call("answerCallbackQuery", request);
+    }
+
+    @Override
+    public void edited(long chatId, long platformMessageId, String text) {
+        call("editMessageText", new EditMessageText(chatId, Math.toIntExact(platformMessageId), text));
+    }
+
+    @Override
+    public void buttonRemoved(long chatId, long platformMessageId) {
+        call("editMessageReplyMarkup",
+                new EditMessageReplyMarkup(chatId, Math.toIntExact(platformMessageId)).replyMarkup(new InlineKeyboardMarkup()));
+    }
+
+    @Override
+    public void wake() {
+        sender.wake();
+    }
+
+    private <T extends BaseRequest<T, R>, R extends BaseResponse> void call(String method, BaseRequest<T, R> request) {
+        try {
+            R response = bot.execute(request);
+            if (!response.isOk()) {
+                log.warn("Telegram {} failed: {} {}", method, response.errorCode(), response.description());
+            }
+        } catch (RuntimeException e) {
+            log.warn("Telegram {} failed: {}", method, e.toString());
+        }
+    }
+}
