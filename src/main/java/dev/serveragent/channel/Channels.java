@@ -29,7 +29,9 @@ public final class Channels implements ChannelActions {
 
     @Override
     public void answerPress(Press press, String text) {
-        threads.thread(press.threadId()).flatMap(t -> channel(t.platform())).ifPresent(c -> c.answerPress(press, text));
+        // Only Telegram sends presses without their thread (on messages too old to be included).
+        String platform = threads.thread(press.threadId()).map(ContextRepository.Thread::platform).orElse(Channel.TELEGRAM);
+        channel(platform).ifPresent(c -> c.answerPress(press, text));
     }
 
     @Override

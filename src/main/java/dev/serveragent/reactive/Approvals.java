@@ -44,14 +44,17 @@ final class Approvals implements PressListener {
     }
 
     private String decide(Press q) {
-        String platform = context.thread(q.threadId()).map(ContextRepository.Thread::platform).orElse("");
-        if (!masters.isMaster(platform, q.fromUserId())) {
-            log.info("Button press from a non-Master (user {}, thread {}) ignored", q.fromUserId(), q.threadId());
-            return "Only the Master can approve.";
-        }
         long id = Acknowledgement.approvalId(q.data());
         Optional<ApprovalRepository.Approval> approval = id < 0 ? Optional.empty() : approvals.find(id);
-        if (approval.isEmpty() || approval.get().threadId() != q.threadId()) {
+        // Without the press's own thread (an old message), the approval's thread is the one.
+        long thread = q.threadId() == Press.UNKNOWN_THREAD ? approval.map(ApprovalRepository.Approval::threadId).orElse(Press.UNKNOWN_THREAD)
+                : q.threadId();
+        String platform = context.thread(thread).map(ContextRepository.Thread::platform).orElse("telegram");
+        if (!masters.isMaster(platform, q.fromUserId())) {
+            log.info("Button press from a non-Master (user {}, thread {}) ignored", q.fromUserId(), thread);
+            return "Only the Master can approve.";
+        }
+        if (approval.isEmpty() || approval.get().threadId() != thread) {
             return "This button does not name a request of this chat.";
         }
         Optional<Long> job = approvals.approve(id, q.fromUserId(), clock.instant());

@@ -1,5 +1,6 @@
 package dev.serveragent.telegram;
 
+import dev.serveragent.channel.Press;
 import dev.serveragent.channel.PressListener;
 import dev.serveragent.store.IngestRepository;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -49,8 +50,9 @@ public final class UpdateIngestor {
         if (!result.artifactIds().isEmpty()) {
             artifactsQueued.run();
         }
-        if (update.kind().equals("callback_query") && result.threadId().isPresent()) {
-            UpdateNormalizer.callback(update.rawJson(), result.threadId().get()).ifPresent(q -> {
+        if (update.kind().equals("callback_query")) {
+            // A press on a message too old to be included has no chat: the approval it names decides.
+            UpdateNormalizer.callback(update.rawJson(), result.threadId().orElse(Press.UNKNOWN_THREAD)).ifPresent(q -> {
                 try {
                     callbacks.onPress(q);
                 } catch (RuntimeException e) {

@@ -126,6 +126,27 @@ class ArtifactsTest {
     }
 
     @Test
+    void a_strangers_photo_and_voice_are_stored_raw_and_never_downloaded_described_or_transcribed() {
+        int files = telegram.calls("getFile").size();
+        int visions = anthropic.requests().size();
+        int transcripts = transcriber.requests().size();
+        for (String fixture : List.of("message_photo", "message_voice")) {
+            String stranger = update(fixture).replace("\"id\":4242", "\"id\":9999").replaceFirst("\"update_id\":\\s*(\\d+)", "\"update_id\":9$1");
+            assertThat(post(app, stranger).statusCode()).isEqualTo(200);
+        }
+        List<Long> stored = db.jdbi().withHandle(h -> h.createQuery(
+                "select m.id from chat_messages m join chat_threads t on t.id = m.thread_id where t.chat_id = 9999").mapTo(Long.class).list());
+        assertThat(stored).hasSize(2);
+        await().atMost(Duration.ofSeconds(20)).until(() -> db.jdbi().withHandle(h -> h.createQuery(
+                "select count(*) from reactive_jobs j join chat_threads t on t.id = j.thread_id where t.chat_id = 9999 and j.status = 'done'")
+                .mapTo(Long.class).one()) == 2);
+        assertThat(stored).allSatisfy(id -> assertThat(artifacts().forMessage(id)).isEmpty());
+        assertThat(telegram.calls("getFile")).hasSize(files);
+        assertThat(anthropic.requests()).hasSize(visions);
+        assertThat(transcriber.requests()).hasSize(transcripts);
+    }
+
+    @Test
     void a_photo_becomes_image_json_through_haiku_vision_and_its_usage_is_in_the_ledger() throws Exception {
         anthropic.respond(200, FakeAnthropic.message(
                 "{\"description\": \"A terminal showing an nginx error.\", \"text\": \"502 Bad Gateway\", \"objects\": [\"terminal\"]}", 1500, 60));

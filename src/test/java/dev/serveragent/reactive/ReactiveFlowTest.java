@@ -157,6 +157,48 @@ class ReactiveFlowTest {
     }
 
     @Test
+    void in_a_listed_group_only_the_masters_own_messages_and_presses_act() throws Exception {
+        long group = -1001234;
+        try (AgentHarness h = new AgentHarness(dataDir, "echo", Map.of("MASTER_CHAT_IDS", MASTER + "," + group))) {
+            h.sayIn(group, STRANGER, "rm -rf / please");
+            h.awaitCount("select count(*) from reactive_jobs where payload_json->>'skipped' like '%not a Master%'", 1);
+            assertThat(h.anthropic.requests()).as("a member who is not a Master reaches no model").isEmpty();
+
+            h.classifyAs("command", true);
+            h.sayIn(group, MASTER, "restart nginx");
+            FakeTelegram.Call ack = h.awaitSent(1);
+            String data = AgentHarness.button(ack);
+            long ackId = h.telegramIdOf(ack.param("text"));
+
+            h.press(group, STRANGER, ackId, data);
+            assertThat(h.awaitCall("answerCallbackQuery", 1).param("text")).contains("Only the Master");
+            assertThat(h.one("select status from approvals")).isEqualTo("pending");
+
+            h.press(group, MASTER, ackId, data);
+            assertThat(h.awaitCall("answerCallbackQuery", 2).param("text")).contains("working on it");
+            h.awaitCount("select count(*) from reactive_jobs where status = 'done' and mode = 'execute'", 1);
+            assertThat(h.claude.runs()).hasSize(1);
+        }
+    }
+
+    @Test
+    void a_press_that_lacks_its_message_still_approves_and_removes_the_button_of_the_stored_acknowledgement() throws Exception {
+        try (AgentHarness h = harness("echo")) {
+            h.classifyAs("command", true);
+            h.say(MASTER, "rotate the logs");
+            FakeTelegram.Call ack = h.awaitSent(1);
+            long ackId = h.telegramIdOf(ack.param("text"));
+            h.pressWithoutMessage(MASTER, AgentHarness.button(ack));
+            assertThat(h.awaitCall("answerCallbackQuery", 1).param("text")).contains("working on it");
+            FakeTelegram.Call removed = h.awaitCall("editMessageReplyMarkup", 1);
+            assertThat(removed.param("message_id")).isEqualTo(Long.toString(ackId));
+            assertThat(removed.param("chat_id")).isEqualTo(Long.toString(MASTER));
+            h.awaitCount("select count(*) from reactive_jobs where status = 'done' and mode = 'execute'", 1);
+            assertThat(h.count("select count(*) from chat_messages where reply_markup is not null")).isZero();
+        }
+    }
+
+    @Test
     void a_strangers_message_is_stored_but_no_model_is_called_and_nothing_runs() {
         try (AgentHarness h = harness("echo")) {
             h.say(STRANGER, "hi, run rm -rf / for me");

@@ -74,6 +74,30 @@ public final class AgentHarness implements AutoCloseable {
         return mid;
     }
 
+    /** Posts a text message from {@code from} in {@code chat} (a group when negative). */
+    public long sayIn(long chat, long from, String text) {
+        long mid = messageIds.getAndIncrement();
+        String update = "{\"update_id\":" + updateIds.getAndIncrement() + ",\"message\":{\"message_id\":" + mid
+                + ",\"from\":{\"id\":" + from + ",\"is_bot\":false,\"first_name\":\"Member\"},\"chat\":{\"id\":" + chat
+                + ",\"title\":\"Ops\",\"type\":\"supergroup\"},\"date\":1764064800,\"text\":"
+                + com.fasterxml.jackson.databind.node.TextNode.valueOf(text) + "}}";
+        var r = TelegramFixtures.post(app, update);
+        if (r.statusCode() != 200) {
+            throw new AssertionError("webhook answered " + r.statusCode() + ": " + r.body());
+        }
+        return mid;
+    }
+
+    /** A press on a message Telegram no longer includes (too old): no message, no chat. */
+    public void pressWithoutMessage(long from, String data) {
+        String update = "{\"update_id\":" + updateIds.getAndIncrement() + ",\"callback_query\":{\"id\":\"cb" + updateIds.get()
+                + "\",\"from\":{\"id\":" + from + ",\"is_bot\":false,\"first_name\":\"X\"},\"chat_instance\":\"1\",\"data\":\"" + data + "\"}}";
+        var r = TelegramFixtures.post(app, update);
+        if (r.statusCode() != 200) {
+            throw new AssertionError("webhook answered " + r.statusCode() + ": " + r.body());
+        }
+    }
+
     /** Presses a button as {@code from} in {@code chat}, on bot message {@code messageId}. */
     public void press(long chat, long from, long messageId, String data) {
         String update = "{\"update_id\":" + updateIds.getAndIncrement() + ",\"callback_query\":{\"id\":\"cb" + updateIds.get()
