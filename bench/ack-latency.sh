@@ -6,7 +6,8 @@
 # Usage: bench/ack-latency.sh
 #   env: ACK_RATES="1 50" (messages/s), ACK_SECONDS=60 (per rate), ACK_WARMUP=10 (s at 10/s, not reported),
 #        ACK_GRACE=150 (s to wait for acks after the last send), ACK_RAW_DIR (keep per-message CSVs there),
-#        ACK_KEEP_DB=1 (keep the database for inspection), BENCH_PG=postgres://postgres@127.0.0.1:5432, ACK_PORT=18091 (app; fakes on +1, +2)
+#        ACK_KEEP_DB=1 (keep the database for inspection), BENCH_PG=postgres://postgres@127.0.0.1:5432, ACK_PORT=18091 (app; fakes on +1, +2),
+#        ACK_CONSOLE_ROUNDS=200 (closed-loop rounds of one console and one Telegram message after the rates; 0 skips them)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
@@ -38,21 +39,23 @@ trap cleanup EXIT
 psql "$PG/postgres" -qXc "create database $DB" >/dev/null
 
 # Chats: warm-up from 100000000, rate level k from 100000000 + k*1000000; all of them are Masters.
-ranges=("100000000 $((100000000 + 10 * WARMUP - 1))")
+CONSOLE_ROUNDS="${ACK_CONSOLE_ROUNDS:-200}"
+ADMIN="bench-admin-token-0123456789"
+ranges=("100000000 $((100000000 + 10 * WARMUP - 1))" "99000000 $((99000000 + CONSOLE_ROUNDS))")
 k=1
 for r in $RATES; do
   n=$(awk -v r="$r" -v s="$SECS" 'BEGIN{printf "%d", r*s + 0.5}')
   ranges+=("$((100000000 + k * 1000000)) $((100000000 + k * 1000000 + n - 1))"); k=$((k + 1))
 done
 MASTERS=$(for rg in "${ranges[@]}"; do seq $rg; done | paste -sd,)
-lifetime=$(( 60 + WARMUP + GRACE + $(echo $RATES | wc -w) * (SECS + GRACE + 10) ))
+lifetime=$(( 60 + WARMUP + GRACE + $(echo $RATES | wc -w) * (SECS + GRACE + 10) + CONSOLE_ROUNDS ))
 
 "$JAVA" -cp "$JAR" bench/ack/FakeTelegram.java "$TG_PORT" "$TOKEN" "$lifetime" >"$WORK/telegram.log" 2>&1 & PIDS+=($!)
 "$JAVA" -cp "$JAR" bench/ack/FakeAnthropic.java "$AN_PORT" "$lifetime" >"$WORK/anthropic.log" 2>&1 & PIDS+=($!)
 env -i PATH="$PATH" HOME="$WORK" SERVER_AGENT_IGNORE_DOTENV=true LOG_LEVEL=WARN \
   DATABASE_URL="$PG/$DB" DATA_DIR="$WORK/data" PORT="$PORT" BIND_HOST=127.0.0.1 \
   TELEGRAM_BOT_TOKEN="$TOKEN" TELEGRAM_WEBHOOK_SECRET="$SECRET" TELEGRAM_API_URL="http://127.0.0.1:$TG_PORT" \
-  PUBLIC_URL="http://127.0.0.1:$PORT" MASTER_CHAT_IDS="$MASTERS" \
+  PUBLIC_URL="http://127.0.0.1:$PORT" MASTER_CHAT_IDS="$MASTERS" ADMIN_TOKEN="$ADMIN" \
   ANTHROPIC_API_KEY="sk-ant-bench" ANTHROPIC_BASE_URL="http://127.0.0.1:$AN_PORT" \
   APPROVAL_POLICY=always PROACTIVE_ENABLED=false \
   timeout "$lifetime" "$JAVA" -jar "$JAR" >"$WORK/app.log" 2>&1 & PIDS+=($!)
@@ -73,6 +76,9 @@ for r in $RATES; do
   echo "  (load average after: $(cut -d' ' -f1-3 /proc/loadavg))"
   k=$((k + 1))
 done
+if [ "$CONSOLE_ROUNDS" -gt 0 ]; then
+  "$JAVA" bench/ack/ConsoleAckLoad.java "http://127.0.0.1:$PORT" "$ADMIN" "$SECRET" "http://127.0.0.1:$TG_PORT" "$CONSOLE_ROUNDS" 99000000
+fi
 echo "# fake telegram calls: $(curl -fs "http://127.0.0.1:$TG_PORT/bench/stats" | sort | paste -sd' ')"
 if grep -E ' (WARN|ERROR) ' "$WORK/app.log" >/dev/null; then
   echo "# app warnings/errors (first 5):"; grep -E ' (WARN|ERROR) ' "$WORK/app.log" | head -5

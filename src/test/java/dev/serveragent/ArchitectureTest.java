@@ -60,6 +60,15 @@ class ArchitectureTest {
     }
 
     @Test
+    void the_pipeline_is_channel_neutral() {
+        noClasses().that().resideInAnyPackage("dev.serveragent.reactive..", "dev.serveragent.proactive..",
+                        "dev.serveragent.deploy..", "dev.serveragent.channel..", "dev.serveragent.console..", "dev.serveragent.masters..")
+                .should().dependOnClassesThat(resideInAnyPackage("dev.serveragent.telegram..", "com.pengrad.."))
+                .because("Telegram is one channel of the pipeline, chosen by chat_threads.platform (DESIGN.md §2)")
+                .check(CLASSES);
+    }
+
+    @Test
     void store_and_config_never_sleep() {
         noClasses().that().resideInAnyPackage("dev.serveragent.store..", "dev.serveragent.config..")
                 .should().callMethodWhere(describe("Thread.sleep",

@@ -11,8 +11,10 @@ import java.util.Objects;
  * @param text the message text; null is shown as empty
  * @param at when it was sent
  * @param artifacts derived artifacts (voice transcript, image JSON, ...)
+ * @param forwarded the text is someone else's message that the Master forwarded
+ * @param quoted the text of the message it replies to or quotes, or null
  */
-public record ContextMessage(String role, String text, Instant at, List<ContextArtifact> artifacts) {
+public record ContextMessage(String role, String text, Instant at, List<ContextArtifact> artifacts, boolean forwarded, String quoted) {
     public ContextMessage {
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(at, "at");
@@ -22,5 +24,9 @@ public record ContextMessage(String role, String text, Instant at, List<ContextA
 
     public ContextMessage(String role, String text, Instant at) {
         this(role, text, at, List.of());
+    }
+
+    public ContextMessage(String role, String text, Instant at, List<ContextArtifact> artifacts) {
+        this(role, text, at, artifacts, false, null);
     }
 }

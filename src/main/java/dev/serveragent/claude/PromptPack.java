@@ -65,11 +65,16 @@ public final class PromptPack {
         List<ContextMessage> last = ordered.subList(Math.max(0, ordered.size() - CONTEXT_MESSAGES), ordered.size());
         StringBuilder lines = new StringBuilder();
         for (ContextMessage msg : last) {
+            String text = msg.text().isBlank() ? "(no text)" : bound(msg.text(), MAX_MESSAGE_CHARS);
             lines.append('[').append(TIME.format(msg.at())).append("] ").append(speaker(msg.role())).append(": ")
-                    .append(msg.text().isBlank() ? "(no text)" : indent(bound(msg.text(), MAX_MESSAGE_CHARS))).append('\n');
+                    .append(indent(msg.forwarded() ? Untrusted.fence("forwarded message", text) : text)).append('\n');
+            if (msg.quoted() != null) {
+                lines.append("    [replying to] ").append(indent(Untrusted.fence("quoted message", bound(msg.quoted(), MAX_ARTIFACT_CHARS))))
+                        .append('\n');
+            }
             for (ContextArtifact a : msg.artifacts()) {
                 lines.append("    [artifact ").append(a.kind()).append(a.status().isEmpty() ? "" : ", " + a.status()).append("] ")
-                        .append(indent(bound(a.contentJson().strip(), MAX_ARTIFACT_CHARS))).append('\n');
+                        .append(indent(Untrusted.fence(a.kind(), bound(a.contentJson().strip(), MAX_ARTIFACT_CHARS)))).append('\n');
             }
         }
         return Templates.render("context.md", Map.of(

@@ -1,5 +1,6 @@
 package dev.serveragent.reactive;
 
+import dev.serveragent.claude.Untrusted;
 import dev.serveragent.store.ContextRepository.Artifact;
 import dev.serveragent.store.ContextRepository.Message;
 import java.io.IOException;
@@ -27,12 +28,16 @@ final class ClassifierPrompt {
     }
 
     static void render(StringBuilder b, Message m) {
+        String text = m.text() == null ? "(" + m.kind() + ", no text)" : m.text();
         b.append('[').append(m.createdAt()).append("] ").append(m.role()).append(": ")
-                .append(m.text() == null ? "(" + m.kind() + ", no text)" : m.text()).append('\n');
+                .append(m.forwarded() && m.text() != null ? Untrusted.fence("forwarded message", text) : text).append('\n');
+        if (m.quoted() != null) {
+            b.append("    replying to: ").append(Untrusted.fence("quoted message", m.quoted())).append('\n');
+        }
         for (Artifact a : m.artifacts()) {
             b.append("    artifact ").append(a.kind()).append(" (").append(a.status()).append("): ");
             if (a.status().equals("done")) {
-                b.append(a.contentJson());
+                b.append(Untrusted.fence(a.kind(), a.contentJson()));
             } else if (a.status().equals("pending")) {
                 b.append("not ready yet; it is missing from what you see");
             } else {

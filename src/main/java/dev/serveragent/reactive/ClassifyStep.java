@@ -76,7 +76,11 @@ final class ClassifyStep {
         c.fallbackReason().ifPresent(r -> cj.put("fallback_reason", r));
 
         String ack = Acknowledgement.text(c);
-        boolean proceed = approval.policy() == ApprovalConfig.Policy.AUTO && !c.needsConfirmation();
+        // Content from outside the Master (a transcript, a document, a forwarded message) may
+        // carry instructions that fooled the classifier: such a request always waits for OK.
+        boolean untrusted = trigger.carriesUntrusted();
+        cj.put("untrusted_content", untrusted);
+        boolean proceed = approval.policy() == ApprovalConfig.Policy.AUTO && !c.needsConfirmation() && !untrusted;
         // The acknowledgement is what the Master waits for: write what it needs first, the
         // ledger row right after it is queued.
         if (proceed) {

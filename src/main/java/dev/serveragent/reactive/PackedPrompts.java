@@ -39,7 +39,7 @@ public final class PackedPrompts implements ExecutionPrompts {
                 .map(m -> new ContextMessage(m.role(), m.text(), m.createdAt(), m.artifacts().stream()
                         .map(a -> new ContextArtifact(a.kind(), a.status(),
                                 a.status().equals("failed") ? JSON.createObjectNode().put("error", a.error()).toString() : a.contentJson()))
-                        .toList()))
+                        .toList(), m.forwarded(), m.quoted()))
                 .toList();
         return pack.userPrompt(context, new TaskPack(intent, summary, plan, lastApprovedPlan, channel));
     }

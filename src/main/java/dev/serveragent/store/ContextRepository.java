@@ -15,7 +15,22 @@ import org.jdbi.v3.core.Jdbi;
 public final class ContextRepository {
     public record Artifact(String kind, String status, String contentJson, String error) {}
 
-    public record Message(long id, String role, String text, Instant createdAt, String kind, List<Artifact> artifacts) {}
+    /**
+     * A message with what came from elsewhere: {@code forwarded} when the Master forwarded
+     * someone else's message (its text is not the Master's words), {@code quoted} the text of
+     * the message it replies to or quotes (may be null).
+     */
+    public record Message(long id, String role, String text, Instant createdAt, String kind, List<Artifact> artifacts,
+                          boolean forwarded, String quoted) {
+        public Message(long id, String role, String text, Instant createdAt, String kind, List<Artifact> artifacts) {
+            this(id, role, text, createdAt, kind, artifacts, false, null);
+        }
+
+        /** Whether any of it is data from outside the Master's own words (DESIGN: untrusted content). */
+        public boolean carriesUntrusted() {
+            return forwarded || quoted != null || !artifacts.isEmpty();
+        }
+    }
 
     public record Thread(long id, String platform, long chatId) {}
 
@@ -35,7 +50,12 @@ public final class ContextRepository {
                                coalesce((select json_agg(json_build_object(
                                            'kind', a.kind, 'status', a.status,
                                            'contentJson', a.content_json::text, 'error', a.error) order by a.id)
-                                         from message_artifacts a where a.message_id = m.id), '[]'::json)::text as artifacts
+                                         from message_artifacts a where a.message_id = m.id), '[]'::json)::text as artifacts,
+                               (m.raw_payload #> '{message,forward_origin}' is not null
+                                or m.raw_payload #> '{message,forward_from}' is not null
+                                or m.raw_payload #> '{message,forward_sender_name}' is not null) as forwarded,
+                               coalesce(m.raw_payload #>> '{message,quote,text}', m.raw_payload #>> '{message,reply_to_message,text}',
+                                        m.raw_payload #>> '{message,reply_to_message,caption}') as quoted
                         from (select * from chat_messages
                               where thread_id = :thread
                                 and (created_at, id) <= (select created_at, id from chat_messages where id = :upto)
@@ -46,7 +66,8 @@ public final class ContextRepository {
                 .bind("upto", uptoMessageId)
                 .bind("limit", limit)
                 .map((rs, ctx) -> new Message(rs.getLong("id"), rs.getString("role"), rs.getString("text"),
-                        rs.getTimestamp("created_at").toInstant(), rs.getString("kind"), artifacts(rs.getString("artifacts"))))
+                        rs.getTimestamp("created_at").toInstant(), rs.getString("kind"), artifacts(rs.getString("artifacts")),
+                        rs.getBoolean("forwarded"), rs.getString("quoted")))
                 .list());
     }
 

@@ -12,12 +12,12 @@ import java.nio.file.Path;
  * Golden files under {@code src/test/resources/golden/}. After an intended prompt change, run the
  * tests with {@code -Dgolden.update=true}, review the diff of the golden files, and commit them.
  */
-final class Golden {
+public final class Golden {
     static final Path DIR = Path.of("src/test/resources/golden");
 
     private Golden() {}
 
-    static void assertMatches(String name, String actual) {
+    public static void assertMatches(String name, String actual) {
         Path file = DIR.resolve(name);
         try {
             if (Boolean.getBoolean("golden.update")) {
