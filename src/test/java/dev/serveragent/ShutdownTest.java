@@ -45,11 +45,18 @@ class ShutdownTest {
                 await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
                         .until(() -> http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
 
+                String consoleLine = "Console: http://localhost:" + port + "/console";
+                await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(dir.resolve("out.log")).contains(consoleLine));
+
                 p.destroy(); // SIGTERM
                 assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
                 String log = Files.readString(dir.resolve("out.log"));
                 assertThat(p.exitValue()).as(log).isZero();
                 assertThat(log).contains("Shutting down").contains("server-agent stopped");
+                // The start-up log ends by naming the console.
+                List<String> lines = log.lines().toList();
+                int shutdown = lines.indexOf(lines.stream().filter(l -> l.contains("Shutting down")).findFirst().orElseThrow());
+                assertThat(lines.get(shutdown - 1)).endsWith(consoleLine);
             } finally {
                 p.destroyForcibly();
             }

@@ -43,6 +43,11 @@ class ConsoleAccessTest {
             // In the conversation: what is missing and the line that fixes it.
             console.awaitMessage(m -> m.path("role").asText().equals("assistant") && m.path("text").asText().contains("ANTHROPIC_API_KEY=sk-ant-"));
         }
+        // The history survives a restart.
+        try (TestApp app = TestApp.start(db, dir, Map.of(), Clock.systemUTC()); ConsoleClient console = ConsoleClient.of(app)) {
+            console.open();
+            assertThat(console.history().path("messages").toString()).contains("hello?").contains("ANTHROPIC_API_KEY=sk-ant-");
+        }
     }
 
     @Test
