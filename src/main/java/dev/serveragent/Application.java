@@ -166,12 +166,12 @@ public final class Application implements AutoCloseable {
                     runner, new PackedPrompts(promptPack, claudeCode), outbox, channels, masters, pairing, proactive, clock);
             telegram.setPressListener(reactive.presses());
             components.addAll(reactive.components());
-            if (web.enabled()) {
-                routes.add(new ConsoleRoutes(web, consoleRepository, feed, console, reactive.presses(),
-                        new Notices(classifier.missing(), storedLogin.map(p -> "Using the Claude Code CLI's own stored login ("
-                                + p + ") for classification and answers: no token is configured."), config.telegram().enabled(), masters, pairing),
-                        clock));
-            } else {
+            // Served even when off: every console path then answers 404 saying why.
+            routes.add(new ConsoleRoutes(web, consoleRepository, feed, console, reactive.presses(),
+                    new Notices(classifier.missing(), storedLogin.map(p -> "Using the Claude Code CLI's own stored login ("
+                            + p + ") for classification and answers: no token is configured."), config.telegram().enabled(), masters, pairing),
+                    clock));
+            if (!web.enabled()) {
                 log.warn("Console and dashboard: {}", web.describe());
             }
             if (config.telegram().enabled() && !masters.anyTelegramMaster()) {

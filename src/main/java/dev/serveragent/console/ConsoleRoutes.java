@@ -93,7 +93,7 @@ public final class ConsoleRoutes implements HttpRoutes {
         if (nonce != null && !nonce.isNull() && !(nonce.isTextual() && NONCE.matcher(nonce.asText()).matches())) {
             throw new BadRequestResponse("\"nonce\" must be 1-64 characters of A-Z, a-z, 0-9, _ and -");
         }
-        String clean = text.asText().replace("\u0000", ""); // Postgres text cannot hold NUL
+        String clean = storable(text.asText());
         try {
             ConsoleRepository.Stored stored = repository.storeUserMessage(repository.threadId(), Channel.CONSOLE_USER, clean,
                     Optional.ofNullable(nonce).filter(JsonNode::isTextual).map(JsonNode::asText), clock.instant());
@@ -132,6 +132,13 @@ public final class ConsoleRoutes implements HttpRoutes {
         } catch (IOException e) {
             throw new BadRequestResponse("body is not valid JSON");
         }
+    }
+
+    /** Postgres text holds neither NUL nor a lone surrogate (JSON can carry both): drop or replace them. */
+    static String storable(String s) {
+        return s.replace("\u0000", "").codePoints()
+                .map(c -> Character.isSurrogate((char) c) && c <= 0xFFFF ? 0xFFFD : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
     }
 
     /** Where a (re)connecting browser resumes: {@code Last-Event-ID}, else {@code ?after=}, else the start. */

@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import dev.serveragent.store.DatabaseUnavailableException;
+import dev.serveragent.store.LeaderLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * the webhook. The offset is persisted after each stored update, so a restart asks for exactly
  * the next one; an update is confirmed to Telegram (by asking past it) only once it is committed.
  *
+ * <p>Only one replica long-polls (Telegram answers 409 to a second getUpdates of the same bot):
+ * the one holding the {@link #LEADER_LOCK_KEY} advisory lock; the others try again every
+ * {@link #FOLLOWER_RETRY} and take over within that when the poller's replica dies.
+ *
  * <p>getUpdates is called with the JDK HTTP client rather than pengrad because the raw JSON of
  * each update must be kept whole ({@code raw_payload}), including fields a library model drops.
  */
@@ -35,8 +40,12 @@ public final class LongPoller implements Lifecycle {
     private static final Logger log = LoggerFactory.getLogger(LongPoller.class);
     static final Duration RETRY_DELAY = Duration.ofSeconds(2);
     static final int MAX_FAILURES_PER_UPDATE = 3;
+    /** {@code pg_advisory_lock} key of the one long-polling replica ("tgpoller"). */
+    public static final long LEADER_LOCK_KEY = 0x7467_706f_6c6c_6572L;
+    static final Duration FOLLOWER_RETRY = Duration.ofSeconds(5);
 
     private final TelegramBot bot;
+    private final LeaderLock leader;
     private final URI getUpdatesUri;
     private final UpdateIngestor ingestor;
     private final PollStateRepository state;
@@ -51,14 +60,17 @@ public final class LongPoller implements Lifecycle {
     private volatile java.util.concurrent.CountDownLatch stopping = new java.util.concurrent.CountDownLatch(1);
     private volatile CompletableFuture<HttpResponse<byte[]>> inFlight;
     private Thread thread;
+    private volatile boolean leading;  // this replica holds the poller lock (the telegram.poll.leader gauge)
     private long poisonId = -1;      // touched by the polling thread only
     private int poisonFailures;
 
     public LongPoller(TelegramBot bot, URI apiUrl, String token, UpdateIngestor ingestor, PollStateRepository state,
-                      int timeoutSeconds, Clock clock, MeterRegistry metrics) {
+                      LeaderLock leader, int timeoutSeconds, Clock clock, MeterRegistry metrics) {
         this.bot = bot;
+        this.leader = leader;
         this.errors = metrics.counter("telegram.poll.errors");
         this.skipped = metrics.counter("telegram.poll.skipped");
+        metrics.gauge("telegram.poll.leader", this, p -> p.leading ? 1 : 0);
         this.getUpdatesUri = URI.create(apiUrl.toString().replaceAll("/+$", "") + "/bot" + token + "/getUpdates");
         this.ingestor = ingestor;
         this.state = state;
@@ -96,9 +108,38 @@ public final class LongPoller implements Lifecycle {
     }
 
     private void loop() {
+        try {
+            pollWhileLeader();
+        } finally {
+            leading = false;
+            leader.release(); // at once, so another replica takes over without waiting for a timeout
+        }
+    }
+
+    private void pollWhileLeader() {
         boolean webhookRemoved = false;
+        boolean following = false;
         while (running) {
             try {
+                if (!leader.tryAcquire()) {
+                    if (leading) {
+                        // Lost, not handed over: its connection died (a database outage).
+                        errors.increment();
+                        log.warn("Telegram long polling paused: the poller lock was lost (database unreachable?)");
+                        leading = false;
+                    }
+                    if (!following) {
+                        log.info("Another replica long-polls Telegram (or the database is unreachable); this one takes over if it stops");
+                        following = true;
+                    }
+                    webhookRemoved = false;
+                    if (stopping.await(FOLLOWER_RETRY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
+                    continue;
+                }
+                following = false;
+                leading = true;
                 if (!webhookRemoved) {
                     var r = bot.execute(new DeleteWebhook().dropPendingUpdates(false));
                     if (!r.isOk()) {

@@ -20,6 +20,7 @@ import dev.serveragent.media.Transcriber;
 import dev.serveragent.store.ArtifactRepository;
 import dev.serveragent.store.Database;
 import dev.serveragent.store.IngestRepository;
+import dev.serveragent.store.LeaderLock;
 import dev.serveragent.store.LedgerRepository;
 import dev.serveragent.store.OutboxRepository;
 import dev.serveragent.store.PollStateRepository;
@@ -116,6 +117,7 @@ public final class TelegramModule {
                 new UpdateNormalizer(new UpdateNormalizer.Capabilities(transcriber.isPresent(), describer.isPresent())),
                 new IngestRepository(database.jdbi(), tg.masterChatIds()), callbacks, worker::wake, clock, metrics);
         LongPoller poller = new LongPoller(bot, tg.apiUrl(), token, ingestor, new PollStateRepository(database.jdbi()),
+                new LeaderLock(() -> database.dedicatedConnection("server-agent-telegram-poller"), LongPoller.LEADER_LOCK_KEY),
                 POLL_TIMEOUT_SECONDS, clock, metrics);
         if (tg.publicUrl().isPresent()) {
             afterHttp.add(new WebhookRegistrar(bot, tg.publicUrl().get(), webhookSecret, poller));

@@ -91,6 +91,33 @@ class ModesTest {
     }
 
     @Test
+    void of_two_replicas_exactly_one_long_polls_and_the_other_takes_over_when_it_stops() throws Exception {
+        Path otherDir = java.nio.file.Files.createTempDirectory("sa-replica-b");
+        try (dev.serveragent.testing.CapturedLogs logs = dev.serveragent.testing.CapturedLogs.start()) {
+            TestApp a = TestApp.start(db, dataDir, TelegramFixtures.env(telegram, null), Clock.systemUTC());
+            try (TestApp b = TestApp.start(db, otherDir, TelegramFixtures.env(telegram, null), Clock.systemUTC())) {
+                try {
+                    await().atMost(Duration.ofSeconds(10)).until(() -> count(logs, "Another replica long-polls Telegram") == 1);
+                    assertThat(count(logs, "Telegram long polling started")).as("one poller").isEqualTo(1);
+                    telegram.queueUpdate(text(6101, 86, 1, "while both run"));
+                    await().atMost(Duration.ofSeconds(10)).until(() -> messages() == 1);
+                } finally {
+                    a.close();
+                }
+                // The poller's replica stopped: the other takes over within its retry interval.
+                await().atMost(LongPoller.FOLLOWER_RETRY.plusSeconds(10)).until(() -> count(logs, "Telegram long polling started") == 2);
+                telegram.queueUpdate(text(6102, 86, 2, "after the hand-over"));
+                await().atMost(Duration.ofSeconds(10)).until(() -> messages() == 2);
+            }
+        }
+        assertThat(storedUpdateIds()).containsExactly(6101L, 6102L);
+    }
+
+    private static long count(dev.serveragent.testing.CapturedLogs logs, String text) {
+        return logs.lines().stream().filter(l -> l.contains(text)).count();
+    }
+
+    @Test
     void a_restart_during_long_polling_neither_loses_nor_replays_updates() {
         telegram.queueUpdate(text(6001, 81, 1, "before restart 1"));
         telegram.queueUpdate(text(6002, 81, 2, "before restart 2"));

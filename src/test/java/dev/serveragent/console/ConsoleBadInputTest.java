@@ -1,0 +1,94 @@
+package dev.serveragent.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.strings;
+
+import dev.serveragent.testing.ConsoleClient;
+import dev.serveragent.testing.TestApp;
+import dev.serveragent.testing.TestDatabase;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
+
+/**
+ * Generated bad input to the console's posts (QuickTheories): invalid UTF-8, wrong types, deep
+ * nesting, 10,000-element arrays, oversized fields. Never a 5xx, never a partial write: every
+ * stored message is one the server said it stored, each with its one job.
+ */
+class ConsoleBadInputTest {
+    static final int CASES = 1500;
+
+    @AutoClose
+    static final TestDatabase db = TestDatabase.create();
+
+    @TempDir
+    Path dir;
+
+    static Gen<byte[]> bodies() {
+        Gen<String> text = strings().allPossible().ofLengthBetween(0, 40);
+        Gen<byte[]> rawBytes = Generate.byteArrays(Generate.range(0, 300), Generate.bytes(Byte.MIN_VALUE, Byte.MAX_VALUE, (byte) 0));
+        Gen<String> wrongTypes = Generate.pick(List.of("{\"text\":42}", "{\"text\":null}", "{\"text\":[\"a\"]}", "{\"text\":{\"x\":1}}",
+                "{\"text\":true}", "[]", "\"text\"", "null", "17", "{}", "{\"nonce\":\"n\"}", "{\"text\":\"x\",\"nonce\":5}",
+                "{\"text\":\"x\",\"nonce\":\"has space\"}", "{\"data\":{}}", "{\"text\":\"\\u0000\"}", "{\"text\":\"\\ud800\"}"));
+        Gen<String> deep = integers().between(1, 3000).map(n -> "{\"text\":" + "[".repeat(n) + "]".repeat(n) + "}");
+        Gen<String> wide = integers().between(1, 10_000).map(n -> "{\"text\":\"x\",\"extra\":[" + "1,".repeat(n) + "1]}");
+        Gen<String> big = integers().between(ConsoleRoutes.MAX_TEXT_CHARS - 2, ConsoleRoutes.MAX_TEXT_CHARS + 2)
+                .map(n -> "{\"text\":\"" + "y".repeat(n) + "\"}");
+        Gen<String> valid = text.map(t -> "{\"text\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(t) + "}");
+        Gen<String> truncated = valid.map(v -> v.substring(0, Math.max(0, v.length() - 2)));
+        return Generate.frequency(List.of(
+                org.quicktheories.api.Pair.of(3, rawBytes),
+                org.quicktheories.api.Pair.of(3, wrongTypes.map(s -> s.getBytes(java.nio.charset.StandardCharsets.UTF_8))),
+                org.quicktheories.api.Pair.of(2, deep.map(s -> s.getBytes(java.nio.charset.StandardCharsets.UTF_8))),
+                org.quicktheories.api.Pair.of(1, wide.map(s -> s.getBytes(java.nio.charset.StandardCharsets.UTF_8))),
+                org.quicktheories.api.Pair.of(1, big.map(s -> s.getBytes(java.nio.charset.StandardCharsets.UTF_8))),
+                org.quicktheories.api.Pair.of(2, truncated.map(s -> s.getBytes(java.nio.charset.StandardCharsets.UTF_8))),
+                org.quicktheories.api.Pair.of(2, valid.map(s -> s.getBytes(java.nio.charset.StandardCharsets.UTF_8)))));
+    }
+
+    @Test
+    void generated_bad_posts_never_get_a_5xx_nor_leave_a_partial_write() {
+        // An ingest-only replica: what is stored is checked, not answered.
+        try (TestApp app = TestApp.start(db, dir, Map.of("REACTIVE_WORKERS", "0"), Clock.systemUTC());
+             ConsoleClient console = ConsoleClient.of(app)) {
+            console.open();
+            AtomicInteger stored = new AtomicInteger();
+            AtomicInteger cases = new AtomicInteger();
+            for (String path : List.of("/console/api/messages", "/console/api/press")) {
+                qt().withExamples(CASES).withShrinkCycles(50).forAll(bodies()).checkAssert(body -> {
+                    cases.incrementAndGet();
+                    HttpResponse<String> r = console.send(HttpRequest.newBuilder(app.uri(path))
+                            .header("Content-Type", "application/json").header("X-CSRF-Token", console.csrf())
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+                    assertThat(r.statusCode()).as("%s answered %s", path, r.body()).isIn(200, 400, 413);
+                    if (path.endsWith("messages") && r.statusCode() == 200) {
+                        stored.incrementAndGet();
+                    }
+                });
+            }
+            // QuickTheories skips values it already tried: most cases, never fewer than this.
+            assertThat(cases.get()).isGreaterThan(CASES);
+            assertThat(app.get("/healthz").statusCode()).isEqualTo(200);
+            long messages = db.jdbi().withHandle(h -> h.createQuery("""
+                    select count(*) from chat_messages m join chat_threads t on t.id = m.thread_id
+                    where t.platform = 'console' and m.role = 'user'""").mapTo(Long.class).one());
+            long withOneJob = db.jdbi().withHandle(h -> h.createQuery("""
+                    select count(*) from chat_messages m join chat_threads t on t.id = m.thread_id
+                    where t.platform = 'console' and m.role = 'user'
+                      and (select count(*) from reactive_jobs j where j.trigger_message_id = m.id) = 1""").mapTo(Long.class).one());
+            assertThat(messages).isEqualTo(stored.get()).isEqualTo(withOneJob);
+            assertThat(stored.get()).as("some generated bodies were valid").isPositive();
+        }
+    }
+}
