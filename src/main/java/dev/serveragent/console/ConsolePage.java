@@ -1,14 +1,11 @@
 package dev.serveragent.console;
 
 import dev.serveragent.web.Html;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import dev.serveragent.web.Static;
 
 /** The console's one page: a frame that {@code console.js} fills from the history and the live feed. */
 final class ConsolePage {
-    private static final String SCRIPT = read("web/console.js");
+    private static final String SCRIPT = Static.read("web/console.js");
 
     private ConsolePage() {}
 
@@ -31,16 +28,5 @@ final class ConsolePage {
 
     static String script() {
         return SCRIPT;
-    }
-
-    private static String read(String resource) {
-        try (InputStream in = ConsolePage.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + resource);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

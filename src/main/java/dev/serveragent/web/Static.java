@@ -6,7 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /** Static assets of the browser pages, read once from {@code src/main/resources/web/}. */
-final class Static {
+public final class Static {
     private Static() {}
 
     static String css() {
@@ -18,7 +18,8 @@ final class Static {
         static final String TEXT = read("web/app.css");
     }
 
-    private static String read(String resource) {
+    /** A UTF-8 resource of the class path, whole; a missing one is a build error. */
+    public static String read(String resource) {
         try (InputStream in = Static.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("missing resource " + resource);
