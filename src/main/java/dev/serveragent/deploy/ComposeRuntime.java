@@ -37,9 +37,9 @@ public final class ComposeRuntime implements DeployRuntime {
 
     @Override
     public String build(String sha, Path checkout) {
-        Shell.Result r = docker(List.of("build", "--tag", tag(sha), checkout.toString()), Map.of(), checkout);
+        Shell.Result r = docker(List.of("build", "--tag", tag(sha), checkout.toString()), BuildLeftovers.markerFor(checkout), checkout);
         if (!r.ok()) {
-            throw new DeployException("docker build failed (exit " + r.exitCode() + "): " + r.lastLine());
+            throw new DeployException("docker build failed (exit " + r.exitCode() + "): " + r.reason());
         }
         return "image " + tag(sha) + " (built in " + r.took().toSeconds() + " s)";
     }
@@ -53,7 +53,7 @@ public final class ComposeRuntime implements DeployRuntime {
     public void stop() {
         Shell.Result r = compose(List.of("stop", config.composeService()), Map.of());
         if (!r.ok()) {
-            throw new DeployException("docker compose stop failed (exit " + r.exitCode() + "): " + r.lastLine());
+            throw new DeployException("docker compose stop failed (exit " + r.exitCode() + "): " + r.reason());
         }
     }
 
@@ -72,7 +72,7 @@ public final class ComposeRuntime implements DeployRuntime {
         Shell.Result r = compose(List.of("up", "--detach", "--no-build", config.composeService()), Map.of(IMAGE_VARIABLE, tag(sha)));
         if (!r.ok()) {
             startedTag = null;
-            throw new DeployException("docker compose up of " + tag(sha) + " failed (exit " + r.exitCode() + "): " + r.lastLine());
+            throw new DeployException("docker compose up of " + tag(sha) + " failed (exit " + r.exitCode() + "): " + r.reason());
         }
         startedTag = tag(sha);
     }
@@ -99,7 +99,7 @@ public final class ComposeRuntime implements DeployRuntime {
     public void prune(Set<String> keep) {
         Shell.Result r = docker(List.of("image", "ls", config.image(), "--format", "{{.Tag}}"), Map.of(), config.repo());
         if (!r.ok()) {
-            throw new DeployException("docker image ls failed (exit " + r.exitCode() + "): " + r.lastLine());
+            throw new DeployException("docker image ls failed (exit " + r.exitCode() + "): " + r.reason());
         }
         for (String tag : r.output().split("\n")) {
             String t = tag.strip();

@@ -52,22 +52,30 @@ public final class DeployPipeline {
         this.clock = clock;
     }
 
-    /** Deploys {@code sha} (a full commit SHA of the deploy repository). */
+    /** Deploys {@code sha} (a full commit SHA of the deploy repository) in a new row. */
     public Outcome deploy(String sha) {
-        long id = deployments.begin(sha, config.branch(), runtime.name(), clock.instant());
+        return deploy(deployments.begin(sha, config.branch(), runtime.name(), clock.instant()), sha);
+    }
+
+    /** Deploys {@code sha} in row {@code id} ({@code queued} while it waited for the lock, or {@code building}). */
+    public Outcome deploy(long id, String sha) {
+        if (deployments.find(id).map(d -> d.status().equals(Status.QUEUED.db())).orElse(false)) {
+            deployments.advance(id, Status.BUILDING);
+        }
         DeployReport report = new DeployReport(sha, config.branch(), runtime.name());
         Optional<Deployment> previous = deployments.lastHealthy(runtime.name());
         report.add("Previous healthy", previous.map(d -> d.gitSha() + " (deployment #" + d.id() + ")").orElse("none"));
         Path checkout = null;
         try {
             checkout = git.checkout(sha);
+            report.add("Changes", git.changes(checkout, previous.map(Deployment::gitSha), sha));
             report.add("Build", runtime.build(sha, checkout));
             deployments.advance(id, Status.TESTING);
-            Shell.Result tests = shell.sh(config.testCommand(), checkout);
+            Shell.Result tests = shell.sh(config.testCommand(), checkout, BuildLeftovers.markerFor(checkout));
             report.add("Tests", TestSummary.of(tests));
             if (!tests.ok()) {
                 report.add("Restarted", NOTHING_RESTARTED);
-                return finish(id, Status.FAILED, Optional.of("unit tests failed: " + tests.lastLine()), report);
+                return finish(id, Status.FAILED, Optional.of("unit tests failed: " + tests.reason()), report);
             }
             deployments.advance(id, Status.DEPLOYING);
         } catch (RuntimeException e) {

@@ -58,9 +58,9 @@ public final class ProcessRuntime implements DeployRuntime {
 
     @Override
     public String build(String sha, Path checkout) {
-        Shell.Result r = shell.sh(config.buildCommand(), checkout);
+        Shell.Result r = shell.sh(config.buildCommand(), checkout, BuildLeftovers.markerFor(checkout));
         if (!r.ok()) {
-            throw new DeployException("build failed (exit " + r.exitCode() + "): " + r.lastLine());
+            throw new DeployException("build failed (exit " + r.exitCode() + "): " + r.reason());
         }
         Path built = checkout.resolve(config.artifact());
         if (!Files.isRegularFile(built)) {
