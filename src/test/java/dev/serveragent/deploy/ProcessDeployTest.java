@@ -207,7 +207,10 @@ class ProcessDeployTest extends DeployTestCase {
         try (DeployLock held = DeployLock.acquire(h.deployments, h.dataDir.resolve("deploy.lock"), java.time.Duration.ZERO)) {
             assertThat(h.deploy("--sha", v1, "--lock-wait-seconds", "0")).isEqualTo(1);
         }
-        assertThat(h.rows()).isEmpty();
+        assertThat(h.rows()).singleElement().satisfies(d -> {
+            assertThat(d.status()).isEqualTo("failed");
+            assertThat(d.rollbackReason()).contains("another deploy is running");
+        });
         assertThat(h.servedVersion()).isEmpty();
     }
 }
