@@ -11,6 +11,8 @@ import java.util.Optional;
  *
  * @param startCommand process runtime only: shell command starting a release, {@code {artifact}}
  *     replaced by the release's artifact path; empty means {@code <this java> -jar {artifact} serve}
+ * @param zeroDowntime process runtime only: start the new release beside the running one on the
+ *     shared port (SO_REUSEPORT) and stop the old one once the new is healthy
  */
 public record DeployConfig(
         Path repo,
@@ -30,7 +32,8 @@ public record DeployConfig(
         String composeService,
         String dockerBin,
         Path releasesDir,
-        Path backupsDir) {
+        Path backupsDir,
+        boolean zeroDowntime) {
 
     /** How a release runs: a container of a compose project, or a detached child process. */
     public enum Runtime { PROCESS, COMPOSE }
@@ -91,7 +94,8 @@ public record DeployConfig(
                 s.string("DEPLOY_COMPOSE_SERVICE", DEFAULT_COMPOSE_SERVICE),
                 s.string("DEPLOY_DOCKER_BIN", DEFAULT_DOCKER_BIN),
                 dataDir.resolve("releases"),
-                dataDir.resolve("backups"));
+                dataDir.resolve("backups"),
+                s.bool("DEPLOY_ZERO_DOWNTIME", true));
     }
 
     private static void requireText(String name, String value) {

@@ -66,7 +66,7 @@ class ProcessDeployTest extends DeployTestCase {
         assertThat(d.status()).isEqualTo("rolled_back");
         assertThat(d.rollbackReason()).contains("/readyz answered 503").contains("migrations not applied")
                 .contains("new instance: still running");
-        assertThat(d.reportText()).contains("ROLLED BACK").contains("Rollback: restarted " + v1 + ", healthy again")
+        assertThat(d.reportText()).contains("ROLLED BACK").contains("Rollback: " + v1 + " kept serving throughout")
                 .contains("Rollback reason:").contains("Database: schema unchanged");
         assertThat(h.rows().getFirst().status()).isEqualTo("healthy");
         assertThat(h.reports().subList(before, h.reports().size())).singleElement().asString()
