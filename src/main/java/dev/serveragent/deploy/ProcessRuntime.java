@@ -247,6 +247,11 @@ public final class ProcessRuntime implements DeployRuntime {
         // The agent's CLI prints its fatal error as one "server-agent: ..." line: the best summary.
         String said = lines.stream().filter(l -> l.startsWith("server-agent:")).findFirst()
                 .orElse(String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size())));
+        // A failed migration's own words (its SQL error) are often on a line of their own.
+        Optional<String> first = FirstError.in(String.join("\n", lines));
+        if (first.isPresent() && !said.contains(first.get())) {
+            said = said + (said.isEmpty() ? "" : " — ") + first.get();
+        }
         String status = p.isAlive() ? "still running" : "exit " + p.exitValue();
         return status + (said.isEmpty() ? "" : "; " + (said.length() > 600 ? said.substring(0, 600) + "…" : said));
     }
