@@ -31,6 +31,8 @@ trap 'exit 143' TERM INT
 left() { echo $(( deadline - $(date +%s) )); }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
+JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
+"$JAVA" -version >/dev/null 2>&1 || fail "no java at $JAVA (set JAVA_HOME to a JDK >= 21)"
 ensure_engine || skip "no container engine can run here (dockerd did not start)"
 COMPOSE_BIN=$(compose_cmd) || skip "no docker compose and docker-compose cannot be installed"
 command -v pg_dump >/dev/null || apt_install pg_dump postgresql-client || true
@@ -59,19 +61,19 @@ done
 # The deploy's own settings: the compose runtime on the clone, images built without a registry.
 deploy_env=(DATABASE_URL="postgres://agent:$pw@127.0.0.1:$pg_port/agent" DATA_DIR="$work/home/data"
   DEPLOY_RUNTIME=compose DEPLOY_REPO="$work/repo" DEPLOY_COMPOSE_PROJECT=$PROJECT DEPLOY_COMPOSE_COMMAND="$COMPOSE_BIN"
-  DEPLOY_IMAGE=server-agent-ci/deployed DEPLOY_PORT=$port DEPLOY_HEALTH_TIMEOUT_SECONDS=90 DEPLOY_TEST_COMMAND=true
+  DEPLOY_IMAGE=server-agent-ci/deployed DEPLOY_PORT=$port DEPLOY_HEALTH_TIMEOUT_SECONDS=90 DEPLOY_TEST_COMMAND=true JAVA_HOME="$(dirname "$(dirname "$JAVA")")"
   DEPLOY_IMAGE_BUILD_COMMAND="./mvnw -B -ntp -q ${MAVEN_OFFLINE:+-o} package -DskipTests && VENDOR_SKIP_JAR=1 deploy/vendor.sh"
   DEPLOY_DOCKER_BUILD_ARGS="BUILD_IMAGE=$BUILD_BASE RUNTIME_IMAGE=$RUNTIME_BASE" DEPLOY_DOCKER_BIN="$DOCKER"
   TELEGRAM_BOT_TOKEN=123456:cdc TELEGRAM_WEBHOOK_SECRET=$secret TELEGRAM_API_URL=http://127.0.0.1:$tg_port MASTER_CHAT_IDS=4242)
 mkdir -p "$work/home"
-deploy() { (cd "$work/home" && env "${deploy_env[@]}" timeout "$(left)" java -jar "$work/deployer.jar" deploy --sha "$1" >>"$work/deploy.log" 2>&1); }
+deploy() { (cd "$work/home" && env "${deploy_env[@]}" timeout "$(left)" "$JAVA" -jar "$work/deployer.jar" deploy --sha "$1" >>"$work/deploy.log" 2>&1); }
 row() { $COMPOSE exec -T postgres psql -U agent -d agent -Atc "select status || '|' || coalesce(rollback_reason, '') from deployments order by id desc limit 1" | tr -d '\r'; }
 running_image() { "$DOCKER" inspect --format '{{.Config.Image}}' "$($COMPOSE ps -q app)"; }
 field() { python3 -c "import json,sys; print(json.load(open('$work/load.json'))['$1'])"; }
 commit() { echo "$1 $(date -u +%FT%TZ)" > "$work/repo/deploy/ci/check-marker.txt"; git -C "$work/repo" add -A; git -C "$work/repo" commit -qm "check: $1"; git -C "$work/repo" rev-parse HEAD; }
 
 A=$(git -C "$work/repo" rev-parse HEAD)
-t=$(date +%s); deploy "$A" || fail "deploy of A: $(row) (log: $(grep -m1 -E 'Failure|ERROR' "$work/deploy.log"))"
+t=$(date +%s); deploy "$A" || fail "deploy of A: $(row) (log: $(grep -m1 -E 'Failure|ERROR|rror:' "$work/deploy.log" || tail -2 "$work/deploy.log"))"
 [ "$(running_image)" = "server-agent-ci/deployed:$A" ] || fail "A: the app runs $(running_image)"
 say "deployed A ${A:0:12} as server-agent-ci/deployed:${A:0:12} in $(( $(date +%s) - t )) s"
 

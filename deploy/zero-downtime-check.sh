@@ -4,14 +4,14 @@
 # commit B (every update answered 200 and stored once, longest time without an answer reported),
 # then a commit C whose migration fails (rolled back, the running release never interrupted, the
 # reason the SQL error). Needs a Postgres server (CHECK_DATABASE_URL, else TEST_DATABASE_URL, else
-# 127.0.0.1:5432); skipped with a clear line without one. Bounded (CHECK_TIMEOUT, 840 s), cleans
+# 127.0.0.1:5432); skipped with a clear line without one. Bounded (CHECK_TIMEOUT, 1200 s), cleans
 # up (the agent it started, its database, temp dirs); last line PASSED, FAILED or SKIPPED.
 set -euo pipefail
 NAME=zero-downtime-check.sh
 cd "$(dirname "$0")/.."
 . deploy/lib.sh
 started=$(date +%s)
-deadline=$(( started + ${CHECK_TIMEOUT:-840} ))
+deadline=$(( started + ${CHECK_TIMEOUT:-1200} ))
 admin=${CHECK_DATABASE_URL:-${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}}
 command -v psql >/dev/null || skip "no psql to create the check's database"
 psql "$admin" -Atqc 'select 1' >/dev/null 2>&1 || skip "no Postgres server at $admin"

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Webhook load for deploy/zero-downtime-check.sh: THREADS senders post Telegram updates to the
 agent's webhook, each on a fresh connection, retrying an update until it is answered 200 (as
-Telegram does), until the file STOP exists. Prints one JSON line: updates answered, attempts,
+Telegram does), until the file STOP exists; paced (each sender at most 25 updates a second) and
+bounded (at most MAX_UPDATES updates, 10 minutes). Prints one JSON line: updates answered, attempts,
 failed attempts, and the longest time during which no attempt was answered 200.
 
 usage: webhook-load.py URL SECRET FIRST_UPDATE_ID STOP_FILE [THREADS]"""
@@ -14,6 +15,8 @@ lock = threading.Lock()
 oks, failures, answered = [], [0], []
 next_id = [first]
 DEADLINE = time.monotonic() + 600  # never more than 10 minutes, whatever happens to STOP
+MAX_UPDATES = int(os.environ.get("MAX_UPDATES", "20000"))
+PACE = 0.04  # seconds between one sender's updates: load enough to see a gap, not to saturate 2 cores
 
 
 def post(update_id):
@@ -33,6 +36,8 @@ def post(update_id):
 def sender():
     while not os.path.exists(stop) and time.monotonic() < DEADLINE:
         with lock:
+            if next_id[0] - first >= MAX_UPDATES:
+                return
             update_id = next_id[0]
             next_id[0] += 1
         while time.monotonic() < DEADLINE:
@@ -47,6 +52,7 @@ def sender():
             time.sleep(0.05)  # Telegram's retry pacing, shortened
         with lock:
             answered.append(update_id)
+        time.sleep(PACE)
 
 
 start = time.monotonic()
