@@ -104,8 +104,14 @@ public final class ComposeRuntime implements DeployRuntime {
         if (startedTag == null) {
             return "";
         }
-        Shell.Result r = compose(List.of("logs", "--no-color", "--tail", "5", config.composeService()), Map.of(IMAGE_VARIABLE, startedTag));
-        return r.ok() && !r.output().isBlank() ? "last log lines: " + r.output().strip().replace("\n", " | ") : "";
+        Shell.Result r = compose(List.of("logs", "--no-color", "--tail", "40", config.composeService()), Map.of(IMAGE_VARIABLE, startedTag));
+        if (!r.ok() || r.output().isBlank()) {
+            return "";
+        }
+        // Its own first error (a failed migration's SQL error), else its last words.
+        List<String> lines = r.output().strip().lines().toList();
+        return FirstError.in(r.output()).map(e -> "its error: " + e)
+                .orElse("last log lines: " + String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size())));
     }
 
     @Override
