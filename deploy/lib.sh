@@ -2,7 +2,7 @@
 # Sourced, not run. Callers set NAME before sourcing.
 CACHE=${SERVER_AGENT_CI_CACHE:-/var/cache/server-agent-ci}
 DOCKER=${DOCKER:-$(command -v docker || echo /usr/local/bin/docker)}
-STARTED_DOCKERD=""
+STARTED_DOCKERD="" DOCKERD_LOG=""
 say() { echo "$NAME: $*"; }
 fail() { echo "$NAME: FAILED: $*" >&2; exit 1; }
 skip() { echo "$NAME: SKIPPED: $*"; exit 0; }
@@ -19,7 +19,7 @@ ensure_engine() {
   if "$DOCKER" info >/dev/null 2>&1; then return 0; fi
   [ "$(id -u)" = 0 ] || return 1
   apt_install dockerd docker.io || return 1
-  local log; log=$(mktemp /tmp/sa-dockerd.XXXXXX.log)
+  local log; log=$(mktemp /tmp/sa-dockerd.XXXXXX.log); DOCKERD_LOG=$log
   dockerd --storage-driver overlay2 --exec-opt native.cgroupdriver=cgroupfs --iptables=false \
     --ip-forward=false --ip-masq=false --bridge=none >"$log" 2>&1 &
   STARTED_DOCKERD=$!
@@ -38,6 +38,7 @@ stop_engine() {
   for _ in $(seq 1 30); do kill -0 "$STARTED_DOCKERD" 2>/dev/null || break; sleep 1; done
   kill -9 "$STARTED_DOCKERD" 2>/dev/null || true
   STARTED_DOCKERD=""
+  [ -z "$DOCKERD_LOG" ] || rm -f "$DOCKERD_LOG"
 }
 
 # compose: v2 plugin when the client has it, else Debian's docker-compose.
