@@ -6,6 +6,7 @@ import dev.serveragent.config.DatabaseUrl;
 import dev.serveragent.config.DeployConfig;
 import dev.serveragent.deploy.ComposeRuntime;
 import dev.serveragent.deploy.DatabaseBackup;
+import dev.serveragent.deploy.DeployException;
 import dev.serveragent.deploy.DeployLock;
 import dev.serveragent.deploy.DeployPipeline;
 import dev.serveragent.deploy.DeployRuntime;
@@ -64,7 +65,8 @@ final class DeployCommands {
             DatabaseUrl url = config.database().url().orElseThrow(() -> new ConfigException(
                     "DATABASE_URL: required by deploy (the embedded database stops with the agent being replaced)"));
             Clock clock = Clock.systemUTC();
-            Shell shell = new Shell(parent.environment, COMMAND_TIMEOUT);
+            // Builds and tests use this JVM's JDK: the one the hook recorded, not the merging shell's java.
+            Shell shell = new Shell(Shell.withJdk(parent.environment, Path.of(System.getProperty("java.home"))), COMMAND_TIMEOUT);
             try (Database db = Database.open(url, 3, Optional.empty())) {
                 DeploymentRepository deployments = new DeploymentRepository(db.jdbi());
                 if (!deployments.tableExists()) {
@@ -77,18 +79,35 @@ final class DeployCommands {
                 HealthCheck health = new HealthCheck("127.0.0.1");
                 MasterNotifier master = new MasterNotifier(config.telegram());
                 GitCheckout git = new GitCheckout(shell, dc.repo(), config.dataDir().resolve("builds"));
-                try (DeployLock lock = DeployLock.acquire(deployments, config.dataDir().resolve("deploy.lock"),
-                        Duration.ofSeconds(lockWaitSeconds))) {
-                    new Settlement(dc, deployments, runtime, health, master, clock).settle().ifPresent(System.out::println);
-                    if (settleOnly) {
+                Path lockFile = config.dataDir().resolve("deploy.lock");
+                Duration lockWait = Duration.ofSeconds(lockWaitSeconds);
+                if (settleOnly) {
+                    try (DeployLock lock = DeployLock.acquire(deployments, lockFile, lockWait)) {
+                        new Settlement(dc, deployments, runtime, health, master, clock).settle().ifPresent(System.out::println);
                         return 0;
                     }
-                    String target = git.resolve(sha == null ? dc.branch() : sha);
-                    DatabaseBackup backups = new DatabaseBackup(url, dc.backupsDir(), dc.keepBackups(), shell, deployments);
-                    DeployPipeline.Outcome outcome = new DeployPipeline(dc, deployments, runtime, git, shell, health, master,
-                            backups, clock).deploy(target);
-                    System.out.println(outcome.report());
-                    return outcome.status() == DeploymentRepository.Status.HEALTHY ? 0 : Main.EXIT_FAILURE;
+                }
+                String target = git.resolve(sha == null ? dc.branch() : sha);
+                // Visible while it waits for a running deploy: a 'queued' row, its waiter marked alive by a lock.
+                long id = deployments.queue(target, dc.branch(), runtime.name(), clock.instant());
+                try (DeploymentRepository.Lock waiting = deployments.holdQueued(id)) {
+                    DeployLock lock;
+                    try {
+                        lock = DeployLock.acquire(deployments, lockFile, lockWait);
+                    } catch (DeployException e) {
+                        String report = "Deploy of " + target + " (" + dc.branch() + "): FAILED\nQueued: " + e.getMessage();
+                        deployments.finish(id, DeploymentRepository.Status.FAILED, Optional.of(e.getMessage()), report, clock.instant());
+                        System.out.println(report);
+                        return Main.EXIT_FAILURE;
+                    }
+                    try (lock) {
+                        new Settlement(dc, deployments, runtime, health, master, clock).settle().ifPresent(System.out::println);
+                        DatabaseBackup backups = new DatabaseBackup(url, dc.backupsDir(), dc.keepBackups(), shell, deployments);
+                        DeployPipeline.Outcome outcome = new DeployPipeline(dc, deployments, runtime, git, shell, health, master,
+                                backups, clock).deploy(id, target);
+                        System.out.println(outcome.report());
+                        return outcome.status() == DeploymentRepository.Status.HEALTHY ? 0 : Main.EXIT_FAILURE;
+                    }
                 }
             }
         }

@@ -10,6 +10,8 @@ import io.javalin.util.JavalinBindException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +26,8 @@ public final class HttpServer implements Lifecycle {
     static final long STOP_TIMEOUT_MS = 10_000;
     /** Largest request body accepted anywhere; the webhook applies its own, smaller cap. */
     static final long MAX_REQUEST_BYTES = 2L * 1024 * 1024;
+
+    private static final long PID = ProcessHandle.current().pid();
 
     private final HttpConfig config;
     private final Javalin app;
@@ -42,13 +46,23 @@ public final class HttpServer implements Lifecycle {
             c.startup.showOldJavalinVersionWarning = false;
             c.http.maxRequestSize = MAX_REQUEST_BYTES;
             c.jetty.modifyServer(server -> server.setStopTimeout(STOP_TIMEOUT_MS));
-            c.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
+            // SO_REUSEPORT: a new release binds the port beside the running one and takes over
+            // without a gap (docs/DEPLOY.md, zero-downtime swap); the pid in /healthz and /readyz
+            // tells the deploy which instance answered.
+            c.jetty.addConnector((server, http) -> {
+                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+                connector.setHost(config.bindHost());
+                connector.setPort(config.port());
+                connector.setReusePort(true);
+                return connector;
+            });
+            c.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok", "pid", PID)));
             c.routes.get("/readyz", ctx -> {
                 Optional<String> reason = database.notReadyReason();
                 if (reason.isEmpty()) {
-                    ctx.json(Map.of("status", "ready"));
+                    ctx.json(Map.of("status", "ready", "pid", PID));
                 } else {
-                    ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(Map.of("status", "not ready", "reason", reason.get()));
+                    ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(Map.of("status", "not ready", "reason", reason.get(), "pid", PID));
                 }
             });
             c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));

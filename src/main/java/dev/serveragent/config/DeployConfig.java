@@ -11,6 +11,12 @@ import java.util.Optional;
  *
  * @param startCommand process runtime only: shell command starting a release, {@code {artifact}}
  *     replaced by the release's artifact path; empty means {@code <this java> -jar {artifact} serve}
+ * @param composeCommand compose runtime: the compose CLI, {@code docker compose} or {@code docker-compose}
+ * @param imageBuildCommand compose runtime: shell command run in the checkout before {@code docker build}
+ *     (e.g. {@code deploy/vendor.sh}, for a build without a registry)
+ * @param dockerBuildArgs compose runtime: {@code --build-arg}s, {@code K=V} separated by spaces
+ * @param zeroDowntime process runtime only: start the new release beside the running one on the
+ *     shared port (SO_REUSEPORT) and stop the old one once the new is healthy
  */
 public record DeployConfig(
         Path repo,
@@ -30,7 +36,11 @@ public record DeployConfig(
         String composeService,
         String dockerBin,
         Path releasesDir,
-        Path backupsDir) {
+        Path backupsDir,
+        boolean zeroDowntime,
+        String composeCommand,
+        Optional<String> imageBuildCommand,
+        java.util.List<String> dockerBuildArgs) {
 
     /** How a release runs: a container of a compose project, or a detached child process. */
     public enum Runtime { PROCESS, COMPOSE }
@@ -68,6 +78,13 @@ public record DeployConfig(
         }
         requireText("DEPLOY_COMPOSE_SERVICE", composeService);
         requireText("DEPLOY_DOCKER_BIN", dockerBin);
+        requireText("DEPLOY_COMPOSE_COMMAND", composeCommand);
+        for (String arg : dockerBuildArgs) {
+            if (!arg.matches("[A-Za-z_][A-Za-z0-9_]*=\\S*")) {
+                throw new ConfigException("DEPLOY_DOCKER_BUILD_ARGS: '" + arg + "' is not KEY=VALUE");
+            }
+        }
+        dockerBuildArgs = java.util.List.copyOf(dockerBuildArgs);
     }
 
     static DeployConfig from(Settings s, Path dataDir) {
@@ -91,7 +108,11 @@ public record DeployConfig(
                 s.string("DEPLOY_COMPOSE_SERVICE", DEFAULT_COMPOSE_SERVICE),
                 s.string("DEPLOY_DOCKER_BIN", DEFAULT_DOCKER_BIN),
                 dataDir.resolve("releases"),
-                dataDir.resolve("backups"));
+                dataDir.resolve("backups"),
+                s.bool("DEPLOY_ZERO_DOWNTIME", true),
+                s.string("DEPLOY_COMPOSE_COMMAND", s.string("DEPLOY_DOCKER_BIN", DEFAULT_DOCKER_BIN) + " compose"),
+                s.optional("DEPLOY_IMAGE_BUILD_COMMAND"),
+                java.util.Arrays.stream(s.string("DEPLOY_DOCKER_BUILD_ARGS", "").trim().split("\\s+")).filter(a -> !a.isEmpty()).toList());
     }
 
     private static void requireText(String name, String value) {

@@ -37,9 +37,18 @@ public final class ComposeRuntime implements DeployRuntime {
 
     @Override
     public String build(String sha, Path checkout) {
-        Shell.Result r = docker(List.of("build", "--tag", tag(sha), checkout.toString()), Map.of(), checkout);
+        if (config.imageBuildCommand().isPresent()) {
+            Shell.Result prep = shell.sh(config.imageBuildCommand().get(), checkout, BuildLeftovers.markerFor(checkout));
+            if (!prep.ok()) {
+                throw new DeployException("image build preparation failed (exit " + prep.exitCode() + "): " + prep.reason());
+            }
+        }
+        List<String> args = new ArrayList<>(List.of("build", "--tag", tag(sha)));
+        config.dockerBuildArgs().forEach(a -> args.addAll(List.of("--build-arg", a)));
+        args.add(checkout.toString());
+        Shell.Result r = docker(args, BuildLeftovers.markerFor(checkout), checkout);
         if (!r.ok()) {
-            throw new DeployException("docker build failed (exit " + r.exitCode() + "): " + r.lastLine());
+            throw new DeployException("docker build failed (exit " + r.exitCode() + "): " + r.reason());
         }
         return "image " + tag(sha) + " (built in " + r.took().toSeconds() + " s)";
     }
@@ -53,7 +62,7 @@ public final class ComposeRuntime implements DeployRuntime {
     public void stop() {
         Shell.Result r = compose(List.of("stop", config.composeService()), Map.of());
         if (!r.ok()) {
-            throw new DeployException("docker compose stop failed (exit " + r.exitCode() + "): " + r.lastLine());
+            throw new DeployException("docker compose stop failed (exit " + r.exitCode() + "): " + r.reason());
         }
     }
 
@@ -69,10 +78,11 @@ public final class ComposeRuntime implements DeployRuntime {
         if (!hasRelease(sha)) {
             throw new DeployException("image " + tag(sha) + " is no longer kept");
         }
-        Shell.Result r = compose(List.of("up", "--detach", "--no-build", config.composeService()), Map.of(IMAGE_VARIABLE, tag(sha)));
+        // --no-deps: a deploy swaps the app only; Postgres (and MinIO) go on as they are.
+        Shell.Result r = compose(List.of("up", "--detach", "--no-build", "--no-deps", config.composeService()), Map.of(IMAGE_VARIABLE, tag(sha)));
         if (!r.ok()) {
             startedTag = null;
-            throw new DeployException("docker compose up of " + tag(sha) + " failed (exit " + r.exitCode() + "): " + r.lastLine());
+            throw new DeployException("docker compose up of " + tag(sha) + " failed (exit " + r.exitCode() + "): " + r.reason());
         }
         startedTag = tag(sha);
     }
@@ -82,8 +92,11 @@ public final class ComposeRuntime implements DeployRuntime {
         if (startedTag == null) {
             return false;
         }
-        Shell.Result r = compose(List.of("ps", "--quiet", "--status", "running", config.composeService()), Map.of(IMAGE_VARIABLE, startedTag));
-        return r.ok() && !r.output().isBlank();
+        // ps --quiet, then inspect: compose v2's "ps --status" is unknown to docker-compose v1.
+        Shell.Result ps = compose(List.of("ps", "--quiet", config.composeService()), Map.of(IMAGE_VARIABLE, startedTag));
+        String id = ps.ok() && !ps.output().isBlank() ? ps.lastLine() : "";
+        return !id.isEmpty() && docker(List.of("inspect", "--format", "{{.State.Running}}", id), Map.of(), config.repo())
+                .output().strip().equals("true");
     }
 
     @Override
@@ -91,15 +104,21 @@ public final class ComposeRuntime implements DeployRuntime {
         if (startedTag == null) {
             return "";
         }
-        Shell.Result r = compose(List.of("logs", "--no-color", "--tail", "5", config.composeService()), Map.of(IMAGE_VARIABLE, startedTag));
-        return r.ok() && !r.output().isBlank() ? "last log lines: " + r.output().strip().replace("\n", " | ") : "";
+        Shell.Result r = compose(List.of("logs", "--no-color", "--tail", "40", config.composeService()), Map.of(IMAGE_VARIABLE, startedTag));
+        if (!r.ok() || r.output().isBlank()) {
+            return "";
+        }
+        // Its own first error (a failed migration's SQL error), else its last words.
+        List<String> lines = r.output().strip().lines().toList();
+        return FirstError.in(r.output()).map(e -> "its error: " + e)
+                .orElse("last log lines: " + String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size())));
     }
 
     @Override
     public void prune(Set<String> keep) {
         Shell.Result r = docker(List.of("image", "ls", config.image(), "--format", "{{.Tag}}"), Map.of(), config.repo());
         if (!r.ok()) {
-            throw new DeployException("docker image ls failed (exit " + r.exitCode() + "): " + r.lastLine());
+            throw new DeployException("docker image ls failed (exit " + r.exitCode() + "): " + r.reason());
         }
         for (String tag : r.output().split("\n")) {
             String t = tag.strip();
@@ -111,10 +130,10 @@ public final class ComposeRuntime implements DeployRuntime {
     }
 
     private Shell.Result compose(List<String> args, Map<String, String> env) {
-        List<String> argv = new ArrayList<>(List.of("compose", "--project-name", config.composeProject(),
-                "--file", config.repo().resolve(config.composeFile()).toString()));
+        List<String> argv = new ArrayList<>(List.of(config.composeCommand().trim().split("\\s+")));
+        argv.addAll(List.of("--project-name", config.composeProject(), "--file", config.repo().resolve(config.composeFile()).toString()));
         argv.addAll(args);
-        return docker(argv, env, config.repo());
+        return shell.run(argv, config.repo(), env);
     }
 
     private Shell.Result docker(List<String> args, Map<String, String> env, Path dir) {

@@ -81,22 +81,48 @@ public final class DatabaseBackup {
         Shell.Result r = shell.run(List.of(pgDump.get().toString(), "--format=custom", "--no-owner",
                 "--file=" + file, "--dbname=" + libpqUrl()), dir, credentials());
         if (!r.ok()) {
-            throw new DeployException("pg_dump failed (exit " + r.exitCode() + "): " + r.lastLine());
+            throw new DeployException("pg_dump failed (exit " + r.exitCode() + "): " + r.reason());
         }
         prune();
         return new Backup(Optional.of(file), "database backup " + file.getFileName());
     }
 
-    /** Replaces the whole schema with the dump's. Connections of stopped versions must be gone. */
+    /**
+     * Replaces the whole schema with the dump's, atomically: the dump is first turned into SQL
+     * (touching nothing), then one {@code psql --single-transaction} drops the schema and restores
+     * it. A failure or a crash anywhere in between rolls back to the schema as it was: never an
+     * empty one. Connections of stopped versions must be gone.
+     */
     public void restore(Path file) {
-        Path pgRestore = shell.which("pg_restore")
-                .orElseThrow(() -> new DeployException("cannot restore " + file + ": pg_restore is not on PATH"));
-        schema.resetSchema();
-        Shell.Result r = shell.run(List.of(pgRestore.toString(), "--no-owner", "--single-transaction",
-                "--exit-on-error", "--dbname=" + libpqUrl(), file.toString()), dir, credentials());
-        if (!r.ok()) {
-            throw new DeployException("pg_restore of " + file.getFileName() + " failed (exit " + r.exitCode() + "): " + r.lastLine());
+        Path pgRestore = tool("pg_restore", file);
+        Path psql = tool("psql", file);
+        Path sql = file.resolveSibling(file.getFileName() + ".restore.sql");
+        try {
+            Files.writeString(sql, schema.resetSchemaStatements());
+            Shell.Result script = shell.run(List.of("sh", "-c", Shell.quote(pgRestore.toString())
+                    + " --no-owner --file=- " + Shell.quote(file.toString()) + " >> " + Shell.quote(sql.toString())), dir, Map.of());
+            if (!script.ok()) {
+                throw new DeployException("pg_restore of " + file.getFileName() + " failed (exit " + script.exitCode() + "): " + script.reason());
+            }
+            Shell.Result r = shell.run(List.of(psql.toString(), "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1",
+                    "--single-transaction", "--file=" + sql, "--dbname=" + libpqUrl()), dir, credentials());
+            if (!r.ok()) {
+                throw new DeployException("restore of " + file.getFileName() + " failed, the schema is as it was (exit "
+                        + r.exitCode() + "): " + r.reason());
+            }
+        } catch (IOException e) {
+            throw new DeployException("cannot write " + sql + ": " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(sql);
+            } catch (IOException e) {
+                // A leftover script is only disk space; the dump itself is what matters.
+            }
         }
+    }
+
+    private Path tool(String name, Path file) {
+        return shell.which(name).orElseThrow(() -> new DeployException("cannot restore " + file + ": " + name + " is not on PATH"));
     }
 
     private void prune() {

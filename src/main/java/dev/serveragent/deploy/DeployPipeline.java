@@ -52,22 +52,30 @@ public final class DeployPipeline {
         this.clock = clock;
     }
 
-    /** Deploys {@code sha} (a full commit SHA of the deploy repository). */
+    /** Deploys {@code sha} (a full commit SHA of the deploy repository) in a new row. */
     public Outcome deploy(String sha) {
-        long id = deployments.begin(sha, config.branch(), runtime.name(), clock.instant());
+        return deploy(deployments.begin(sha, config.branch(), runtime.name(), clock.instant()), sha);
+    }
+
+    /** Deploys {@code sha} in row {@code id} ({@code queued} while it waited for the lock, or {@code building}). */
+    public Outcome deploy(long id, String sha) {
+        if (deployments.find(id).map(d -> d.status().equals(Status.QUEUED.db())).orElse(false)) {
+            deployments.advance(id, Status.BUILDING);
+        }
         DeployReport report = new DeployReport(sha, config.branch(), runtime.name());
         Optional<Deployment> previous = deployments.lastHealthy(runtime.name());
         report.add("Previous healthy", previous.map(d -> d.gitSha() + " (deployment #" + d.id() + ")").orElse("none"));
         Path checkout = null;
         try {
             checkout = git.checkout(sha);
+            report.add("Changes", git.changes(checkout, previous.map(Deployment::gitSha), sha));
             report.add("Build", runtime.build(sha, checkout));
             deployments.advance(id, Status.TESTING);
-            Shell.Result tests = shell.sh(config.testCommand(), checkout);
+            Shell.Result tests = shell.sh(config.testCommand(), checkout, BuildLeftovers.markerFor(checkout));
             report.add("Tests", TestSummary.of(tests));
             if (!tests.ok()) {
                 report.add("Restarted", NOTHING_RESTARTED);
-                return finish(id, Status.FAILED, Optional.of("unit tests failed: " + tests.lastLine()), report);
+                return finish(id, Status.FAILED, Optional.of("unit tests failed: " + tests.reason()), report);
             }
             deployments.advance(id, Status.DEPLOYING);
         } catch (RuntimeException e) {
@@ -92,6 +100,12 @@ public final class DeployPipeline {
             report.add("Restarted", NOTHING_RESTARTED);
             return finish(id, Status.FAILED, Optional.of("backup before the swap failed: " + words(e)), report);
         }
+        if (runtime.startsBeside()) {
+            Optional<Outcome> beside = swapBeside(id, sha, previous, backup, schemaBefore, report);
+            if (beside.isPresent()) {
+                return beside.get();
+            }
+        }
         Optional<String> failure;
         try {
             runtime.stop();
@@ -115,6 +129,51 @@ public final class DeployPipeline {
             return done;
         }
         return rollback(id, previous, backup, schemaBefore, failure.get(), report);
+    }
+
+    /**
+     * The zero-downtime swap: the new release starts beside the running one on the shared port,
+     * becomes healthy, then the old one drains and exits. A new release that fails is stopped and
+     * the old one never stopped serving. Empty when the running release cannot share its port
+     * (a version from before SO_REUSEPORT): the caller then stops it first.
+     */
+    private Optional<Outcome> swapBeside(long id, String sha, Optional<Deployment> previous, DatabaseBackup.Backup backup,
+            String schemaBefore, DeployReport report) {
+        Optional<String> failure;
+        try {
+            report.add("Caches", runtime.clearCaches());
+            runtime.startBeside(sha);
+            failure = new InstanceHealth("127.0.0.1").await(config.port(), runtime.startedPid(), config.healthTimeout(), runtime::running);
+            if (failure.isEmpty()) {
+                failure = smokeTest(sha, report);
+            }
+        } catch (RuntimeException e) {
+            failure = Optional.of(words(e));
+        }
+        if (failure.isEmpty()) {
+            report.add("Integrity", "/healthz and /readyz of the new instance (pid " + runtime.startedPid() + ") answered 200 on port " + config.port());
+            report.add("Swap", "zero downtime: started beside the running release, then " + runtime.retirePrevious());
+            Outcome done = finish(id, Status.HEALTHY, Optional.empty(), report);
+            pruneReleases(sha);
+            return Optional.of(done);
+        }
+        String details = runtime.failureDetails();
+        runtime.stopStarted();
+        if (details.contains("already in use")) {
+            report.add("Swap", "the running release does not share its port (no SO_REUSEPORT): stopped it first");
+            return Optional.empty();
+        }
+        String reason = failure.get() + (details.isEmpty() ? "" : " (new instance: " + details + ")");
+        try {
+            restoreSchemaIfChanged(backup, schemaBefore, report);
+        } catch (RuntimeException e) {
+            report.add("Database", "restore failed: " + words(e));
+        }
+        if (previous.isPresent() && health.healthyNow(config.port())) {
+            report.add("Rollback", previous.get().gitSha() + " kept serving throughout; the new instance was stopped");
+            return Optional.of(finish(id, Status.ROLLED_BACK, Optional.of(reason), report));
+        }
+        return Optional.of(rollback(id, previous, backup, schemaBefore, reason, report));
     }
 
     private Optional<String> smokeTest(String sha, DeployReport report) {

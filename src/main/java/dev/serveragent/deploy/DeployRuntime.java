@@ -33,6 +33,35 @@ public interface DeployRuntime {
     /** What the release started last said before failing (exit status, its own error line), or empty. */
     String failureDetails();
 
+    /**
+     * Whether the next release can start beside the running one, both on the one port
+     * (SO_REUSEPORT), for a swap without a gap: {@link #startBeside}, then {@link #retirePrevious}
+     * or {@link #stopStarted}. False: {@link #stop} first, then {@link #start}.
+     */
+    default boolean startsBeside() {
+        return false;
+    }
+
+    /** Starts {@code sha}'s release while the running one goes on serving. */
+    default void startBeside(String sha) {
+        throw new UnsupportedOperationException(name() + " cannot start a release beside the running one");
+    }
+
+    /** The pid of the release started last, which its {@code /healthz} names. */
+    default long startedPid() {
+        return -1;
+    }
+
+    /** The release started beside is healthy: stops the previous one (it drains and exits); returns what was done. */
+    default String retirePrevious() {
+        throw new UnsupportedOperationException(name() + " cannot start a release beside the running one");
+    }
+
+    /** Stops only the release started last; the one that ran before it goes on untouched. */
+    default void stopStarted() {
+        throw new UnsupportedOperationException(name() + " cannot start a release beside the running one");
+    }
+
     /** Removes every kept release not in {@code keep}. */
     void prune(Set<String> keep);
 }

@@ -34,13 +34,41 @@ public final class GitCheckout {
         FileTrees.delete(dir);
         Shell.Result clone = git(List.of("clone", "--quiet", "--shared", "--no-checkout", repo.toString(), dir.toString()), Path.of("/"));
         if (!clone.ok()) {
-            throw new DeployException("git clone of " + repo + " failed (exit " + clone.exitCode() + "): " + clone.lastLine());
+            throw new DeployException("git clone of " + repo + " failed (exit " + clone.exitCode() + "): " + clone.reason());
         }
         Shell.Result co = git(List.of("-C", dir.toString(), "checkout", "--quiet", "--detach", sha), Path.of("/"));
         if (!co.ok()) {
-            throw new DeployException("git checkout of " + sha + " failed (exit " + co.exitCode() + "): " + co.lastLine());
+            throw new DeployException("git checkout of " + sha + " failed (exit " + co.exitCode() + "): " + co.reason());
         }
         return dir;
+    }
+
+    /** At most this many commit subjects in a report. */
+    static final int MAX_SUBJECTS = 20;
+
+    /**
+     * The commits {@code to} brings over {@code from} (the previous healthy release), newest first,
+     * as "abc1234 subject" lines, at most {@link #MAX_SUBJECTS}; without {@code from}, the last ones.
+     */
+    public String changes(Path checkout, java.util.Optional<String> from, String to) {
+        if (from.isPresent() && from.get().equals(to)) {
+            return "none: the same commit as the previous healthy release";
+        }
+        String range = from.map(f -> f + ".." + to).orElse(to);
+        Shell.Result count = git(List.of("-C", checkout.toString(), "rev-list", "--count", range), checkout);
+        Shell.Result log = git(List.of("-C", checkout.toString(), "log", "--no-decorate", "--format=%h %s",
+                "--max-count=" + MAX_SUBJECTS, range), checkout);
+        if (!count.ok() || !log.ok()) {
+            return "unknown (git log " + range + " failed: " + (count.ok() ? log : count).reason() + ")";
+        }
+        int n = Integer.parseInt(count.lastLine());
+        StringBuilder sb = new StringBuilder(from.isPresent() ? n + " commit(s) since " + from.get().substring(0, Math.min(12, from.get().length()))
+                : "first deploy; " + n + " commit(s) in its history");
+        log.output().lines().filter(l -> !l.isBlank()).forEach(l -> sb.append("\n  ").append(l.strip()));
+        if (n > MAX_SUBJECTS) {
+            sb.append("\n  … and ").append(n - MAX_SUBJECTS).append(" more");
+        }
+        return sb.toString();
     }
 
     public void remove(Path checkout) {

@@ -31,7 +31,7 @@ public final class HookInstaller {
     public List<Path> install(Target t) {
         Shell.Result r = shell.run(List.of("git", "-C", t.repo().toString(), "rev-parse", "--git-path", "hooks"), t.repo(), Map.of());
         if (!r.ok()) {
-            throw new DeployException(t.repo() + " is not a git repository (DEPLOY_REPO): " + r.lastLine());
+            throw new DeployException(t.repo() + " is not a git repository (DEPLOY_REPO): " + r.reason());
         }
         Path hooksDir = t.repo().resolve(r.lastLine()).normalize();
         String text = template()

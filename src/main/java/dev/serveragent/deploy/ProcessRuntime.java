@@ -25,8 +25,10 @@ import org.slf4j.LoggerFactory;
  * Releases as files under {@code DATA_DIR/releases/<sha>/}, each run as a child process started
  * in a session of its own ({@code setsid}), so it outlives the deploy command and survives the
  * agent that triggered the deploy being stopped. {@code releases/agent.pid} names the running
- * pid and SHA. All instances listen on the one configured port, so the running one is stopped
- * before the next starts: the swap leaves a gap that Telegram's retries cover (see docs/DEPLOY.md).
+ * pid and SHA. Releases share the one configured port (SO_REUSEPORT): with {@code
+ * DEPLOY_ZERO_DOWNTIME} (the default) the next one starts beside the running one and the old one
+ * is stopped only once the new is healthy, so no moment passes without an instance answering;
+ * otherwise (or when nothing runs) the running one is stopped first (see docs/DEPLOY.md).
  */
 public final class ProcessRuntime implements DeployRuntime {
     private static final Logger log = LoggerFactory.getLogger(ProcessRuntime.class);
@@ -40,6 +42,8 @@ public final class ProcessRuntime implements DeployRuntime {
     private final Path workingDir;
     private final Path pidFile;
     private volatile Process started;
+    private volatile String startedSha;
+    private volatile ProcessHandle previous;
     private volatile Path startedLog;
     private volatile long startedLogOffset;
 
@@ -58,9 +62,9 @@ public final class ProcessRuntime implements DeployRuntime {
 
     @Override
     public String build(String sha, Path checkout) {
-        Shell.Result r = shell.sh(config.buildCommand(), checkout);
+        Shell.Result r = shell.sh(config.buildCommand(), checkout, BuildLeftovers.markerFor(checkout));
         if (!r.ok()) {
-            throw new DeployException("build failed (exit " + r.exitCode() + "): " + r.lastLine());
+            throw new DeployException("build failed (exit " + r.exitCode() + "): " + r.reason());
         }
         Path built = checkout.resolve(config.artifact());
         if (!Files.isRegularFile(built)) {
@@ -87,23 +91,60 @@ public final class ProcessRuntime implements DeployRuntime {
 
     @Override
     public void stop() {
-        Optional<ProcessHandle> running = current();
-        if (running.isPresent()) {
-            ProcessHandle h = running.get();
-            log.info("Stopping release pid {}", h.pid());
-            h.destroy();
-            try {
-                h.onExit().get(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                log.warn("pid {} still running after {} s: killing it", h.pid(), STOP_GRACE.toSeconds());
-                h.destroyForcibly();
-                h.onExit().join();
-            } catch (Exception e) {
-                throw new DeployException("cannot stop pid " + h.pid() + ": " + e, e);
-            }
-        }
+        current().ifPresent(ProcessRuntime::terminate);
         deletePidFile();
         awaitPortFree();
+    }
+
+    /** SIGTERM (the agent stops accepting, finishes in-flight requests and exits), SIGKILL after {@link #STOP_GRACE}. */
+    private static String terminate(ProcessHandle h) {
+        log.info("Stopping release pid {}", h.pid());
+        long t0 = System.nanoTime();
+        h.destroy();
+        try {
+            h.onExit().get(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            return "pid " + h.pid() + " drained and exited in " + Duration.ofNanos(System.nanoTime() - t0).toMillis() + " ms";
+        } catch (TimeoutException e) {
+            log.warn("pid {} still running after {} s: killing it", h.pid(), STOP_GRACE.toSeconds());
+            h.destroyForcibly();
+            h.onExit().join();
+            return "pid " + h.pid() + " killed after " + STOP_GRACE.toSeconds() + " s";
+        } catch (Exception e) {
+            throw new DeployException("cannot stop pid " + h.pid() + ": " + e, e);
+        }
+    }
+
+    @Override
+    public boolean startsBeside() {
+        return config.zeroDowntime() && current().isPresent();
+    }
+
+    @Override
+    public void startBeside(String sha) {
+        previous = current().orElseThrow(() -> new DeployException("no running release to start beside"));
+        launch(sha);
+    }
+
+    @Override
+    public long startedPid() {
+        Process p = started;
+        return p == null ? -1 : p.pid();
+    }
+
+    @Override
+    public String retirePrevious() {
+        ProcessHandle old = previous;
+        writePidFile();
+        previous = null;
+        return old == null || !old.isAlive() ? "no previous instance was running" : terminate(old);
+    }
+
+    @Override
+    public void stopStarted() {
+        Process p = started;
+        if (p != null && p.isAlive()) {
+            terminate(p.toHandle());
+        }
     }
 
     private void awaitPortFree() {
@@ -138,6 +179,19 @@ public final class ProcessRuntime implements DeployRuntime {
 
     @Override
     public void start(String sha) {
+        launch(sha);
+        writePidFile();
+    }
+
+    private void writePidFile() {
+        try {
+            Files.writeString(pidFile, started.pid() + " " + startedSha + "\n");
+        } catch (IOException e) {
+            throw new DeployException("cannot write " + pidFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void launch(String sha) {
         Path artifact = artifactOf(sha);
         if (!Files.isRegularFile(artifact)) {
             throw new DeployException("release " + sha + " is no longer kept (" + artifact + " is missing)");
@@ -160,7 +214,7 @@ public final class ProcessRuntime implements DeployRuntime {
             startedLog = artifact.resolveSibling("agent.log");
             startedLogOffset = Files.exists(startedLog) ? Files.size(startedLog) : 0;
             started = pb.start();
-            Files.writeString(pidFile, started.pid() + " " + sha + "\n");
+            startedSha = sha;
         } catch (IOException e) {
             throw new DeployException("cannot start release " + sha + ": " + e.getMessage(), e);
         }
@@ -193,6 +247,11 @@ public final class ProcessRuntime implements DeployRuntime {
         // The agent's CLI prints its fatal error as one "server-agent: ..." line: the best summary.
         String said = lines.stream().filter(l -> l.startsWith("server-agent:")).findFirst()
                 .orElse(String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size())));
+        // A failed migration's own words (its SQL error) are often on a line of their own.
+        Optional<String> first = FirstError.in(String.join("\n", lines));
+        if (first.isPresent() && !said.contains(first.get())) {
+            said = said + (said.isEmpty() ? "" : " — ") + first.get();
+        }
         String status = p.isAlive() ? "still running" : "exit " + p.exitValue();
         return status + (said.isEmpty() ? "" : "; " + (said.length() > 600 ? said.substring(0, 600) + "…" : said));
     }

@@ -56,12 +56,18 @@ public final class Settlement {
     /** Under the deploy lock: settles, checks the agent, tells the Master. Empty when nothing was unfinished. */
     public Optional<String> settle() {
         List<Deployment> settled = deployments.settleUnfinished(REASON, clock.instant());
+        // Under the lock nothing builds: any build process or checkout is a killed deploy's.
+        String cleaned = new BuildLeftovers(config.releasesDir().resolveSibling("builds")).cleanUp();
         if (settled.isEmpty()) {
+            if (!cleaned.isEmpty()) {
+                log.warn("Left over by an earlier deploy: {}", cleaned);
+            }
             return Optional.empty();
         }
         String which = settled.stream().map(d -> "#" + d.id() + " (" + d.gitSha() + ", was " + d.status() + ")")
                 .collect(Collectors.joining(", "));
-        String report = "Interrupted deploy(s) settled as failed: " + which + ".\n" + checkAgent();
+        String report = "Interrupted deploy(s) settled as failed: " + which + ".\n"
+                + (cleaned.isEmpty() ? "" : "Cleaned up: " + cleaned + ".\n") + checkAgent();
         log.warn(report);
         master.send(report).ifPresent(f -> log.warn("The settlement report did not reach the Master: {}", f));
         return Optional.of(report);

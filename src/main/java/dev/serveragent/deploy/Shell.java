@@ -27,10 +27,27 @@ public final class Shell {
     /** Lines of output kept for reports and errors. */
     static final int TAIL_LINES = 60;
 
-    /** How a command ended; {@code output} is the tail of stdout and stderr together. */
-    public record Result(int exitCode, String output, Duration took) {
+    /** Error-looking lines kept from anywhere in the output, for when the tail holds only noise. */
+    static final int NOTABLE_LINES = 40;
+    private static final java.util.regex.Pattern NOTABLE = java.util.regex.Pattern.compile("(?i)error|fail|exception|fatal");
+
+    /**
+     * How a command ended; {@code output} is the tail of stdout and stderr together, {@code notable}
+     * the first error-looking lines of the whole output.
+     */
+    public record Result(int exitCode, String output, Duration took, List<String> notable) {
+        public Result(int exitCode, String output, Duration took) {
+            this(exitCode, output, took, List.of());
+        }
+
         public boolean ok() {
             return exitCode == 0;
+        }
+
+        /** Why it failed, in one line: the first real error of its output ({@link FirstError}), not its last line. */
+        public String reason() {
+            return FirstError.in(output).or(() -> FirstError.in(String.join("\n", notable)))
+                    .orElseGet(() -> FirstError.reason(output));
         }
 
         /** The last non-blank line of output, or empty. */
@@ -55,7 +72,25 @@ public final class Shell {
 
     /** Runs {@code command} through {@code sh -c} in {@code dir}. */
     public Result sh(String command, Path dir) {
-        return run(List.of("sh", "-c", command), dir, Map.of());
+        return sh(command, dir, Map.of());
+    }
+
+    /** Runs {@code command} through {@code sh -c} in {@code dir}, with {@code extraEnv} added. */
+    public Result sh(String command, Path dir, Map<String, String> extraEnv) {
+        return run(List.of("sh", "-c", command), dir, extraEnv);
+    }
+
+    /**
+     * {@code environment} with {@code javaHome} as {@code JAVA_HOME} and its {@code bin} first on
+     * {@code PATH}: builds and tests use the JDK the deploy runs on (the one its hook recorded),
+     * not whatever java the shell that ran the merge had.
+     */
+    public static Map<String, String> withJdk(Map<String, String> environment, Path javaHome) {
+        Map<String, String> env = new HashMap<>(environment);
+        env.put("JAVA_HOME", javaHome.toString());
+        String path = env.getOrDefault("PATH", "");
+        env.put("PATH", javaHome.resolve("bin") + (path.isEmpty() ? "" : ":" + path));
+        return env;
     }
 
     public Result run(List<String> argv, Path dir, Map<String, String> extraEnv) {
@@ -71,7 +106,8 @@ public final class Shell {
             throw new DeployException("cannot run " + argv.getFirst() + ": " + e.getMessage(), e);
         }
         Deque<String> tail = new ArrayDeque<>();
-        Thread reader = Thread.ofVirtual().start(() -> drain(p, tail, argv.getFirst()));
+        List<String> notable = new java.util.ArrayList<>();
+        Thread reader = Thread.ofVirtual().start(() -> drain(p, tail, notable, argv.getFirst()));
         try {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -87,16 +123,19 @@ public final class Shell {
             throw new DeployException("interrupted while running " + argv.getFirst(), e);
         }
         synchronized (tail) {
-            return new Result(p.exitValue(), String.join("\n", tail), Duration.ofNanos(System.nanoTime() - t0));
+            return new Result(p.exitValue(), String.join("\n", tail), Duration.ofNanos(System.nanoTime() - t0), List.copyOf(notable));
         }
     }
 
-    private static void drain(Process p, Deque<String> tail, String name) {
+    private static void drain(Process p, Deque<String> tail, List<String> notable, String name) {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
                 log.debug("[{}] {}", name, line);
                 synchronized (tail) {
                     tail.addLast(line);
+                    if (notable.size() < NOTABLE_LINES && NOTABLE.matcher(line).find()) {
+                        notable.add(line);
+                    }
                     if (tail.size() > TAIL_LINES) {
                         tail.removeFirst();
                     }

@@ -17,7 +17,7 @@ final class TestSummary {
             totals = m.group();
         }
         String outcome = r.ok() ? "passed" : "FAILED (exit " + r.exitCode() + ")";
-        String detail = totals != null ? totals : r.output().isBlank() ? "no output" : r.lastLine();
+        String detail = totals != null ? totals : r.output().isBlank() ? "no output" : r.ok() ? r.lastLine() : r.reason();
         return outcome + " in " + r.took().toSeconds() + " s; " + detail;
     }
 }

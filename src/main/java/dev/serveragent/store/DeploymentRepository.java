@@ -10,16 +10,19 @@ import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 
 /**
- * {@code deployments}: one row per deploy attempt, moving {@code building → testing → deploying →
- * healthy | rolled_back | failed}. Also the deploy pipeline's other SQL: its advisory lock and the
- * schema fingerprint and reset used to restore a backup. Thread-safe.
+ * {@code deployments}: one row per deploy attempt, moving {@code [queued →] building → testing →
+ * deploying → healthy | rolled_back | failed}. Also the deploy pipeline's other SQL: its advisory
+ * locks and the schema fingerprint and reset used to restore a backup. Thread-safe.
  */
 public final class DeploymentRepository {
     /** Advisory lock key held by the one running deploy (any constant; "deploy" in ASCII). */
     static final long LOCK_KEY = 0x6465706c6f79L;
+    /** First key of the two-key advisory lock a queued deploy holds on its row id ("de" in ASCII). */
+    static final int QUEUE_KEY = 0x6465;
+    private static final String UNFINISHED = "('queued', 'building', 'testing', 'deploying')";
 
     public enum Status {
-        BUILDING, TESTING, DEPLOYING, HEALTHY, ROLLED_BACK, FAILED;
+        QUEUED, BUILDING, TESTING, DEPLOYING, HEALTHY, ROLLED_BACK, FAILED;
 
         public String db() {
             return name().toLowerCase(Locale.ROOT);
@@ -55,6 +58,39 @@ public final class DeploymentRepository {
         return jdbi.withHandle(h -> h.createQuery("select to_regclass('deployments') is not null").mapTo(Boolean.class).one());
     }
 
+    /**
+     * A new attempt waiting for the deploy lock ({@code queued}); returns its id. Hold
+     * {@link #holdQueued} while waiting, so that settling leaves a live waiter's row alone.
+     */
+    public long queue(String sha, String branch, String runtime, Instant at) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        insert into deployments (git_sha, branch, status, started_at, runtime)
+                        values (:sha, :branch, 'queued', :at, :runtime)
+                        returning id""")
+                .bind("sha", sha).bind("branch", branch).bind("at", at).bind("runtime", runtime)
+                .mapTo(Long.class).one());
+    }
+
+    /** The lock that marks queued row {@code id} as having a live waiter; held until closed. */
+    public Lock holdQueued(long id) {
+        Handle h = jdbi.open();
+        try {
+            h.createQuery("select pg_advisory_lock(:key, :id)::text").bind("key", QUEUE_KEY).bind("id", (int) id)
+                    .mapTo(String.class).one();
+            return () -> {
+                try {
+                    h.createQuery("select pg_advisory_unlock(:key, :id)").bind("key", QUEUE_KEY).bind("id", (int) id)
+                            .mapTo(Boolean.class).one();
+                } finally {
+                    h.close();
+                }
+            };
+        } catch (RuntimeException e) {
+            h.close();
+            throw e;
+        }
+    }
+
     /** A new attempt in status {@code building}; returns its id. */
     public long begin(String sha, String branch, String runtime, Instant at) {
         return jdbi.withHandle(h -> h.createQuery("""
@@ -72,7 +108,7 @@ public final class DeploymentRepository {
         }
         update(id, h -> h.createUpdate("""
                         update deployments set status = :status
-                        where id = :id and status in ('building', 'testing', 'deploying')""")
+                        where id = :id and status in """ + UNFINISHED)
                 .bind("status", status.db()).bind("id", id).execute());
     }
 
@@ -84,7 +120,7 @@ public final class DeploymentRepository {
         update(id, h -> h.createUpdate("""
                         update deployments
                         set status = :status, finished_at = :at, report_text = :report, rollback_reason = :reason
-                        where id = :id and status in ('building', 'testing', 'deploying')""")
+                        where id = :id and status in """ + UNFINISHED)
                 .bind("status", status.db()).bind("at", at).bind("report", report)
                 .bind("reason", rollbackReason.orElse(null)).bind("id", id).execute());
     }
@@ -121,14 +157,26 @@ public final class DeploymentRepository {
     }
 
     /**
-     * Marks every attempt left in building/testing/deploying as {@code failed} with {@code reason}.
-     * Call only while holding {@link #tryLock()}: otherwise a live deploy would be settled.
+     * Marks every attempt left in building/testing/deploying, and every queued one whose waiter is
+     * gone (its {@link #holdQueued} lock free), as {@code failed} with {@code reason}. Returns the
+     * settled rows with the status they were left in. Call only while holding {@link #tryLock()}:
+     * otherwise a live deploy would be settled.
      */
     public List<Deployment> settleUnfinished(String reason, Instant at) {
-        return jdbi.withHandle(h -> h.createQuery("update deployments set status = 'failed', finished_at = :at,"
-                        + " rollback_reason = :reason, report_text = coalesce(report_text || E'\\n', '') || :reason"
-                        + " where status in ('building', 'testing', 'deploying') returning " + COLUMNS)
-                .bind("at", at).bind("reason", reason).map(ROW).list());
+        return jdbi.withHandle(h -> h.createQuery("""
+                        with stale as (
+                            select id, status as was from deployments
+                            where status in ('building', 'testing', 'deploying')
+                               -- a waiter holds its row's lock for as long as it lives
+                               or (status = 'queued' and pg_try_advisory_xact_lock(:queueKey, id::int))
+                            for update)
+                        update deployments d
+                        set status = 'failed', finished_at = :at, rollback_reason = :reason,
+                            report_text = coalesce(d.report_text || E'\\n', '') || :reason
+                        from stale where d.id = stale.id
+                        returning d.id, d.git_sha, d.branch, stale.was as status, d.started_at, d.finished_at,
+                                  d.report_text, d.runtime, d.rollback_reason""")
+                .bind("at", at).bind("reason", reason).bind("queueKey", QUEUE_KEY).map(ROW).list());
     }
 
     /**
@@ -184,13 +232,13 @@ public final class DeploymentRepository {
         return jdbi.withHandle(h -> h.createQuery("select current_setting('server_version_num')::int / 10000").mapTo(Integer.class).one());
     }
 
-    /** Drops and recreates the current schema, so a full backup can be restored into it. */
-    public void resetSchema() {
-        jdbi.useHandle(h -> {
-            String schema = h.createQuery("select current_schema()").mapTo(String.class).one();
-            h.execute("drop schema " + quoteIdent(schema) + " cascade");
-            h.execute("create schema " + quoteIdent(schema));
-        });
+    /**
+     * The statements that empty the current schema, to run in the same transaction as a restore
+     * into it: a crash in between then leaves the old schema, never an empty one.
+     */
+    public String resetSchemaStatements() {
+        String schema = jdbi.withHandle(h -> h.createQuery("select current_schema()").mapTo(String.class).one());
+        return "drop schema " + quoteIdent(schema) + " cascade;\ncreate schema " + quoteIdent(schema) + ";\n";
     }
 
     private static String quoteIdent(String name) {

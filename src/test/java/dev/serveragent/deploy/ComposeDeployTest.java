@@ -70,7 +70,7 @@ class ComposeDeployTest extends DeployTestCase {
                 "SERVER_AGENT_IMAGE=|" + compose("stop app"),
                 "SERVER_AGENT_IMAGE=|image prune --force",
                 "SERVER_AGENT_IMAGE=|image inspect --format {{.Id}} " + image,
-                "SERVER_AGENT_IMAGE=" + image + "|" + compose("up --detach --no-build app"),
+                "SERVER_AGENT_IMAGE=" + image + "|" + compose("up --detach --no-build --no-deps app"),
                 "SERVER_AGENT_IMAGE=|image ls registry.local/agent --format {{.Tag}}",
                 "SERVER_AGENT_IMAGE=|image rm registry.local/agent:aaaaaaa",
                 "SERVER_AGENT_IMAGE=|image rm registry.local/agent:bbbbbbb");
@@ -95,9 +95,9 @@ class ComposeDeployTest extends DeployTestCase {
         assertThat(h.deploy("--sha", v3)).isEqualTo(1);
 
         assertThat(calls()).containsSubsequence(
-                "SERVER_AGENT_IMAGE=registry.local/agent:" + v3 + "|" + compose("up --detach --no-build app"),
+                "SERVER_AGENT_IMAGE=registry.local/agent:" + v3 + "|" + compose("up --detach --no-build --no-deps app"),
                 "SERVER_AGENT_IMAGE=|" + compose("stop app"),
-                "SERVER_AGENT_IMAGE=registry.local/agent:" + v2 + "|" + compose("up --detach --no-build app"));
+                "SERVER_AGENT_IMAGE=registry.local/agent:" + v2 + "|" + compose("up --detach --no-build --no-deps app"));
         assertThat(calls()).as("rollback never prunes").noneMatch(c -> c.contains("image rm"));
         assertThat(h.rows()).extracting(Deployment::status).containsExactly("healthy", "healthy", "rolled_back");
         Deployment d = h.rows().getLast();

@@ -113,4 +113,48 @@ class DeploymentRecordsTest {
         List<String> kept = Files.list(tmp.resolve("backups")).map(p -> p.getFileName().toString()).sorted().toList();
         assertThat(kept).containsExactly("20261125T100001Z-v1.dump", "20261125T100002Z-v2.dump");
     }
+
+    @Test
+    @SuppressWarnings("try")
+    void settling_reports_the_status_a_row_was_left_in_and_spares_a_live_queued_waiter() {
+        long building = repo.begin("abc", "main", "process", T0);
+        long deadWaiter = repo.queue("def", "main", "process", T0);
+        long liveWaiter = repo.queue("ghi", "main", "process", T0);
+        try (DeploymentRepository.Lock alive = repo.holdQueued(liveWaiter)) {
+            var settled = repo.settleUnfinished("interrupted", T0.plusSeconds(9));
+            assertThat(settled).extracting(d -> d.id() + ":" + d.status())
+                    .containsExactlyInAnyOrder(building + ":building", deadWaiter + ":queued");
+        }
+        assertThat(repo.find(building).orElseThrow().status()).isEqualTo("failed");
+        assertThat(repo.find(deadWaiter).orElseThrow().status()).isEqualTo("failed");
+        assertThat(repo.find(liveWaiter).orElseThrow().status()).isEqualTo("queued");
+    }
+
+    @Test
+    void a_restore_that_fails_halfway_leaves_the_schema_as_it_was() throws Exception {
+        Shell shell = new Shell(Map.of("PATH", System.getenv("PATH")), java.time.Duration.ofSeconds(60));
+        DatabaseBackup backups = new DatabaseBackup(db.url(), tmp.resolve("backups"), 2, shell, repo);
+        org.junit.jupiter.api.Assumptions.assumeTrue(backups.unusableReason().isEmpty(),
+                () -> "this machine cannot dump the test database: " + backups.unusableReason().orElse(""));
+        // A schema outside the restored one: its CREATE SCHEMA fails the restore after the drop of public.
+        db.jdbi().useHandle(h -> h.execute("create schema if not exists restore_obstacle"));
+        long kept = healthy("before", T0);
+        Path dump = backups.take("v1", T0).file().orElseThrow();
+        db.jdbi().useHandle(h -> h.execute("create table if not exists made_after_backup (x int)"));
+
+        assertThatThrownBy(() -> backups.restore(dump)).isInstanceOf(DeployException.class)
+                .hasMessageContaining("the schema is as it was").hasMessageContaining("ERROR:")
+                .hasMessageContaining("restore_obstacle");
+
+        assertThat(repo.tableExists()).as("never an empty schema").isTrue();
+        assertThat(repo.find(kept)).isPresent();
+        boolean after = db.jdbi().withHandle(h -> h.createQuery("select to_regclass('made_after_backup') is not null").mapTo(Boolean.class).one());
+        assertThat(after).as("nothing of the restore applied").isTrue();
+        db.jdbi().useHandle(h -> h.execute("drop schema restore_obstacle; drop table made_after_backup"));
+
+        backups.restore(dump);
+        boolean gone = db.jdbi().withHandle(h -> h.createQuery("select to_regclass('made_after_backup') is null").mapTo(Boolean.class).one());
+        assertThat(gone).as("a good restore returns to the dump's schema").isTrue();
+        assertThat(repo.find(kept)).isPresent();
+    }
 }

@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real git repository of a tiny service: {@code app.py} (python3 http.server) serving
- * {@code /healthz}, {@code /readyz} and {@code /version} on {@code $PORT}, and {@code test.sh}
+ * {@code /healthz}, {@code /readyz} (with its pid, as the agent) and {@code /version} on {@code $PORT}
+ * with SO_REUSEPORT, and {@code test.sh}
  * as its unit tests. Its build copies {@code app.py} to {@code out/app.py}, the artifact.
  */
 final class FixtureRepo {
@@ -20,28 +21,39 @@ final class FixtureRepo {
     static final String START = "python3 {artifact}";
 
     /** How a version behaves. {@code ddlThenExit}: runs this SQL with psql at start, then exits 3 (a failed migration). */
-    record Version(String name, boolean ready, boolean testsPass, String ddlThenExit) {
+    record Version(String name, boolean ready, boolean testsPass, String ddlThenExit, boolean reusePort) {
+        Version(String name, boolean ready, boolean testsPass, String ddlThenExit) {
+            this(name, ready, testsPass, ddlThenExit, true);
+        }
+
         static Version good(String name) {
             return new Version(name, true, true, null);
+        }
+
+        /** A release from before SO_REUSEPORT: nothing can bind its port beside it. */
+        static Version exclusivePort(String name) {
+            return new Version(name, true, true, null, false);
         }
     }
 
     private static final String APP = """
-            import http.server, os, subprocess, sys
+            import http.server, os, signal, subprocess, sys, threading
             VERSION = %s
             READY = %s
             DDL = %s
+            REUSE_PORT = %s
             if DDL:
                 subprocess.run(["psql", "-v", "ON_ERROR_STOP=1", "-q", "-c", DDL, os.environ["FIXTURE_PG_URL"]], check=True)
                 sys.exit(3)
             class H(http.server.BaseHTTPRequestHandler):
                 def do_GET(self):
+                    pid = '"pid": ' + str(os.getpid())
                     if self.path == "/version":
                         code, body = 200, VERSION
                     elif self.path == "/healthz":
-                        code, body = 200, "ok"
+                        code, body = 200, '{"status": "ok", ' + pid + '}'
                     elif self.path == "/readyz":
-                        code, body = (200, "ready") if READY else (503, "migrations not applied")
+                        code, body = (200, '{"status": "ready", ' + pid + '}') if READY else (503, '{"status": "migrations not applied", ' + pid + '}')
                     else:
                         code, body = 404, "not found"
                     data = body.encode()
@@ -51,7 +63,13 @@ final class FixtureRepo {
                     self.wfile.write(data)
                 def log_message(self, *args):
                     pass
-            http.server.ThreadingHTTPServer(("127.0.0.1", int(os.environ["PORT"])), H).serve_forever()
+            class S(http.server.ThreadingHTTPServer):
+                allow_reuse_port = REUSE_PORT  # as the agent: a new release binds beside the running one
+            srv = S(("127.0.0.1", int(os.environ["PORT"])), H)
+            # SIGTERM as the agent takes it: stop accepting, finish what is in flight, exit.
+            signal.signal(signal.SIGTERM, lambda *a: threading.Thread(target=srv.shutdown).start())
+            srv.serve_forever()
+            srv.server_close()
             """;
 
     final Path dir;
@@ -67,7 +85,7 @@ final class FixtureRepo {
     /** Commits {@code v} on the current branch; returns its SHA. */
     String commit(Version v) throws IOException {
         Files.writeString(dir.resolve("app.py"), APP.formatted(py(v.name()), v.ready() ? "True" : "False",
-                v.ddlThenExit() == null ? "None" : py(v.ddlThenExit())));
+                v.ddlThenExit() == null ? "None" : py(v.ddlThenExit()), v.reusePort() ? "True" : "False"));
         Files.writeString(dir.resolve("test.sh"), v.testsPass()
                 ? "echo 'Tests run: 3, Failures: 0, Errors: 0, Skipped: 0'\n"
                 : "echo 'Tests run: 3, Failures: 1, Errors: 0, Skipped: 0'\necho 'FAILED: test_version'\nexit 1\n");

@@ -66,7 +66,7 @@ class ProcessDeployTest extends DeployTestCase {
         assertThat(d.status()).isEqualTo("rolled_back");
         assertThat(d.rollbackReason()).contains("/readyz answered 503").contains("migrations not applied")
                 .contains("new instance: still running");
-        assertThat(d.reportText()).contains("ROLLED BACK").contains("Rollback: restarted " + v1 + ", healthy again")
+        assertThat(d.reportText()).contains("ROLLED BACK").contains("Rollback: " + v1 + " kept serving throughout")
                 .contains("Rollback reason:").contains("Database: schema unchanged");
         assertThat(h.rows().getFirst().status()).isEqualTo("healthy");
         assertThat(h.reports().subList(before, h.reports().size())).singleElement().asString()
@@ -207,7 +207,10 @@ class ProcessDeployTest extends DeployTestCase {
         try (DeployLock held = DeployLock.acquire(h.deployments, h.dataDir.resolve("deploy.lock"), java.time.Duration.ZERO)) {
             assertThat(h.deploy("--sha", v1, "--lock-wait-seconds", "0")).isEqualTo(1);
         }
-        assertThat(h.rows()).isEmpty();
+        assertThat(h.rows()).singleElement().satisfies(d -> {
+            assertThat(d.status()).isEqualTo("failed");
+            assertThat(d.rollbackReason()).contains("another deploy is running");
+        });
         assertThat(h.servedVersion()).isEmpty();
     }
 }
