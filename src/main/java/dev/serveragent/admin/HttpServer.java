@@ -30,7 +30,15 @@ public final class HttpServer implements Lifecycle {
     private boolean started;
 
     public HttpServer(HttpConfig config, Database database, Metrics metrics, List<HttpRoutes> routes) {
+        this(config, database, metrics, routes, List.of());
+    }
+
+    /** {@code checks} are asked after the database's, in order; {@code /readyz} gives every reason. */
+    public HttpServer(HttpConfig config, Database database, Metrics metrics, List<HttpRoutes> routes, List<ReadinessCheck> checks) {
         this.config = config;
+        List<ReadinessCheck> readiness = new java.util.ArrayList<>();
+        readiness.add(database::notReadyReason);
+        readiness.addAll(checks);
         this.app = Javalin.create(c -> {
             // Platform threads, measured: a webhook runs four JDBC round trips, and on a virtual
             // thread each one parks and is handed back through the JDK's I/O poller and a carrier
@@ -44,11 +52,11 @@ public final class HttpServer implements Lifecycle {
             c.jetty.modifyServer(server -> server.setStopTimeout(STOP_TIMEOUT_MS));
             c.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
             c.routes.get("/readyz", ctx -> {
-                Optional<String> reason = database.notReadyReason();
-                if (reason.isEmpty()) {
+                List<String> reasons = readiness.stream().map(ReadinessCheck::notReadyReason).flatMap(Optional::stream).toList();
+                if (reasons.isEmpty()) {
                     ctx.json(Map.of("status", "ready"));
                 } else {
-                    ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(Map.of("status", "not ready", "reason", reason.get()));
+                    ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(Map.of("status", "not ready", "reason", String.join("; ", reasons)));
                 }
             });
             c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));

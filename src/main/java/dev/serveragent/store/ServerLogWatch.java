@@ -22,7 +22,7 @@ final class ServerLogWatch {
     private final AtomicReference<String> reason = new AtomicReference<>();
     private final AtomicReference<String> fatal = new AtomicReference<>();
     private final Thread watcher;
-    private volatile boolean running = true;
+    private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
 
     private ServerLogWatch(Path logFile, long from, Thread starter) {
         watcher = Thread.ofVirtual().name("embedded-pg-log").start(() -> watch(logFile, from, starter));
@@ -35,8 +35,7 @@ final class ServerLogWatch {
 
     /** Stops watching; the fatal line seen, if any. */
     Optional<String> stop() {
-        running = false;
-        watcher.interrupt();
+        stopped.countDown();
         try {
             watcher.join();
         } catch (InterruptedException e) {
@@ -48,7 +47,7 @@ final class ServerLogWatch {
     private void watch(Path logFile, long from, Thread starter) {
         long offset = from;
         StringBuilder pending = new StringBuilder();
-        while (running) {
+        while (stopped.getCount() > 0) {
             try {
                 if (Files.exists(logFile) && Files.size(logFile) > offset) {
                     try (RandomAccessFile in = new RandomAccessFile(logFile.toFile(), "r")) {
@@ -72,7 +71,8 @@ final class ServerLogWatch {
                         }
                     }
                 }
-                Thread.sleep(POLL_MS); // a file has no change notification that works everywhere
+                // A file has no change notification that works everywhere: look again soon, or stop.
+                stopped.await(POLL_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 return;
             } catch (IOException e) {
