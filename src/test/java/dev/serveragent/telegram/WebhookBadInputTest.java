@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
  */
 class WebhookBadInputTest {
     static final int CASES = Integer.parseInt(System.getenv().getOrDefault("BAD_INPUT_CASES", "10000"));
+    static final int CLIENTS = 4;
     static final long FIRST_ID = 500_000_000L;
     static final List<String> FIXTURES = List.of("message_text", "message_voice", "message_photo", "message_document",
             "message_audio", "message_video_note", "edited_message", "channel_post", "group_message", "callback_query", "my_chat_member");
@@ -67,22 +68,39 @@ class WebhookBadInputTest {
         return app.send(request).statusCode();
     }
 
+    private void postOne(String fixture, Kind kind, long seed) {
+        long updateId = ids.incrementAndGet();
+        byte[] body = UpdateMutator.mutate(fixture, kind, seed, updateId);
+        int status = post(body);
+        assertThat(status).as("%s %s seed %d", fixture, kind, seed).isIn(200, 400, 413);
+        if (kind == Kind.NONE) {
+            assertThat(status).as("%s unmutated", fixture).isEqualTo(200);
+        }
+        if (new String(body, StandardCharsets.UTF_8).startsWith("{\"update_id\":" + updateId + ",")) {
+            answered.put(updateId, status);
+        }
+    }
+
     @Test
     void bad_input_never_gets_a_5xx_never_half_stored_and_the_process_keeps_serving() {
-        qt().withExamples(CASES).withShrinkCycles(20)
-                .forAll(arbitrary().pick(FIXTURES), arbitrary().enumValues(Kind.class), longs().all())
-                .checkAssert((fixture, kind, seed) -> {
-                    long updateId = ids.incrementAndGet();
-                    byte[] body = UpdateMutator.mutate(fixture, kind, seed, updateId);
-                    int status = post(body);
-                    assertThat(status).as("%s %s seed %d", fixture, kind, seed).isIn(200, 400, 413);
-                    if (kind == Kind.NONE) {
-                        assertThat(status).as("%s unmutated", fixture).isEqualTo(200);
-                    }
-                    if (new String(body, StandardCharsets.UTF_8).startsWith("{\"update_id\":" + updateId + ",")) {
-                        answered.put(updateId, status);
-                    }
-                });
+        // Four clients at once, as Telegram's several connections would be: the cases are independent.
+        try (var clients = java.util.concurrent.Executors.newFixedThreadPool(CLIENTS)) {
+            List<java.util.concurrent.Future<?>> runs = new java.util.ArrayList<>();
+            for (int c = 0; c < CLIENTS; c++) {
+                runs.add(clients.submit(() -> qt().withExamples(CASES / CLIENTS).withShrinkCycles(20)
+                        .forAll(arbitrary().pick(FIXTURES), arbitrary().enumValues(Kind.class), longs().all())
+                        .checkAssert(this::postOne)));
+            }
+            for (var run : runs) {
+                try {
+                    run.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw e.getCause() instanceof AssertionError a ? a : new AssertionError(e.getCause());
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            }
+        }
 
         // Durable before acknowledged, and nothing of a refused body.
         Set<Long> stored = db.jdbi().withHandle(h -> h.createQuery("select update_id from telegram_updates where update_id > :first")
