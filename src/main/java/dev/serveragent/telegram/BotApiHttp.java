@@ -76,6 +76,9 @@ public final class BotApiHttp {
 
     private static Response intercept(Interceptor.Chain chain) throws IOException {
         Request request = chain.request();
+        if (request.url().encodedPath().contains("/file/bot")) {
+            return chain.proceed(request); // a file download: bytes, not a Bot API answer
+        }
         AtomicBoolean written = new AtomicBoolean(request.body() == null);
         if (request.body() != null) {
             request = request.newBuilder().method(request.method(), new Tracked(request.body(), written)).build();
