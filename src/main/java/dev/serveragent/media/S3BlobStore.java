@@ -39,6 +39,8 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
     private final Semaphore wakeups = new Semaphore(0);
     private final Thread uploader;
     private volatile boolean running = true;
+    /** Blobs may be waiting in the spool (true at start: an earlier run may have left some). */
+    private volatile boolean waiting = true;
 
     public S3BlobStore(MinioConfig.Store config, Path spoolRoot) {
         this(config, spoolRoot, RETRY);
@@ -75,8 +77,12 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
     public URI put(String key, byte[] bytes, String contentType) {
         try {
             upload(key, bytes, contentType);
+            if (waiting) {
+                wakeups.release(); // the store is back: bring the waiting blobs now, not at the next retry
+            }
         } catch (SdkException e) {
             spool.put(key, bytes, contentType);
+            waiting = true;
             log.warn("Blob {} kept locally until bucket {} takes it: {}", key, bucket, e.getMessage());
             wakeups.release();
         }
@@ -109,7 +115,9 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
             spool.remove(key);
             log.info("Blob {} uploaded to bucket {} after waiting locally", key, bucket);
         }
-        return spool.keys().size();
+        int left = spool.keys().size();
+        waiting = left > 0;
+        return left;
     }
 
     private void uploadLoop() {

@@ -80,6 +80,40 @@ class S3StoreStartTest {
     }
 
     @Test
+    void while_s3_is_down_a_voice_message_is_still_transcribed_and_its_blob_uploaded_once_s3_is_back() throws Exception {
+        byte[] voice = "OggS fake opus voice bytes".getBytes(StandardCharsets.UTF_8);
+        try (FakeS3 s3 = new FakeS3(); var db = dev.serveragent.testing.TestDatabase.create();
+                var telegram = dev.serveragent.testing.FakeTelegram.start(dev.serveragent.testing.TelegramFixtures.TOKEN);
+                var transcriber = dev.serveragent.testing.FakeTranscriber.start()) {
+            telegram.addFile("AwACAgIAAxkBAAIBZ2VoiceFileId", "voice/file_0.oga", voice);
+            transcriber.transcript("restart nginx please");
+            s3.down = true;
+            Map<String, String> env = new java.util.HashMap<>(dev.serveragent.testing.TelegramFixtures.env(telegram, "https://agent.example.org"));
+            env.putAll(Map.of("TRANSCRIBE_URL", transcriber.url(), "MINIO_ENDPOINT", s3.url(), "MINIO_ACCESS_KEY", "minio-access",
+                    "MINIO_SECRET_KEY", "minio-secret-key", "MINIO_BUCKET", "agent-media", "MASTER_CHAT_IDS", "4242",
+                    "REACTIVE_WORKERS", "0"));
+            try (var app = dev.serveragent.testing.TestApp.start(db, dir, env, java.time.Clock.systemUTC())) {
+                assertThat(dev.serveragent.testing.TelegramFixtures.post(app, dev.serveragent.testing.TelegramFixtures.update("message_voice"))
+                        .statusCode()).isEqualTo(200);
+                String sql = "select status || ' ' || coalesce(uri, '') || ' ' || coalesce(content_json ->> 'text', '') from message_artifacts";
+                await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> db.jdbi().withHandle(h -> h.createQuery(sql).mapTo(String.class).list())
+                        .equals(List.of("done s3://agent-media/" + s3Key(db) + " restart nginx please")));
+                assertThat(s3.objects).as("S3 is still down").isEmpty();
+
+                s3.down = false;
+                // No new upload comes: the store's own retry (every 30 s) brings the waiting blob.
+                await().atMost(Duration.ofSeconds(60)).until(() -> s3.objects.containsKey("/agent-media/" + s3Key(db)));
+                assertThat(s3.objects.get("/agent-media/" + s3Key(db))).isEqualTo(voice);
+            }
+        }
+    }
+
+    private static String s3Key(dev.serveragent.testing.TestDatabase db) {
+        return db.jdbi().withHandle(h -> h.createQuery("select uri from message_artifacts").mapTo(String.class).one())
+                .substring("s3://agent-media/".length());
+    }
+
+    @Test
     void an_unreachable_store_leaves_the_agent_ready() throws Exception {
         try (FakeS3 s3 = new FakeS3()) {
             s3.down = true;
