@@ -11,6 +11,7 @@ import dev.serveragent.media.AnthropicClients;
 import com.anthropic.client.AnthropicClient;
 import dev.serveragent.admin.HttpRoutes;
 import dev.serveragent.admin.HttpServer;
+import dev.serveragent.media.BlobStores;
 import dev.serveragent.admin.Metrics;
 import dev.serveragent.budget.BudgetGovernor;
 import dev.serveragent.budget.BudgetPolicy;
@@ -192,7 +193,7 @@ public final class Application implements AutoCloseable {
                         clock, ProactiveScheduler.defaultReplicaId()));
             }
 
-            http = new HttpServer(config.http(), database, metrics, routes);
+            http = new HttpServer(config.http(), database, metrics, routes, BlobStores.readiness(config, clock));
             components.add(http);
             if (web.enabled()) {
                 // After the server: stopped before it, so open feeds end cleanly and do not hold its graceful stop.

@@ -34,7 +34,15 @@ public final class HttpServer implements Lifecycle {
     private boolean started;
 
     public HttpServer(HttpConfig config, Database database, Metrics metrics, List<HttpRoutes> routes) {
+        this(config, database, metrics, routes, List.of());
+    }
+
+    /** {@code checks} are asked after the database's, in order; {@code /readyz} gives every reason. */
+    public HttpServer(HttpConfig config, Database database, Metrics metrics, List<HttpRoutes> routes, List<ReadinessCheck> checks) {
         this.config = config;
+        List<ReadinessCheck> readiness = new java.util.ArrayList<>();
+        readiness.add(database::notReadyReason);
+        readiness.addAll(checks);
         this.app = Javalin.create(c -> {
             // Platform threads, measured: a webhook runs four JDBC round trips, and on a virtual
             // thread each one parks and is handed back through the JDK's I/O poller and a carrier
@@ -58,11 +66,11 @@ public final class HttpServer implements Lifecycle {
             });
             c.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok", "pid", PID)));
             c.routes.get("/readyz", ctx -> {
-                Optional<String> reason = database.notReadyReason();
-                if (reason.isEmpty()) {
+                List<String> reasons = readiness.stream().map(ReadinessCheck::notReadyReason).flatMap(Optional::stream).toList();
+                if (reasons.isEmpty()) {
                     ctx.json(Map.of("status", "ready", "pid", PID));
                 } else {
-                    ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(Map.of("status", "not ready", "reason", reason.get(), "pid", PID));
+                    ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(Map.of("status", "not ready", "reason", String.join("; ", reasons), "pid", PID));
                 }
             });
             c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));

@@ -2,10 +2,17 @@ package dev.serveragent.media;
 
 import dev.serveragent.config.MinioConfig;
 import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -15,15 +22,46 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
 /**
  * Blobs in an S3-compatible bucket (MinIO): path-style addressing, URIs {@code s3://bucket/key}.
- * Checksums only where S3 requires them, as MinIO and most gateways expect. The bucket must exist.
+ * Checksums only where S3 requires them, as MinIO and most gateways expect. At start the bucket is
+ * checked and created when missing (if the credentials may; else the error is logged and
+ * {@code /readyz} says why). A put the store does not take (down, bucket missing) is kept in a
+ * local {@link BlobSpool} and uploaded later by a background thread: {@link #put} returns the
+ * object's final URI at once, so the artifact (transcript, description) is made from the bytes
+ * in hand and nothing waits for the store. {@link #get} reads a waiting blob from the spool.
  */
 public final class S3BlobStore implements BlobStore, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(S3BlobStore.class);
+    static final Duration RETRY = Duration.ofSeconds(30);
     private final S3Client s3;
     private final String bucket;
+    private final BlobSpool spool;
+    private final Duration retry;
+    private final Semaphore wakeups = new Semaphore(0);
+    private final Thread uploader;
+    private volatile boolean running = true;
+    /** Blobs may be waiting in the spool (true at start: an earlier run may have left some). */
+    private volatile boolean waiting = true;
 
-    public S3BlobStore(MinioConfig.Store config) {
+    public S3BlobStore(MinioConfig.Store config, Path spoolRoot) {
+        this(config, spoolRoot, RETRY);
+    }
+
+    S3BlobStore(MinioConfig.Store config, Path spoolRoot, Duration retry) {
         this.bucket = config.bucket();
-        this.s3 = S3Client.builder()
+        this.s3 = client(config);
+        this.spool = new BlobSpool(spoolRoot.resolve(bucket));
+        this.retry = retry;
+        S3Bucket.Status status = S3Bucket.ensure(s3, bucket);
+        switch (status.state()) {
+            case READY -> log.info("Media in S3 at {}: {}", config.endpoint(), status.detail());
+            case MISCONFIGURED -> log.error("Media store: {}. Media are kept in {} until it is fixed", status.detail(), spoolRoot);
+            case UNREACHABLE -> log.warn("Media store: {}. Media are kept in {} until it is back", status.detail(), spoolRoot);
+        }
+        this.uploader = Thread.ofVirtual().name("s3-spool-uploader").start(this::uploadLoop);
+    }
+
+    static S3Client client(MinioConfig.Store config) {
+        return S3Client.builder()
                 .endpointOverride(config.endpoint())
                 .region(Region.US_EAST_1) // MinIO's default; S3 itself redirects by bucket
                 .forcePathStyle(true)
@@ -38,11 +76,21 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
     @Override
     public URI put(String key, byte[] bytes, String contentType) {
         try {
-            s3.putObject(PutObjectRequest.builder().bucket(bucket).key(key).contentType(contentType).build(), RequestBody.fromBytes(bytes));
-        } catch (RuntimeException e) {
-            throw new MediaException("cannot store blob " + key + " in bucket " + bucket + ": " + e.getMessage());
+            upload(key, bytes, contentType);
+            if (waiting) {
+                wakeups.release(); // the store is back: bring the waiting blobs now, not at the next retry
+            }
+        } catch (SdkException e) {
+            spool.put(key, bytes, contentType);
+            waiting = true;
+            log.warn("Blob {} kept locally until bucket {} takes it: {}", key, bucket, e.getMessage());
+            wakeups.release();
         }
         return URI.create("s3://" + bucket + "/" + key);
+    }
+
+    private void upload(String key, byte[] bytes, String contentType) {
+        s3.putObject(PutObjectRequest.builder().bucket(bucket).key(key).contentType(contentType).build(), RequestBody.fromBytes(bytes));
     }
 
     @Override
@@ -51,11 +99,63 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
             throw new IllegalArgumentException("not a blob of this store: " + uri);
         }
         String key = uri.getPath().substring(1);
-        return s3.getObjectAsBytes(GetObjectRequest.builder().bucket(bucket).key(key).build()).asByteArray();
+        return spool.get(key).orElseGet(() -> s3.getObjectAsBytes(GetObjectRequest.builder().bucket(bucket).key(key).build()).asByteArray());
+    }
+
+    /** Uploads what waits in the spool, oldest first, until done or the store refuses; how many still wait. */
+    public int uploadWaiting() {
+        for (String key : spool.keys()) {
+            BlobSpool.Pending p = spool.read(key);
+            try {
+                upload(p.key(), p.bytes(), p.contentType());
+            } catch (SdkException e) {
+                log.debug("Bucket {} still does not take blobs: {}", bucket, e.getMessage());
+                break;
+            }
+            spool.remove(key);
+            log.info("Blob {} uploaded to bucket {} after waiting locally", key, bucket);
+        }
+        int left = spool.keys().size();
+        waiting = left > 0;
+        return left;
+    }
+
+    private void uploadLoop() {
+        while (running) {
+            try {
+                if (uploadWaiting() > 0) {
+                    wakeups.tryAcquire(retry.toMillis(), TimeUnit.MILLISECONDS); // the store is still down
+                } else {
+                    wakeups.acquire(); // nothing waits: until a put is spooled
+                }
+                wakeups.drainPermits();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                // A local disk problem: logged; the blobs stay where they are and the next round tries again.
+                log.warn("Uploading waiting blobs: {}", e.toString());
+                try {
+                    wakeups.tryAcquire(retry.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
     }
 
     @Override
     public void close() {
+        running = false;
+        wakeups.release();
+        try {
+            // An upload under way finishes (or fails) first; only one stuck past that is interrupted.
+            if (!uploader.join(Duration.ofSeconds(10))) {
+                uploader.interrupt();
+                uploader.join(Duration.ofSeconds(5));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         s3.close();
     }
 }

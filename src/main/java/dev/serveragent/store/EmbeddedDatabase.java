@@ -16,6 +16,11 @@ import org.slf4j.LoggerFactory;
  * ({@code fsync}, {@code synchronous_commit}, {@code full_page_writes}); here they are back on,
  * because this database is the agent's memory, not a test fixture.
  *
+ * <p>A server left running by a killed agent is stopped first ({@link OrphanedPostmaster}). The
+ * server's output goes to {@code pg.log} beside the data directory, and a start that fails says
+ * the server's own reason (its first {@code FATAL} line) at once instead of after the 60 s wait
+ * ({@link ServerLogWatch}).
+ *
  * <p>As root, zonky runs {@code initdb}/{@code postgres} through {@code unshare -U}; where user
  * namespaces are blocked that fails with "cannot be run as root", which is reported with a pointer
  * to {@code DATABASE_URL}.
@@ -31,27 +36,57 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     public static EmbeddedDatabase start(Path dataDir) {
         long t0 = System.nanoTime();
+        Path logFile = logFile(dataDir);
+        ServerLogWatch watch = null;
         try {
             Files.createDirectories(dataDir);
+            OrphanedPostmaster.stop(dataDir);
+            watch = ServerLogWatch.start(logFile, Thread.currentThread());
+            ProcessBuilder.Redirect toLog = ProcessBuilder.Redirect.appendTo(logFile.toFile());
             EmbeddedPostgres pg = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
                     .setRegisterShutdownHook(false)
                     .setPGStartupWait(Duration.ofSeconds(60))
+                    .setOutputRedirector(toLog)
+                    .setErrorRedirector(toLog)
                     .setServerConfig("fsync", "on")
                     .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("full_page_writes", "on")
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .start();
-            log.info("Embedded PostgreSQL started on 127.0.0.1:{} with data in {} ({} ms)",
-                    pg.getPort(), dataDir, (System.nanoTime() - t0) / 1_000_000);
+            Optional<String> fatal = watch.stop();
+            if (fatal.isPresent()) {
+                // The watch interrupted zonky's wait, which then returns as if the server were up.
+                Thread.interrupted();
+                closeQuietly(pg);
+                throw new IOException(fatal.get());
+            }
+            log.info("Embedded PostgreSQL started on 127.0.0.1:{} with data in {} ({} ms; server log {})",
+                    pg.getPort(), dataDir, (System.nanoTime() - t0) / 1_000_000, logFile);
             return new EmbeddedDatabase(pg);
         } catch (IOException | RuntimeException e) {
-            String hint = String.valueOf(e.getMessage()).contains("root")
+            Optional<String> fatal = watch == null ? Optional.empty() : watch.stop();
+            Thread.interrupted();
+            String cause = fatal.filter(f -> !f.equals(e.getMessage())).map(f -> f + " (" + rootCause(e) + ")").orElse(rootCause(e));
+            String hint = cause.contains("root")
                     ? " (running as root needs 'unshare' and user namespaces; where they are blocked, set DATABASE_URL to a PostgreSQL server)"
-                    : " (set DATABASE_URL to use a PostgreSQL server instead)";
+                    : " (server log: " + logFile + "; or set DATABASE_URL to use a PostgreSQL server instead)";
             throw new DatabaseUnavailableException(
-                    "Embedded PostgreSQL could not start in " + dataDir + ": " + rootCause(e) + hint, e);
+                    "Embedded PostgreSQL could not start in " + dataDir + ": " + cause + hint, e);
+        }
+    }
+
+    /** The server's own log, beside its data directory (initdb wants that directory empty). */
+    static Path logFile(Path dataDir) {
+        return dataDir.resolveSibling(dataDir.getFileName() + ".log");
+    }
+
+    private static void closeQuietly(EmbeddedPostgres pg) {
+        try {
+            pg.close();
+        } catch (IOException e) {
+            log.debug("Stopping a server that did not start: {}", e.toString()); // it is not running: nothing to stop
         }
     }
 

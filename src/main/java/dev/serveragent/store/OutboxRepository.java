@@ -11,8 +11,10 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * The outbox: bot messages are {@code chat_messages} rows (role {@code assistant}) with a send
  * state. They are stored before anything is sent; senders claim them with {@code FOR UPDATE SKIP
- * LOCKED} and a lease, so several replicas can send without sending a row twice (a sender that
- * dies mid-send leaves its claim to expire, and the row is sent again: at-least-once).
+ * LOCKED} and a lease, so several replicas can send without sending a row twice. A sender that
+ * dies mid-send leaves its claim to expire and {@code send_started_at} set: the next sender finds
+ * it with {@link #beginSend} and ends the row {@code uncertain} instead of sending it again
+ * (docs/TELEGRAM.md, "Delivery rules").
  * Per chat only the oldest unsent row can be claimed, so parts of a long answer keep their order.
  * Telegram's pace is kept here too, so that it holds for the bot across replicas: a chat's next
  * row is not claimed before its thread's {@code send_next_at}, and every send takes a slot from
@@ -117,16 +119,39 @@ public final class OutboxRepository {
     }
 
     /**
+     * Records that the row goes on the wire now, just after {@link #renewClaim}; false when an
+     * earlier sender had already begun sending it and stopped before recording how it ended
+     * (Telegram may have it: the caller must not send it again).
+     */
+    public boolean beginSend(long id, Instant now) {
+        return jdbi.withHandle(h -> h.createUpdate(
+                        "update chat_messages set send_started_at = :now where id = :id and send_started_at is null")
+                .bind("now", now).bind("id", id).execute()) == 1;
+    }
+
+    /**
      * Records the send; no message goes to the same chat before {@code chatNextAt}, from any
      * replica.
      */
     public void markSent(Outgoing o, long telegramMessageId, Instant now, Instant chatNextAt) {
+        markSent(o, Optional.of(telegramMessageId), null, now, chatNextAt);
+    }
+
+    /**
+     * Records a send Telegram accepted (2xx) without an answer that says which message it made:
+     * sent, with no {@code platform_message_id}, and {@code note} in {@code send_error}.
+     */
+    public void markSentUnidentified(Outgoing o, String note, Instant now, Instant chatNextAt) {
+        markSent(o, Optional.empty(), note, now, chatNextAt);
+    }
+
+    private void markSent(Outgoing o, Optional<Long> telegramMessageId, String note, Instant now, Instant chatNextAt) {
         jdbi.useTransaction(h -> {
             h.createUpdate("""
                             update chat_messages set send_status = 'sent', platform_message_id = :tg, sent_at = :now,
-                                   locked_until = null, send_error = null
+                                   locked_until = null, send_error = :note
                             where id = :id""")
-                    .bind("tg", telegramMessageId).bind("now", now).bind("id", o.id()).execute();
+                    .bind("tg", telegramMessageId.orElse(null)).bind("note", note).bind("now", now).bind("id", o.id()).execute();
             h.createUpdate("update chat_threads set send_next_at = greatest(send_next_at, :next) where id = :thread")
                     .bind("next", chatNextAt).bind("thread", o.threadId()).execute();
         });
@@ -146,11 +171,14 @@ public final class OutboxRepository {
                 .one());
     }
 
-    /** Puts the row back to be tried at {@code at}; {@code countAttempt} false undoes the claim's count (pacing, 429). */
+    /**
+     * Puts the row back to be tried at {@code at}, for a send known not to have reached Telegram or
+     * refused by it; {@code countAttempt} false undoes the claim's count (pacing, 429).
+     */
     public void retryAt(long id, Instant at, String error, boolean countAttempt) {
         jdbi.useHandle(h -> h.createUpdate("""
                         update chat_messages set next_attempt_at = :at, locked_until = null, send_error = :error,
-                               send_attempts = send_attempts - :undo
+                               send_attempts = send_attempts - :undo, send_started_at = null
                         where id = :id""")
                 .bind("at", at).bind("error", error).bind("undo", countAttempt ? 0 : 1).bind("id", id).execute());
     }
@@ -160,5 +188,13 @@ public final class OutboxRepository {
                         update chat_messages set send_status = 'failed', locked_until = null, send_error = :error
                         where id = :id""")
                 .bind("error", error).bind("id", id).execute());
+    }
+
+    /** Ends a row Telegram may or may not have: never sent again; {@code reason} says why. */
+    public void markUncertain(long id, String reason) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                        update chat_messages set send_status = 'uncertain', locked_until = null, send_error = :reason
+                        where id = :id""")
+                .bind("reason", reason).bind("id", id).execute());
     }
 }

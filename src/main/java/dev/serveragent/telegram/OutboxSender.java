@@ -26,9 +26,12 @@ import org.slf4j.LoggerFactory;
  * Sends the outbox to Telegram on one virtual thread: claims due rows (safe with several
  * replicas), keeps to {@link #PER_CHAT_INTERVAL} per chat and {@link #GLOBAL_INTERVAL} overall
  * for the whole bot (the pace lives in the database, so replicas share it), honours 429
- * {@code retry_after}, retries 5xx and network errors with exponential backoff up to
- * {@link #MAX_ATTEMPTS}, and fails other 4xx at once. Plain text only:
- * no parse mode, so model output can never be rejected for markup.
+ * {@code retry_after}, retries what never reached Telegram and the Bot API's own 5xx with
+ * exponential backoff up to {@link #MAX_ATTEMPTS}, and fails other 4xx at once. A send Telegram may
+ * have acted on (answer lost after the request was written, a sender stopped mid-send) is never
+ * repeated: it ends {@code uncertain}; an unreadable 2xx ends {@code sent} without a message id
+ * (the table is in docs/TELEGRAM.md, "Delivery rules"; the client must be {@link BotApiHttp}'s).
+ * Plain text only: no parse mode, so model output can never be rejected for markup.
  */
 public final class OutboxSender implements Lifecycle {
     private static final Logger log = LoggerFactory.getLogger(OutboxSender.class);
@@ -128,6 +131,10 @@ public final class OutboxSender implements Lifecycle {
             log.info("Message {} was taken over by another sender after its claim ran out", o.id());
             return;
         }
+        if (!repository.beginSend(o.id(), clock.instant())) {
+            uncertain(o, "a sender stopped while sending it; Telegram may have it");
+            return;
+        }
         SendMessage request = new SendMessage(o.chatId(), o.text());
         if (o.replyMarkupJson() != null) {
             request.replyMarkup(keyboard(o.replyMarkupJson()));
@@ -136,11 +143,23 @@ public final class OutboxSender implements Lifecycle {
         try {
             response = bot.execute(request);
         } catch (RuntimeException e) {
-            // Network failure or a body that is not Bot API JSON (a proxy's error page): transient.
-            retryLater(o, "send failed: " + e.getMessage());
+            Optional<BotApiHttp.AnswerLost> lost = BotApiHttp.answerLost(e);
+            if (lost.isPresent() && lost.get().accepted()) {
+                sentUnidentified(o, lost.get().getMessage());
+            } else if (lost.isPresent() || e instanceof com.google.gson.JsonParseException) {
+                uncertain(o, "answer lost: " + (lost.isPresent() ? lost.get().getMessage() : e.getMessage()));
+            } else {
+                // Never reached Telegram in full (connect refused, DNS, connect timeout, write broken
+                // off) or refused by a proxy: safe to send again.
+                retryLater(o, "not sent: " + e.getMessage());
+            }
             return;
         }
-        if (response.isOk() && response.message() != null) {
+        if (response.isOk()) {
+            if (response.message() == null) {
+                sentUnidentified(o, "answered ok without the message");
+                return;
+            }
             Instant sentAt = clock.instant();
             repository.markSent(o, response.message().messageId(), sentAt, sentAt.plus(PER_CHAT_INTERVAL));
             metrics.counter("telegram.outbox", "result", "sent").increment();
@@ -151,12 +170,28 @@ public final class OutboxSender implements Lifecycle {
             metrics.counter("telegram.outbox", "result", "rate_limited").increment();
             log.info("Telegram asked to wait {}s before sending to chat {}", retryAfter, o.chatId());
         } else if (response.errorCode() >= 500 || response.errorCode() == 0) {
+            // The Bot API itself answered that it did not send it.
             retryLater(o, response.errorCode() + ": " + response.description());
         } else {
             log.warn("Telegram refused message {} for chat {}: {} {}", o.id(), o.chatId(), response.errorCode(), response.description());
             repository.markFailed(o.id(), response.errorCode() + ": " + response.description());
             metrics.counter("telegram.outbox", "result", "failed").increment();
         }
+    }
+
+    /** Telegram took it (2xx) but its answer is unreadable: sent, never again, its message id unknown. */
+    private void sentUnidentified(Outgoing o, String note) {
+        log.warn("Message {} for chat {} was accepted, but the answer could not be read: {}", o.id(), o.chatId(), note);
+        Instant sentAt = clock.instant();
+        repository.markSentUnidentified(o, "accepted, answer unreadable: " + note, sentAt, sentAt.plus(PER_CHAT_INTERVAL));
+        metrics.counter("telegram.outbox", "result", "sent_unidentified").increment();
+    }
+
+    /** Telegram may or may not have it: not sent again (that could deliver it twice). */
+    private void uncertain(Outgoing o, String reason) {
+        log.warn("Message {} for chat {} may or may not have reached Telegram; not sending it again: {}", o.id(), o.chatId(), reason);
+        repository.markUncertain(o.id(), reason);
+        metrics.counter("telegram.outbox", "result", "uncertain").increment();
     }
 
     private void retryLater(Outgoing o, String error) {

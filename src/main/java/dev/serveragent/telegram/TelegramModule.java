@@ -91,8 +91,7 @@ public final class TelegramModule {
         String api = tg.apiUrl().toString().replaceAll("/+$", "");
         // Timeouts well under the outbox's claim lease, so a send cannot outlive its claim
         // (the library's defaults are 75 s each).
-        okhttp3.OkHttpClient http = new okhttp3.OkHttpClient.Builder()
-                .connectTimeout(CONNECT_TIMEOUT).writeTimeout(IO_TIMEOUT).readTimeout(IO_TIMEOUT).build();
+        okhttp3.OkHttpClient http = BotApiHttp.client(CONNECT_TIMEOUT, IO_TIMEOUT);
         TelegramBot bot = new TelegramBot.Builder(token).okHttpClient(http).apiUrl(api + "/bot").fileApiUrl(api + "/file/bot").build();
         resources.add(bot::shutdown);
 

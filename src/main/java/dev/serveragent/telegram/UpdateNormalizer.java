@@ -108,14 +108,14 @@ public final class UpdateNormalizer {
             String name = String.join(" ", nonNull(text(c, "first_name"), text(c, "last_name"))).strip();
             title = name.isEmpty() ? text(c, "username") : name;
         }
-        return new Chat(c.path("id").asLong(), text(c, "type"), title);
+        return new Chat(integral(c, "id"), text(c, "type"), title);
     }
 
     private Message message(JsonNode m) {
         String text = text(m, "text") != null ? text(m, "text") : text(m, "caption");
         Long author = m.path("from").isObject() ? m.path("from").path("id").asLong() : null;
-        Instant date = Instant.ofEpochSecond(m.path("date").asLong());
-        Instant edited = m.has("edit_date") ? Instant.ofEpochSecond(m.path("edit_date").asLong()) : null;
+        Instant date = unixTime(m, "date");
+        Instant edited = m.has("edit_date") ? unixTime(m, "edit_date") : null;
         List<Attachment> attachments = new ArrayList<>();
         String kind = text != null ? "text" : "other";
         if (m.path("voice").isObject()) {
@@ -134,7 +134,7 @@ public final class UpdateNormalizer {
             kind = "video_note";
             attachments.add(media("video_note", m.get("video_note"), "file_meta"));
         }
-        return new Message(m.path("message_id").asLong(), author, text, kind, date, edited, attachments);
+        return new Message(integral(m, "message_id"), author, text, kind, date, edited, attachments);
     }
 
     private static JsonNode largest(JsonNode sizes) {
@@ -178,5 +178,26 @@ public final class UpdateNormalizer {
             }
         }
         return out;
+    }
+
+    /** Latest Unix time taken (year 2286): beyond what Instant and Postgres hold, a date is not Telegram's. */
+    private static final long MAX_UNIX_TIME = 9_999_999_999L;
+
+    /** A Unix time field: a 400, not a 500 (Instant) or a 503 (Postgres) when it is out of range. */
+    private static Instant unixTime(JsonNode m, String field) {
+        long seconds = m.path(field).asLong();
+        if (seconds < 0 || seconds > MAX_UNIX_TIME) {
+            throw new MalformedUpdateException(field + " is not a Unix time: " + m.path(field));
+        }
+        return Instant.ofEpochSecond(seconds);
+    }
+
+    /** An id field: an integer, or the update is not Telegram's (asLong would make a missing or "x" id 0). */
+    private static long integral(JsonNode node, String field) {
+        JsonNode v = node.path(field);
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+            throw new MalformedUpdateException(field + " is not an integer: " + (v.isMissingNode() ? "missing" : v.toString()));
+        }
+        return v.asLong();
     }
 }

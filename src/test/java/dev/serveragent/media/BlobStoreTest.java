@@ -54,7 +54,7 @@ class BlobStoreTest {
     void the_s3_store_puts_and_gets_objects_path_style_with_signed_requests() throws Exception {
         try (FakeS3 s3 = new FakeS3()) {
             S3BlobStore store = new S3BlobStore(new MinioConfig.Store(URI.create(s3.url()), Secret.of("minio-access"),
-                    Secret.of("minio-secret-key"), "agent-media"));
+                    Secret.of("minio-secret-key"), "agent-media"), dir.resolve("spool"));
             byte[] bytes = "a photo".getBytes(StandardCharsets.UTF_8);
             URI uri = store.put("telegram/42/104/9-photo.jpg", bytes, "image/jpeg");
             assertThat(uri).hasToString("s3://agent-media/telegram/42/104/9-photo.jpg");
@@ -80,14 +80,27 @@ class BlobStoreTest {
         assertThat(Path.of(uri)).startsWith(dir.resolve("blobs"));
     }
 
-    /** Just enough S3 for PutObject/GetObject, path-style; decodes aws-chunked uploads. */
+    /**
+     * Just enough S3 for HeadBucket/CreateBucket/PutObject/GetObject, path-style; decodes
+     * aws-chunked uploads. Starts with the bucket {@code agent-media} unless given others; can
+     * refuse bucket creation (403 AccessDenied) or be {@link #down} (503 to everything).
+     */
     static final class FakeS3 implements AutoCloseable {
         final Map<String, byte[]> objects = new ConcurrentHashMap<>();
         final List<String> authorizations = new CopyOnWriteArrayList<>();
+        final java.util.Set<String> buckets = ConcurrentHashMap.newKeySet();
+        volatile boolean mayCreateBuckets = true;
+        volatile boolean down;
         private final HttpServer server;
 
         FakeS3() throws IOException {
+            this("agent-media");
+        }
+
+        FakeS3(String... buckets) throws IOException {
+            this.buckets.addAll(List.of(buckets));
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
             server.createContext("/", this::handle);
             server.start();
         }
@@ -101,6 +114,31 @@ class BlobStoreTest {
                 authorizations.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
                 String path = ex.getRequestURI().getPath();
                 byte[] body = ex.getRequestBody().readAllBytes();
+                if (down) {
+                    error(ex, 503, "ServiceUnavailable");
+                    return;
+                }
+                String bucket = path.substring(1).split("/", 2)[0];
+                boolean bucketOnly = !path.substring(1).contains("/") || path.endsWith(bucket + "/");
+                if (bucketOnly) {
+                    switch (ex.getRequestMethod()) {
+                        case "HEAD" -> ex.sendResponseHeaders(buckets.contains(bucket) ? 200 : 404, -1);
+                        case "PUT" -> {
+                            if (!mayCreateBuckets) {
+                                error(ex, 403, "AccessDenied");
+                                return;
+                            }
+                            buckets.add(bucket);
+                            ex.sendResponseHeaders(200, -1);
+                        }
+                        default -> ex.sendResponseHeaders(405, -1);
+                    }
+                    return;
+                }
+                if (!buckets.contains(bucket)) {
+                    error(ex, 404, "NoSuchBucket");
+                    return;
+                }
                 switch (ex.getRequestMethod()) {
                     case "PUT" -> {
                         String sha = String.valueOf(ex.getRequestHeaders().getFirst("x-amz-content-sha256"));
@@ -122,6 +160,20 @@ class BlobStoreTest {
                     }
                     default -> ex.sendResponseHeaders(405, -1);
                 }
+            }
+        }
+
+        private static void error(HttpExchange ex, int status, String code) throws IOException {
+            byte[] xml = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code + "</Code><Message>" + code
+                    + "</Message></Error>").getBytes(StandardCharsets.UTF_8);
+            if (ex.getRequestMethod().equals("HEAD")) {
+                ex.sendResponseHeaders(status, -1);
+                return;
+            }
+            ex.getResponseHeaders().set("Content-Type", "application/xml");
+            ex.sendResponseHeaders(status, xml.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(xml);
             }
         }
 

@@ -26,8 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * case-insensitive), answering {@code {"ok":true,"result":...}}; {@code GET /file/bot{token}/{path}}
  * for downloads. Records every call (method + params). getUpdates serves a queue with Telegram's
  * offset semantics (asking with an offset confirms, and forgets, everything below it). Tests can
- * make the next N calls of a method answer 429 with {@code retry_after} or a 5xx, or take the
- * whole API {@linkplain #down down}.
+ * make the next N calls of a method answer 429 with {@code retry_after} or a 5xx, {@linkplain
+ * #misbehave misbehave on the wire} after doing them, or take the whole API {@linkplain #down down}.
  *
  * <pre>{@code
  * try (FakeTelegram tg = FakeTelegram.start("123:abc")) {
@@ -44,7 +44,29 @@ public final class FakeTelegram implements AutoCloseable {
         }
     }
 
-    private record Failure(int status, int retryAfter, String description) {}
+    private record Failure(int status, int retryAfter, String description, Wire wire) {
+        Failure(int status, int retryAfter, String description) {
+            this(status, retryAfter, description, null);
+        }
+    }
+
+    /** Ways an answer can go wrong on the wire, after the request was read in full. */
+    public enum Wire {
+        /** 200 with an HTML page (a proxy or captive portal). */
+        HTML_200,
+        /** 200 with the real answer cut off half way. */
+        TRUNCATED_200,
+        /** 200 with an empty body. */
+        EMPTY_200,
+        /** 502 with a proxy's HTML page. */
+        HTML_502,
+        /** 503 with a proxy's HTML page. */
+        HTML_503,
+        /** The connection is closed without an answer. */
+        CLOSED,
+        /** No answer at all until the client gives up (or the fake closes). */
+        SILENT
+    }
 
     /** Method name for {@link #tooManyRequests} and {@link #serverError} meaning "whatever is called next". */
     public static final String ANY = "*";
@@ -59,6 +81,7 @@ public final class FakeTelegram implements AutoCloseable {
     private final AtomicLong nextMessageId = new AtomicLong(1000);
     private final AtomicLong downloads = new AtomicLong();
     private volatile boolean down;
+    private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
 
     private FakeTelegram(String token) {
         this.token = token;
@@ -122,6 +145,11 @@ public final class FakeTelegram implements AutoCloseable {
         addFailures(method, times, new Failure(status, 0, description));
     }
 
+    /** The next {@code times} calls of {@code method} are read in full, done (a sendMessage is delivered), then answered {@code how}. */
+    public void misbehave(String method, int times, Wire how) {
+        addFailures(method, times, new Failure(0, 0, how.name(), how));
+    }
+
     /** While {@code down}, every call answers 500 Internal Server Error: a Bot API that is unreachable for now. */
     public void down(boolean down) {
         this.down = down;
@@ -155,6 +183,10 @@ public final class FakeTelegram implements AutoCloseable {
                 return;
             }
             Failure f = takeFailure(method);
+            if (f != null && f.wire() != null) {
+                misbehave(ex, f.wire(), answer(method.toLowerCase(Locale.ROOT), params));
+                return;
+            }
             if (f != null) {
                 ObjectNode body = error(f.status(), f.description());
                 if (f.status() == 429) {
@@ -165,6 +197,24 @@ public final class FakeTelegram implements AutoCloseable {
             }
             ObjectNode answer = answer(method.toLowerCase(Locale.ROOT), params);
             respond(ex, answer.path("ok").asBoolean() ? 200 : answer.path("error_code").asInt(400), answer);
+        }
+    }
+
+    private void misbehave(HttpExchange ex, Wire how, ObjectNode answer) throws IOException {
+        switch (how) {
+            case HTML_200 -> LoopbackHttp.send(ex, 200, "text/html", "<html><body>Welcome to our network</body></html>");
+            case TRUNCATED_200 -> LoopbackHttp.send(ex, 200, "application/json", answer.toString().substring(0, answer.toString().length() / 2));
+            case EMPTY_200 -> LoopbackHttp.send(ex, 200, "application/json", "");
+            case HTML_502 -> LoopbackHttp.send(ex, 502, "text/html", "<html><body>502 Bad Gateway</body></html>");
+            case HTML_503 -> LoopbackHttp.send(ex, 503, "text/html", "<html><body>503 Service Unavailable</body></html>");
+            case CLOSED -> { } // closing the exchange before any answer closes the connection
+            case SILENT -> {
+                try {
+                    closed.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 
@@ -292,6 +342,7 @@ public final class FakeTelegram implements AutoCloseable {
 
     @Override
     public void close() {
+        closed.countDown();
         server.stop(0);
     }
 }
