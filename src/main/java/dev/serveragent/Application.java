@@ -115,6 +115,12 @@ public final class Application implements AutoCloseable {
             proactive = new ProactiveControl(config.proactive().enabled(), proactiveState, governor, clock);
             MasterChannel master = new MasterChannel(Optional.of(outbox), config.telegram().masterChatIds(), proactiveState);
 
+            // --- dashboard (issue 14): /admin pages, /admin/api/*, database meters, daily cost report ---
+            routes.add(new dev.serveragent.admin.DashboardRoutes(web, new dev.serveragent.store.DashboardRepository(database.jdbi()),
+                    new dev.serveragent.store.OperationsRepository(database.jdbi()), new LedgerRepository(database.jdbi()),
+                    proactive, config.telegram().masterChatIds(), clock));
+            // --- end dashboard ---
+
             // --- reactive: classify, acknowledge, approve, answer or execute ---
             reactive = new ReactiveModule(config, database, classifier(config, runner),
                     runner, new PackedPrompts(promptPack, claudeCode), outbox, telegram.actions(), proactive, clock);
