@@ -65,6 +65,7 @@ public final class Application implements AutoCloseable {
     private final ReactiveModule reactive;
     private final TelegramModule telegram;
     private final WebAccessPolicy web;
+    private dev.serveragent.report.DailyReport dailyReport; // null unless DAILY_REPORT_AT is set
     private boolean closed;
 
     /** @param runnerOverride replaces the Claude Code CLI runner in the model-driven loops (tests) */
@@ -119,6 +120,8 @@ public final class Application implements AutoCloseable {
             routes.add(new dev.serveragent.admin.DashboardRoutes(web, new dev.serveragent.store.DashboardRepository(database.jdbi()),
                     new dev.serveragent.store.OperationsRepository(database.jdbi()), new LedgerRepository(database.jdbi()),
                     proactive, config.telegram().masterChatIds(), clock));
+            config.report().dailyAt().ifPresent(at -> components.add(dailyReport = new dev.serveragent.report.DailyReport(at,
+                    new LedgerRepository(database.jdbi()), new dev.serveragent.store.DailyReportRepository(database.jdbi()), master, clock)));
             // --- end dashboard ---
 
             // --- reactive: classify, acknowledge, approve, answer or execute ---
@@ -213,6 +216,11 @@ public final class Application implements AutoCloseable {
     /** The Master's handle on the proactive loop: pause, resume, budget status. */
     public ProactiveControl proactive() {
         return proactive;
+    }
+
+    /** The daily cost report, when {@code DAILY_REPORT_AT} is set (tests move the clock and call {@code runDue()}). */
+    public Optional<dev.serveragent.report.DailyReport> dailyReport() {
+        return Optional.ofNullable(dailyReport);
     }
 
     /** The access rules of the browser pages (console, dashboard) and their APIs. */
