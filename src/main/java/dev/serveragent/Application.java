@@ -87,7 +87,7 @@ public final class Application implements AutoCloseable {
             claudeCode = new ClaudeCodeRunner(config.claudeCode(), config.anthropic(), System.getenv());
             resources.add(claudeCode); // close() cancels runs still going, so no CLI outlives the process
             promptPack = PromptPack.from(config.claudeCode());
-            ClaudeRunner runner = runnerOverride.orElse(claudeCode);
+            ClaudeRunner runner = new dev.serveragent.claude.TimedRunner(runnerOverride.orElse(claudeCode), metrics.registry());
             // --- end claude code ---
             // --- deploy ---
             // A deploy killed midway left its row unfinished: settle it, unless a deploy (the one
@@ -117,11 +117,16 @@ public final class Application implements AutoCloseable {
             MasterChannel master = new MasterChannel(Optional.of(outbox), config.telegram().masterChatIds(), proactiveState);
 
             // --- dashboard (issue 14): /admin pages, /admin/api/*, database meters, daily cost report ---
+            var operations = new dev.serveragent.store.OperationsRepository(database.jdbi());
+            var ledger = new LedgerRepository(database.jdbi());
             routes.add(new dev.serveragent.admin.DashboardRoutes(web, new dev.serveragent.store.DashboardRepository(database.jdbi()),
-                    new dev.serveragent.store.OperationsRepository(database.jdbi()), new LedgerRepository(database.jdbi()),
-                    proactive, config.telegram().masterChatIds(), clock));
-            config.report().dailyAt().ifPresent(at -> components.add(dailyReport = new dev.serveragent.report.DailyReport(at,
-                    new LedgerRepository(database.jdbi()), new dev.serveragent.store.DailyReportRepository(database.jdbi()), master, clock)));
+                    operations, ledger, proactive, config.telegram().masterChatIds(), clock));
+            new dev.serveragent.admin.DatabaseMeters(operations, ledger, clock).bindTo(metrics.registry());
+            var ackLatency = new dev.serveragent.admin.AckLatency(operations, metrics.registry());
+            telegram.components().stream().filter(dev.serveragent.telegram.OutboxSender.class::isInstance)
+                    .forEach(c -> ((dev.serveragent.telegram.OutboxSender) c).onSent(ackLatency));
+            config.report().dailyAt().ifPresent(at -> components.add(dailyReport = new dev.serveragent.report.DailyReport(
+                    at, ledger, new dev.serveragent.store.DailyReportRepository(database.jdbi()), master, clock)));
             // --- end dashboard ---
 
             // --- reactive: classify, acknowledge, approve, answer or execute ---

@@ -27,6 +27,9 @@ public final class OperationsRepository {
     public record Deployment(long id, String gitSha, String branch, String status, Instant startedAt, Instant finishedAt,
             String runtime, String rollbackReason, String report) {}
 
+    /** A first reply to a job's trigger: when the trigger was stored and the reply sent. */
+    public record Acknowledgement(Instant triggerStoredAt, Instant sentAt) {}
+
     public record Master(long userId, String platform, Instant addedAt, Instant revokedAt, String source) {}
 
     private final Jdbi jdbi;
@@ -141,9 +144,9 @@ public final class OperationsRepository {
      * messageId} is the first assistant message after its thread's latest job trigger (the
      * acknowledgement, or the answer of a command).
      */
-    public Optional<Instant> acknowledgedTriggerStoredAt(long messageId) {
+    public Optional<Acknowledgement> acknowledgement(long messageId) {
         return jdbi.withHandle(h -> h.createQuery("""
-                        select u.stored_at
+                        select u.stored_at, a.sent_at
                         from chat_messages a
                         join lateral (select j.trigger_message_id from reactive_jobs j
                                       where j.thread_id = a.thread_id and j.trigger_message_id < a.id  -- reactive_jobs_thread_idx
@@ -154,7 +157,8 @@ public final class OperationsRepository {
                                           where b.thread_id = a.thread_id and b.created_at >= u.stored_at - interval '1 minute'
                                             and b.role = 'assistant' and b.id > u.id and b.id < a.id)""")
                 .bind("id", messageId)
-                .map((rs, ctx) -> ts(rs, "stored_at"))
-                .findOne());
+                .map((rs, ctx) -> new Acknowledgement(ts(rs, "stored_at"), ts(rs, "sent_at")))
+                .findOne()
+                .filter(a -> a.sentAt() != null));
     }
 }
