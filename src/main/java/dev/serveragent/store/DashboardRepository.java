@@ -69,15 +69,20 @@ public final class DashboardRepository {
 
     /**
      * Messages whose text matches {@code query} (Postgres full-text search, {@code simple}
-     * configuration, web-search syntax), newest first; served by {@code chat_messages_text_search_idx}.
+     * configuration, web-search syntax), newest first. The matches always come from
+     * {@code chat_messages_text_search_idx} (the materialized CTE): left to itself the planner
+     * walks the primary key backwards, filtering every message, which took seconds at a million
+     * messages when the newest matches were old. A term in a large share of all messages costs
+     * in proportion to its matches (docs/PERFORMANCE.md).
      */
     public List<Message> search(String query, Optional<Long> before, int limit) {
         return jdbi.withHandle(h -> h.createQuery("""
-                        select m.id, m.thread_id, m.role, m.kind, m.text, m.created_at, m.stored_at, m.send_status, m.sent_at
-                        from chat_messages m
-                        where to_tsvector('simple', coalesce(m.text, '')) @@ websearch_to_tsquery('simple', :q)
-                          and m.id < coalesce(cast(:before as bigint), 9223372036854775807)
-                        order by m.id desc limit :limit""")
+                        with hits as materialized (
+                            select m.id, m.thread_id, m.role, m.kind, m.text, m.created_at, m.stored_at, m.send_status, m.sent_at
+                            from chat_messages m
+                            where to_tsvector('simple', coalesce(m.text, '')) @@ websearch_to_tsquery('simple', :q)
+                              and m.id < coalesce(cast(:before as bigint), 9223372036854775807))
+                        select * from hits order by id desc limit :limit""")
                 .bind("q", query).bind("before", before.orElse(null)).bind("limit", limit)
                 .map(DashboardRepository::message)
                 .list());

@@ -76,32 +76,28 @@ public final class LedgerRepository {
     public record DayUsage(Instant day, String scope, String provider, String model, long calls, long tokensTotal,
             long input, long cacheCreation, long cacheRead, long output, double reportedCostUsd) {}
 
-    /** Tokens per UTC hour and scope in {@code [from, to)}; hours without usage are absent. */
+    /**
+     * Tokens per UTC hour and scope in {@code [from, to)} (hour-aligned bounds); hours without
+     * usage are absent. Read from {@code token_usage_hourly}, which a trigger keeps (V62).
+     */
     public java.util.List<HourTokens> hourly(Instant from, Instant to) {
         return jdbi.withHandle(h -> h.createQuery("""
-                        select date_trunc('hour', created_at, 'UTC') as hour, scope, sum(tokens_total) as tokens
-                        from token_ledger
-                        where scope in ('proactive', 'reactive')  -- lets token_ledger_scope_created_idx serve the range
-                          and created_at >= :from and created_at < :to
-                        group by 1, 2 order by 1, 2""")
+                        select hour, scope, sum(tokens_total) as tokens from token_usage_hourly
+                        where hour >= :from and hour < :to group by 1, 2 order by 1, 2""")
                 .bind("from", from).bind("to", to)
                 .map((rs, ctx) -> new HourTokens(rs.getObject("hour", java.time.OffsetDateTime.class).toInstant(),
                         rs.getString("scope"), rs.getLong("tokens")))
                 .list());
     }
 
-    /** Usage per UTC day, scope, provider and model in {@code [from, to)}. */
+    /** Usage per UTC day, scope, provider and model in {@code [from, to)} (day-aligned bounds), from {@code token_usage_hourly}. */
     public java.util.List<DayUsage> daily(Instant from, Instant to) {
         return jdbi.withHandle(h -> h.createQuery("""
-                        select date_trunc('day', created_at, 'UTC') as day, scope, provider,
-                               coalesce(meta_json->>'model', '') as model, count(*) as calls, sum(tokens_total) as total,
-                               sum(coalesce((meta_json->>'input_tokens')::bigint, 0)) as input,
-                               sum(coalesce((meta_json->>'cache_creation_input_tokens')::bigint, 0)) as cache_creation,
-                               sum(coalesce((meta_json->>'cache_read_input_tokens')::bigint, 0)) as cache_read,
-                               sum(tokens_output) as output,
-                               sum(coalesce((meta_json->>'cost_usd')::float8, 0)) as cost
-                        from token_ledger
-                        where scope in ('proactive', 'reactive') and created_at >= :from and created_at < :to
+                        select date_trunc('day', hour, 'UTC') as day, scope, provider, model, sum(calls) as calls,
+                               sum(tokens_total) as total, sum(input) as input, sum(cache_creation) as cache_creation,
+                               sum(cache_read) as cache_read, sum(output) as output, sum(cost_usd) as cost
+                        from token_usage_hourly
+                        where hour >= :from and hour < :to
                         group by 1, 2, 3, 4 order by 1, 2, 3, 4""")
                 .bind("from", from).bind("to", to)
                 .map((rs, ctx) -> new DayUsage(rs.getObject("day", java.time.OffsetDateTime.class).toInstant(),
