@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PG="${BENCH_PG:-postgres://postgres@127.0.0.1:5432}"
 N="${BENCH_N:-50}"
-WARMUP="${BENCH_WARMUP:-30}"
+WARMUP="${BENCH_WARMUP:-60}"
 PORT="${BENCH_PORT:-18090}"
 DB="sa_dash_bench_$$"
 TOKEN="bench-admin-token-0123456789"
@@ -24,12 +24,13 @@ trap cleanup EXIT
 
 [[ -n "${BENCH_SKIP_BUILD:-}" ]] || ./mvnw -q package -DskipTests
 psql "$PG/postgres" -qc "create database $DB" >/dev/null
+# exec: run in the background, the subshell becomes the JVM, so APP_PID is the JVM's and cleanup stops it.
 run_app() {
-  env -i PATH="$PATH" HOME="$WORK" SERVER_AGENT_IGNORE_DOTENV=true LOG_LEVEL=WARN \
+  exec env -i PATH="$PATH" HOME="$WORK" SERVER_AGENT_IGNORE_DOTENV=true LOG_LEVEL=WARN \
     DATABASE_URL="$PG/$DB" DATA_DIR="$WORK/data" PORT="$PORT" BIND_HOST=127.0.0.1 ADMIN_TOKEN="$TOKEN" \
     PROACTIVE_ENABLED=false REACTIVE_WORKERS=0 "$JAVA" -jar target/server-agent.jar "$@"
 }
-run_app migrate >"$WORK/migrate.log" 2>&1 || { cat "$WORK/migrate.log"; exit 1; }
+(run_app migrate) >"$WORK/migrate.log" 2>&1 || { cat "$WORK/migrate.log"; exit 1; }
 start=$(date +%s)
 psql "$PG/$DB" -q -f bench/dashboard-seed.sql >/dev/null
 echo "# seeded in $(( $(date +%s) - start )) s: $(psql "$PG/$DB" -Atc "select count(*) from chat_messages") messages," \
@@ -56,15 +57,20 @@ PAGES=(
   "/admin/api/runs" "/admin/api/deployments" "/admin/api/masters" "/metrics")
 
 echo "# machine: $(nproc) CPU ($(lscpu | sed -n 's/^Model name: *//p')), $(psql "$PG/postgres" -Atc 'select version()' | cut -d, -f1)"
-echo "# $N sequential requests per page after $WARMUP unreported, one keep-alive connection, times as curl's time_total"
+echo "# $N sequential requests per page after a warm-up of $WARMUP requests on every page, one keep-alive connection, times as curl's time_total"
 echo
 echo "| page | p50 ms | p95 ms | max ms | bytes |"
 echo "|---|---:|---:|---:|---:|"
+# Warm-up over every page first (JIT, pools, plans; not reported), so the first pages measured
+# are not the ones paying for it.
 for p in "${PAGES[@]}"; do
   url="http://127.0.0.1:$PORT$p"
   args=()
   for _ in $(seq 1 "$WARMUP"); do args+=(-o /dev/null "$url"); done
   curl -fs -b "$WORK/cookies" "${args[@]}"
+done
+for p in "${PAGES[@]}"; do
+  url="http://127.0.0.1:$PORT$p"
   args=()
   for _ in $(seq 1 "$N"); do args+=(-o /dev/null -w '%{time_total} %{size_download}\n' "$url"); done
   curl -fs -b "$WORK/cookies" "${args[@]}" | sort -n > "$WORK/t"
