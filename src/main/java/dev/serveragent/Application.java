@@ -87,6 +87,7 @@ public final class Application implements AutoCloseable {
     private final WebAccessPolicy web;
     private final Channels channels;
     private final Outbox outbox;
+    private dev.serveragent.report.DailyReport dailyReport; // null unless DAILY_REPORT_AT is set
     private boolean closed;
 
     /** @param runnerOverride replaces the Claude Code CLI runner in the model-driven loops (tests) */
@@ -108,7 +109,7 @@ public final class Application implements AutoCloseable {
             claudeCode = new ClaudeCodeRunner(config.claudeCode(), config.anthropic(), System.getenv());
             resources.add(claudeCode); // close() cancels runs still going, so no CLI outlives the process
             promptPack = PromptPack.from(config.claudeCode());
-            ClaudeRunner runner = runnerOverride.orElse(claudeCode);
+            ClaudeRunner runner = new dev.serveragent.claude.TimedRunner(runnerOverride.orElse(claudeCode), metrics.registry());
             // --- end claude code ---
             // --- deploy ---
             // A deploy killed midway left its row unfinished: settle it, unless a deploy (the one
@@ -161,6 +162,19 @@ public final class Application implements AutoCloseable {
             BudgetGovernor governor = new BudgetGovernor(BudgetPolicy.of(config.proactive()));
             proactive = new ProactiveControl(config.proactive().enabled(), proactiveState, governor, clock);
             MasterChannel master = new MasterChannel(outbox, masters, config.telegram().enabled(), web.enabled(), proactiveState);
+
+            // --- dashboard (issue 14): /admin pages, /admin/api/*, database meters, daily cost report ---
+            var operations = new dev.serveragent.store.OperationsRepository(database.jdbi());
+            var ledger = new LedgerRepository(database.jdbi());
+            routes.add(new dev.serveragent.admin.DashboardRoutes(web, new dev.serveragent.store.DashboardRepository(database.jdbi()),
+                    operations, ledger, proactive, config.telegram().masterChatIds(), clock));
+            new dev.serveragent.admin.DatabaseMeters(operations, ledger, clock).bindTo(metrics.registry());
+            var ackLatency = new dev.serveragent.admin.AckLatency(operations, metrics.registry());
+            telegram.components().stream().filter(dev.serveragent.telegram.OutboxSender.class::isInstance)
+                    .forEach(c -> ((dev.serveragent.telegram.OutboxSender) c).onSent(ackLatency));
+            config.report().dailyAt().ifPresent(at -> components.add(dailyReport = new dev.serveragent.report.DailyReport(
+                    at, ledger, new dev.serveragent.store.DailyReportRepository(database.jdbi()), master, clock)));
+            // --- end dashboard ---
 
             // --- reactive: classify, acknowledge, approve, answer or execute ---
             reactive = new ReactiveModule(config, database, classifier,
@@ -299,6 +313,11 @@ public final class Application implements AutoCloseable {
     /** The Master's handle on the proactive loop: pause, resume, budget status. */
     public ProactiveControl proactive() {
         return proactive;
+    }
+
+    /** The daily cost report, when {@code DAILY_REPORT_AT} is set (tests move the clock and call {@code runDue()}). */
+    public Optional<dev.serveragent.report.DailyReport> dailyReport() {
+        return Optional.ofNullable(dailyReport);
     }
 
     /** The access rules of the browser pages (console, dashboard) and their APIs. */

@@ -14,7 +14,19 @@ public final class Metrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
+    /** Timers published as Prometheus histograms ({@code _bucket} series) rather than count/sum/max only. */
+    static final java.util.Set<String> HISTOGRAMS = java.util.Set.of("telegram.webhook");
+
     public Metrics() {
+        registry.config().meterFilter(new io.micrometer.core.instrument.config.MeterFilter() {
+            @Override
+            public io.micrometer.core.instrument.distribution.DistributionStatisticConfig configure(
+                    io.micrometer.core.instrument.Meter.Id id, io.micrometer.core.instrument.distribution.DistributionStatisticConfig config) {
+                return HISTOGRAMS.contains(id.getName())
+                        ? io.micrometer.core.instrument.distribution.DistributionStatisticConfig.builder().percentilesHistogram(true).build().merge(config)
+                        : config;
+            }
+        });
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);

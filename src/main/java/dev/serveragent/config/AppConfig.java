@@ -18,7 +18,8 @@ public record AppConfig(
         TranscribeConfig transcribe,
         MinioConfig minio,
         ReactiveConfig reactive,
-        DeployConfig deploy) {
+        DeployConfig deploy,
+        ReportConfig report) {
 
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
 
@@ -39,6 +40,7 @@ public record AppConfig(
                 TranscribeConfig.from(s),
                 MinioConfig.from(s),
                 ReactiveConfig.from(s),
-                DeployConfig.from(s, dataDir));
+                DeployConfig.from(s, dataDir),
+                ReportConfig.from(s));
     }
 }

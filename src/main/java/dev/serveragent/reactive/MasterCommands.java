@@ -22,6 +22,7 @@ final class MasterCommands {
             /status – queue, last jobs, today's tokens
             /cancel – cancel the running or pending job of this chat
             /budget – the proactive loop's token budget today
+            /cost – tokens and money today and over the last 7 days
             /pause, /resume – stop or restart the proactive loop
             /masters – who may command me; /masters revoke ID removes a paired one
             /help – this text""";
@@ -56,6 +57,7 @@ final class MasterCommands {
             case "/cancel" -> Optional.of(cancel(threadId, ownJobId));
             case "/budget" -> Optional.of(proactive.status().toText());
             case "/masters" -> Optional.of(masters(threadId, text));
+            case "/cost" -> Optional.of(dev.serveragent.budget.CostReport.text(ledger, clock.instant()));
             case "/pause" -> {
                 proactive.pause();
                 yield Optional.of("Proactive loop paused. /resume to restart it.");

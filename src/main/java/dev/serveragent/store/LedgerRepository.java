@@ -65,4 +65,45 @@ public final class LedgerRepository {
                 .mapTo(Long.class)
                 .one());
     }
+
+    /** Tokens of one scope in one UTC hour. */
+    public record HourTokens(Instant hour, String scope, long tokens) {}
+
+    /**
+     * One UTC day's usage of one scope, provider and model, with the token breakdown the API price
+     * table needs and the dollars Claude Code reported ({@code meta_json.cost_usd}).
+     */
+    public record DayUsage(Instant day, String scope, String provider, String model, long calls, long tokensTotal,
+            long input, long cacheCreation, long cacheRead, long output, double reportedCostUsd) {}
+
+    /**
+     * Tokens per UTC hour and scope in {@code [from, to)} (hour-aligned bounds); hours without
+     * usage are absent. Read from {@code token_usage_hourly}, which a trigger keeps (V62).
+     */
+    public java.util.List<HourTokens> hourly(Instant from, Instant to) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select hour, scope, sum(tokens_total) as tokens from token_usage_hourly
+                        where hour >= :from and hour < :to group by 1, 2 order by 1, 2""")
+                .bind("from", from).bind("to", to)
+                .map((rs, ctx) -> new HourTokens(rs.getObject("hour", java.time.OffsetDateTime.class).toInstant(),
+                        rs.getString("scope"), rs.getLong("tokens")))
+                .list());
+    }
+
+    /** Usage per UTC day, scope, provider and model in {@code [from, to)} (day-aligned bounds), from {@code token_usage_hourly}. */
+    public java.util.List<DayUsage> daily(Instant from, Instant to) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select date_trunc('day', hour, 'UTC') as day, scope, provider, model, sum(calls) as calls,
+                               sum(tokens_total) as total, sum(input) as input, sum(cache_creation) as cache_creation,
+                               sum(cache_read) as cache_read, sum(output) as output, sum(cost_usd) as cost
+                        from token_usage_hourly
+                        where hour >= :from and hour < :to
+                        group by 1, 2, 3, 4 order by 1, 2, 3, 4""")
+                .bind("from", from).bind("to", to)
+                .map((rs, ctx) -> new DayUsage(rs.getObject("day", java.time.OffsetDateTime.class).toInstant(),
+                        rs.getString("scope"), rs.getString("provider"), rs.getString("model"), rs.getLong("calls"),
+                        rs.getLong("total"), rs.getLong("input"), rs.getLong("cache_creation"), rs.getLong("cache_read"),
+                        rs.getLong("output"), rs.getDouble("cost")))
+                .list());
+    }
 }

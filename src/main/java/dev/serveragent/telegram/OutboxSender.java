@@ -57,6 +57,12 @@ public final class OutboxSender implements Lifecycle {
     private Thread thread;
 
     private final MeterRegistry metrics;
+    private volatile java.util.function.LongConsumer onSent = id -> {}; // the dashboard's acknowledgement-latency meter
+
+    /** Called with each message's id once it is recorded as sent (the acknowledgement-latency histogram). */
+    public void onSent(java.util.function.LongConsumer listener) {
+        onSent = listener;
+    }
 
     public OutboxSender(OutboxRepository repository, TelegramBot bot, Clock clock, MeterRegistry metrics) {
         this.metrics = metrics;
@@ -163,6 +169,7 @@ public final class OutboxSender implements Lifecycle {
             Instant sentAt = clock.instant();
             repository.markSent(o, response.message().messageId(), sentAt, sentAt.plus(PER_CHAT_INTERVAL));
             metrics.counter("telegram.outbox", "result", "sent").increment();
+            onSent.accept(o.id());
         } else if (response.errorCode() == 429) {
             Integer retryAfter = response.parameters() == null ? null : response.parameters().retryAfter();
             Instant at = clock.instant().plusSeconds(retryAfter == null ? 1 : Math.max(1, retryAfter));

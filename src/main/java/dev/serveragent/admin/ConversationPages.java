@@ -1,0 +1,84 @@
+package dev.serveragent.admin;
+
+import static dev.serveragent.admin.AdminPage.esc;
+import static dev.serveragent.admin.AdminPage.snippet;
+import static dev.serveragent.admin.AdminPage.time;
+
+import dev.serveragent.store.DashboardRepository.Artifact;
+import dev.serveragent.store.DashboardRepository.Message;
+import dev.serveragent.store.DashboardRepository.Thread;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/** The Conversations pages: threads by last activity, message search, one thread with its messages' artifacts. */
+final class ConversationPages {
+    /** Messages with their artifacts by message id. */
+    record Listed(List<Message> messages, Map<Long, List<Artifact>> artifacts) {}
+
+    private ConversationPages() {}
+
+    static String threads(List<Thread> threads) {
+        StringBuilder b = new StringBuilder(searchForm(""));
+        b.append("<table class=\"list\" id=\"threads\"><tr><th>thread</th><th>channel</th><th>chat</th><th>last activity</th><th>last message</th></tr>");
+        for (Thread t : threads) {
+            b.append("<tr><td><a href=\"/admin/conversations/").append(t.id()).append("\">").append(t.title() == null ? "#" + t.id() : esc(t.title()))
+                    .append("</a></td><td>").append(esc(t.platform())).append("</td><td>").append(t.chatId()).append("</td><td>")
+                    .append(time(t.updatedAt())).append("</td><td>").append(snippet(t.lastText(), 120)).append("</td></tr>");
+        }
+        b.append("</table>");
+        return b.append(AdminPage.more("/admin/conversations", "", threads.size(), DashboardRoutes.PAGE,
+                threads.isEmpty() ? null : threads.getLast().updatedAt())).toString();
+    }
+
+    static String search(String q, Listed found) {
+        StringBuilder b = new StringBuilder(searchForm(q));
+        b.append("<p class=\"hint\">Messages matching <b>").append(esc(q)).append("</b>, newest first.</p>");
+        messages(b, found, true);
+        return b.append(AdminPage.more("/admin/conversations", "&q=" + URLEncoder.encode(q, StandardCharsets.UTF_8),
+                found.messages().size(), DashboardRoutes.PAGE, found.messages().isEmpty() ? null : found.messages().getLast().id())).toString();
+    }
+
+    static String thread(Thread t, Listed page) {
+        StringBuilder b = new StringBuilder("<p>").append(esc(t.platform())).append(" chat ").append(t.chatId())
+                .append(t.title() == null ? "" : " · " + esc(t.title())).append(" · <a href=\"/admin/conversations\">all conversations</a></p>");
+        messages(b, page, false);
+        return b.append(AdminPage.more("/admin/conversations/" + t.id(), "", page.messages().size(), DashboardRoutes.PAGE,
+                page.messages().isEmpty() ? null : page.messages().getLast().id())).toString();
+    }
+
+    private static void messages(StringBuilder b, Listed page, boolean linkThread) {
+        b.append("<table class=\"list\" id=\"messages\"><tr><th>at</th><th>role</th><th>message</th><th>sent</th></tr>");
+        for (Message m : page.messages()) {
+            b.append("<tr class=\"message\" id=\"m").append(m.id()).append("\"><td>").append(time(m.createdAt()));
+            if (linkThread) {
+                b.append("<br><a href=\"/admin/conversations/").append(m.threadId()).append("\">thread #").append(m.threadId()).append("</a>");
+            }
+            b.append("</td><td>").append(esc(m.role())).append(m.kind().equals("text") ? "" : " · " + esc(m.kind()))
+                    .append("</td><td><div class=\"text\">").append(snippet(m.text(), 4000)).append("</div>");
+            for (Artifact a : page.artifacts().getOrDefault(m.id(), List.of())) {
+                b.append("<div class=\"artifact\" data-kind=\"").append(esc(a.kind())).append("\"><b>").append(esc(a.kind())).append("</b> ")
+                        .append(AdminPage.status(a.status()));
+                if (a.uri() != null) {
+                    b.append(" <code>").append(esc(a.uri())).append("</code>");
+                }
+                if (a.error() != null) {
+                    b.append(" <span class=\"error\">").append(esc(a.error())).append("</span>");
+                }
+                if (a.contentJson() != null) {
+                    b.append("<pre>").append(snippet(a.contentJson(), 2000)).append("</pre>");
+                }
+                b.append("</div>");
+            }
+            b.append("</td><td>").append(m.sendStatus() == null ? "" : AdminPage.status(m.sendStatus()) + " " + time(m.sentAt()))
+                    .append("</td></tr>");
+        }
+        b.append("</table>");
+    }
+
+    private static String searchForm(String q) {
+        return "<form class=\"search\" method=\"get\" action=\"/admin/conversations\"><input type=\"search\" name=\"q\" value=\""
+                + esc(q) + "\" placeholder=\"search messages (words, \\\"phrases\\\", -not)\"> <button>Search</button></form>";
+    }
+}

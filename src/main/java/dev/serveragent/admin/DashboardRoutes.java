@@ -1,0 +1,221 @@
+package dev.serveragent.admin;
+
+import dev.serveragent.budget.Spending;
+import dev.serveragent.proactive.ProactiveControl;
+import dev.serveragent.store.DashboardRepository;
+import dev.serveragent.store.LedgerRepository;
+import dev.serveragent.store.OperationsRepository;
+import dev.serveragent.web.WebAccess;
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.NotFoundResponse;
+import io.javalin.router.JavalinDefaultRoutingApi;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The operator's dashboard: server-rendered pages under {@code /admin} and the same data as
+ * read-only JSON under {@code /admin/api/*}, behind the console's {@link WebAccess} rules. The
+ * only state-changing form (pause/resume of the proactive loop) is CSRF-checked.
+ */
+public final class DashboardRoutes implements HttpRoutes {
+    static final int PAGE = 50;
+    static final int MONEY_DAYS = 14;
+    static final Set<String> JOB_STATUSES = Set.of("queued", "running", "done", "failed", "canceled", "awaiting_approval");
+    static final Set<String> APPROVAL_STATUSES = Set.of("pending", "approved", "rejected", "superseded", "expired");
+
+    private final WebAccess access;
+    private final DashboardRepository conversations;
+    private final OperationsRepository operations;
+    private final LedgerRepository ledger;
+    private final ProactiveControl proactive;
+    private final List<Long> masterChatIds;
+    private final Clock clock;
+    private final String css = resource("admin/admin.css");
+
+    public DashboardRoutes(WebAccess access, DashboardRepository conversations, OperationsRepository operations,
+            LedgerRepository ledger, ProactiveControl proactive, List<Long> masterChatIds, Clock clock) {
+        this.access = access;
+        this.conversations = conversations;
+        this.operations = operations;
+        this.ledger = ledger;
+        this.proactive = proactive;
+        this.masterChatIds = List.copyOf(masterChatIds);
+        this.clock = clock;
+    }
+
+    @Override
+    public void addTo(JavalinDefaultRoutingApi r) {
+        r.get("/admin/static/admin.css", ctx -> ctx.contentType("text/css; charset=utf-8").result(css));
+        page(r, "/admin", (ctx, csrf) -> OverviewPage.html(overview(), operations.deployments(Optional.empty(), 1),
+                operations.masters(masterChatIds), clock.instant(), csrf));
+        page(r, "/admin/conversations", (ctx, csrf) -> {
+            Optional<String> q = Optional.ofNullable(ctx.queryParam("q")).map(String::strip).filter(s -> !s.isEmpty());
+            return q.isPresent()
+                    ? ConversationPages.search(q.get(), withArtifacts(conversations.search(q.get(), longParam(ctx, "before"), PAGE)))
+                    : ConversationPages.threads(conversations.threads(instantParam(ctx, "before"), PAGE));
+        });
+        page(r, "/admin/conversations/{id}", (ctx, csrf) -> {
+            long id = pathId(ctx);
+            var thread = conversations.thread(id).orElseThrow(() -> new NotFoundResponse("no such conversation"));
+            return ConversationPages.thread(thread, withArtifacts(conversations.messages(id, longParam(ctx, "before"), PAGE)));
+        });
+        page(r, "/admin/jobs", (ctx, csrf) -> WorkPages.jobs(operations.jobs(choice(ctx, JOB_STATUSES), longParam(ctx, "before"), PAGE),
+                operations.jobsByStatus(List.of("queued", "running", "awaiting_approval")), choice(ctx, JOB_STATUSES)));
+        page(r, "/admin/approvals", (ctx, csrf) -> WorkPages.approvals(
+                operations.approvals(choice(ctx, APPROVAL_STATUSES), longParam(ctx, "before"), PAGE), choice(ctx, APPROVAL_STATUSES)));
+        page(r, "/admin/runs", (ctx, csrf) -> WorkPages.runs(operations.runs(longParam(ctx, "before"), PAGE)));
+        page(r, "/admin/deployments", (ctx, csrf) -> WorkPages.deployments(operations.deployments(longParam(ctx, "before"), 20)));
+        r.post("/admin/proactive", ctx -> {
+            access.requireCsrf(ctx);
+            switch (String.valueOf(ctx.formParam("action"))) {
+                case "pause" -> proactive.pause();
+                case "resume" -> proactive.resume();
+                default -> throw new BadRequestResponse("action must be pause or resume");
+            }
+            ctx.redirect("/admin", HttpStatus.SEE_OTHER);
+        });
+
+        api(r, "/admin/api/threads", ctx -> {
+            Optional<String> q = Optional.ofNullable(ctx.queryParam("q")).filter(s -> !s.isBlank());
+            return q.isPresent() ? Map.of("messages", conversations.search(q.get(), longParam(ctx, "before"), PAGE))
+                    : Map.of("threads", conversations.threads(instantParam(ctx, "before"), PAGE));
+        });
+        api(r, "/admin/api/threads/{id}/messages", ctx -> {
+            var messages = conversations.messages(pathId(ctx), longParam(ctx, "before"), PAGE);
+            return Map.of("messages", messages, "artifacts", conversations.artifacts(messages.stream().map(DashboardRepository.Message::id).toList()));
+        });
+        api(r, "/admin/api/jobs", ctx -> Map.of("jobs", operations.jobs(choice(ctx, JOB_STATUSES), longParam(ctx, "before"), PAGE)));
+        api(r, "/admin/api/approvals", ctx -> Map.of("approvals",
+                operations.approvals(choice(ctx, APPROVAL_STATUSES), longParam(ctx, "before"), PAGE)));
+        api(r, "/admin/api/ledger", ctx -> {
+            Overview o = overview();
+            var st = o.status();
+            return Map.of("hourly", o.hourly(), "days", o.days(), "proactive", Map.of("daily_budget", st.dailyBudget(),
+                    "spent_today", st.spentToday(), "reserved", st.reserved(), "remaining", st.remaining(),
+                    "tokens_per_minute", st.tokensPerMinute(), "projected_end_of_day", st.projectedEndOfDay(), "paused", st.paused()));
+        });
+        api(r, "/admin/api/runs", ctx -> Map.of("runs", operations.runs(longParam(ctx, "before"), PAGE)));
+        api(r, "/admin/api/deployments", ctx -> Map.of("deployments", operations.deployments(longParam(ctx, "before"), PAGE)));
+        api(r, "/admin/api/masters", ctx -> Map.of("masters", operations.masters(masterChatIds)));
+    }
+
+    /** What the overview page and the ledger API show. */
+    record Overview(List<LedgerRepository.HourTokens> hourly, List<Spending.Day> days, dev.serveragent.proactive.ProactiveStatus status) {}
+
+    private Overview overview() {
+        Instant now = clock.instant();
+        Instant from = now.truncatedTo(ChronoUnit.HOURS).minus(TokenChart.HOURS - 1L, ChronoUnit.HOURS);
+        return new Overview(ledger.hourly(from, now.truncatedTo(ChronoUnit.HOURS).plus(1, ChronoUnit.HOURS)),
+                Spending.lastDays(ledger, now, MONEY_DAYS), proactive.status());
+    }
+
+    private ConversationPages.Listed withArtifacts(List<DashboardRepository.Message> messages) {
+        return new ConversationPages.Listed(messages, conversations.artifacts(messages.stream().map(DashboardRepository.Message::id).toList()));
+    }
+
+    /** A page handler returns its body; the frame and the access check are added here. */
+    interface Page {
+        String body(Context ctx, String csrf);
+    }
+
+    private void page(JavalinDefaultRoutingApi r, String path, Page page) {
+        r.get(path, ctx -> {
+            access.requirePage(ctx);
+            ctx.header("Cache-Control", "no-store");
+            String csrf = access.csrfToken(ctx);
+            ctx.html(AdminPage.frame(titleOf(path), csrf, page.body(ctx, csrf)));
+        });
+    }
+
+    interface Api {
+        Object json(Context ctx);
+    }
+
+    private void api(JavalinDefaultRoutingApi r, String path, Api api) {
+        Handler h = ctx -> {
+            access.requireApi(ctx);
+            ctx.header("Cache-Control", "no-store");
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("at", clock.instant());
+            out.put("data", api.json(ctx));
+            ctx.json(out);
+        };
+        r.get(path, h);
+    }
+
+    private static String titleOf(String path) {
+        for (String[] n : AdminPage.NAV) {
+            if (path.equals(n[0]) || (path.startsWith(n[0] + "/") && !n[0].equals("/admin"))) {
+                return n[1];
+            }
+        }
+        return "Overview";
+    }
+
+    static Optional<Long> longParam(Context ctx, String name) {
+        String v = ctx.queryParam(name);
+        if (v == null || v.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Long.parseLong(v.strip()));
+        } catch (NumberFormatException e) {
+            throw new BadRequestResponse(name + " must be a number");
+        }
+    }
+
+    static Optional<Instant> instantParam(Context ctx, String name) {
+        String v = ctx.queryParam(name);
+        if (v == null || v.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Instant.parse(v.strip()));
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new BadRequestResponse(name + " must be an ISO-8601 instant");
+        }
+    }
+
+    static Optional<String> choice(Context ctx, Set<String> allowed) {
+        String v = ctx.queryParam("status");
+        if (v == null || v.isBlank()) {
+            return Optional.empty();
+        }
+        if (!allowed.contains(v)) {
+            throw new BadRequestResponse("status must be one of " + new java.util.TreeSet<>(allowed));
+        }
+        return Optional.of(v);
+    }
+
+    private static long pathId(Context ctx) {
+        try {
+            return Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw new NotFoundResponse("no such conversation");
+        }
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = DashboardRoutes.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

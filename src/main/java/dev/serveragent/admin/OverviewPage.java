@@ -1,0 +1,77 @@
+package dev.serveragent.admin;
+
+import static dev.serveragent.admin.AdminPage.esc;
+import static dev.serveragent.admin.AdminPage.num;
+import static dev.serveragent.admin.AdminPage.time;
+
+import dev.serveragent.budget.CostReport;
+import dev.serveragent.budget.Spending;
+import dev.serveragent.proactive.ProactiveStatus;
+import dev.serveragent.store.OperationsRepository;
+import dev.serveragent.web.WebAccess;
+import java.time.Instant;
+import java.util.List;
+
+/** {@code /admin}: today's tokens, pace and money, the token charts, money per day, the last deploy, the Masters. */
+final class OverviewPage {
+    private OverviewPage() {}
+
+    static String html(DashboardRoutes.Overview o, List<OperationsRepository.Deployment> lastDeploy,
+            List<OperationsRepository.Master> masters, Instant now, String csrf) {
+        ProactiveStatus st = o.status();
+        Spending.Day today = o.days().getLast();
+        StringBuilder b = new StringBuilder("<section class=\"cards\">");
+        card(b, "today-money", "Money today (UTC)", CostReport.usd(today.totalUsd()),
+                "reactive " + CostReport.usd(today.usd().get("reactive")) + " · proactive " + CostReport.usd(today.usd().get("proactive")));
+        card(b, "today-tokens", "Tokens today", num(today.totalTokens()),
+                "reactive " + num(today.tokens().get("reactive")) + " · proactive " + num(today.tokens().get("proactive")));
+        card(b, "proactive-pace", "Proactive budget", num(st.spentToday()) + " / " + num(st.dailyBudget()),
+                String.format(java.util.Locale.ROOT, "pace %,.0f tokens/min · projected %s at midnight%s", st.tokensPerMinute(),
+                        num(st.projectedEndOfDay()), st.paused() ? " · paused" : ""));
+        b.append("</section>");
+        b.append("<form class=\"inline\" method=\"post\" action=\"/admin/proactive\"><input type=\"hidden\" name=\"")
+                .append(WebAccess.CSRF_FIELD).append("\" value=\"").append(esc(csrf)).append("\"><input type=\"hidden\" name=\"action\" value=\"")
+                .append(st.paused() ? "resume" : "pause").append("\"><p><button>")
+                .append(st.paused() ? "Resume the proactive loop" : "Pause the proactive loop").append("</button></p></form>");
+
+        b.append("<h3>Tokens per hour, last 7 days</h3><p class=\"legend\"><span><i style=\"background:#7c3aed\"></i>proactive</span>")
+                .append("<span><i style=\"background:#0ea5e9\"></i>reactive</span><span><i style=\"background:#dc2626\"></i>proactive budget ÷ 24</span></p>")
+                .append(TokenChart.hourly(o.hourly(), now, st.dailyBudget()));
+        b.append("<h3>Proactive tokens today: pace and projection</h3>")
+                .append(TokenChart.today(o.hourly(), now, st.dailyBudget(), st.projectedEndOfDay()));
+
+        b.append("<h3>Money per day</h3><table class=\"list\" id=\"money\"><tr><th>day (UTC)</th><th class=\"num\">reactive tokens</th>")
+                .append("<th class=\"num\">proactive tokens</th><th class=\"num\">reactive $</th><th class=\"num\">proactive $</th><th class=\"num\">total $</th></tr>");
+        for (Spending.Day d : o.days().reversed()) {
+            b.append("<tr><td>").append(d.day().toString(), 0, 10).append("</td><td class=\"num\">").append(num(d.tokens().get("reactive")))
+                    .append("</td><td class=\"num\">").append(num(d.tokens().get("proactive")))
+                    .append("</td><td class=\"num\">").append(CostReport.usd(d.usd().get("reactive")))
+                    .append("</td><td class=\"num\">").append(CostReport.usd(d.usd().get("proactive")))
+                    .append("</td><td class=\"num\">").append(CostReport.usd(d.totalUsd()))
+                    .append(d.unpricedCalls() > 0 ? " <span class=\"hint\">(" + d.unpricedCalls() + " unpriced)</span>" : "")
+                    .append("</td></tr>");
+        }
+        b.append("</table><p class=\"hint\">Claude Code runs at the cost the CLI reports (total_cost_usd); API calls at list prices per model.</p>");
+
+        b.append("<h3>Last deployment</h3>");
+        if (lastDeploy.isEmpty()) {
+            b.append("<p class=\"hint\">No deployment yet.</p>");
+        }
+        for (OperationsRepository.Deployment d : lastDeploy) {
+            b.append("<p>#").append(d.id()).append(' ').append(AdminPage.status(d.status())).append(" <code>").append(esc(d.gitSha()))
+                    .append("</code> on ").append(esc(d.branch())).append(", ").append(time(d.finishedAt() == null ? d.startedAt() : d.finishedAt()))
+                    .append(" · <a href=\"/admin/deployments\">all deployments</a></p>");
+        }
+        b.append("<h3>Masters</h3><table class=\"list\" id=\"masters\"><tr><th>user id</th><th>platform</th><th>source</th><th>added</th><th>revoked</th></tr>");
+        for (OperationsRepository.Master m : masters) {
+            b.append("<tr><td>").append(m.userId()).append("</td><td>").append(esc(m.platform())).append("</td><td>").append(esc(m.source()))
+                    .append("</td><td>").append(time(m.addedAt())).append("</td><td>").append(time(m.revokedAt())).append("</td></tr>");
+        }
+        return b.append("</table>").toString();
+    }
+
+    private static void card(StringBuilder b, String id, String label, String big, String small) {
+        b.append("<div class=\"card\" id=\"").append(id).append("\">").append(esc(label)).append("<span class=\"big\">")
+                .append(esc(big)).append("</span><span class=\"hint\">").append(esc(small)).append("</span></div>");
+    }
+}

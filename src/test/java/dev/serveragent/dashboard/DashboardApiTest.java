@@ -1,0 +1,115 @@
+package dev.serveragent.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.serveragent.testing.TestApp;
+import dev.serveragent.testing.TestClock;
+import dev.serveragent.testing.TestDatabase;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code /admin/api/*} with ADMIN_TOKEN set: refused without the token (loopback included), JSON with it. */
+class DashboardApiTest {
+    static final String TOKEN = "dashboard-admin-token-0123456789";
+    static final List<String> APIS = List.of("threads", "jobs", "approvals", "ledger", "runs", "deployments", "masters");
+    static final Instant NOW = Instant.parse("2026-12-02T15:30:00Z");
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @AutoClose
+    static final TestDatabase db = TestDatabase.create();
+    @TempDir
+    static Path dir;
+    static TestApp app;
+    static DashboardSeed seed;
+
+    @BeforeAll
+    static void start() {
+        seed = DashboardSeed.into(db.jdbi(), NOW);
+        app = TestApp.start(db, dir, Map.of("ADMIN_TOKEN", TOKEN, "MASTER_CHAT_IDS", "4242"), new TestClock(NOW));
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    @Test
+    void every_api_refuses_a_missing_or_wrong_token_even_from_loopback() {
+        for (String api : APIS) {
+            assertThat(app.get("/admin/api/" + api).statusCode()).as(api).isEqualTo(401);
+            assertThat(get("/admin/api/" + api, "Authorization", "Bearer wrong-" + TOKEN).statusCode()).as(api).isEqualTo(401);
+            String body = get("/admin/api/" + api, "Authorization", "Bearer wrong").body();
+            assertThat(body).doesNotContain(TOKEN);
+        }
+        assertThat(app.get("/admin").statusCode()).isEqualTo(303); // a page goes to the login instead
+    }
+
+    @Test
+    void every_api_answers_json_with_the_bearer_token() throws Exception {
+        for (String api : APIS) {
+            HttpResponse<String> r = get("/admin/api/" + api, "Authorization", "Bearer " + TOKEN);
+            assertThat(r.statusCode()).as(api).isEqualTo(200);
+            assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+            assertThat(JSON.readTree(r.body()).path("data").isObject()).as(api).isTrue();
+        }
+        JsonNode threads = json("/admin/api/threads", "Authorization", "Bearer " + TOKEN).path("data").path("threads");
+        assertThat(threads.get(0).path("chatId").asLong()).isEqualTo(DashboardSeed.CHAT);
+        JsonNode messages = json("/admin/api/threads/" + seed.threadId() + "/messages", "Authorization", "Bearer " + TOKEN).path("data");
+        assertThat(messages.path("messages")).hasSize(2);
+        assertThat(messages.path("artifacts").path(Long.toString(seed.voiceMessageId())).get(0).path("contentJson").asText())
+                .contains(DashboardSeed.TRANSCRIPT);
+        JsonNode today = json("/admin/api/ledger", "Authorization", "Bearer " + TOKEN).path("data").path("days").get(13);
+        assertThat(today.path("usd").path("reactive").asDouble()).isCloseTo(DashboardSeed.RUN_COST + DashboardSeed.HAIKU_COST, org.assertj.core.data.Offset.offset(1e-9));
+        JsonNode runs = json("/admin/api/runs", "Authorization", "Bearer " + TOKEN).path("data").path("runs");
+        JsonNode run = java.util.stream.StreamSupport.stream(runs.spliterator(), false)
+                .filter(n -> n.path("jobId").asLong() == seed.jobId()).findFirst().orElseThrow();
+        assertThat(run.path("turns").asInt()).isEqualTo(3);
+        assertThat(run.path("costUsd").asDouble()).isEqualTo(DashboardSeed.RUN_COST);
+        assertThat(run.path("result").asText()).isEqualTo("done");
+        JsonNode deployments = json("/admin/api/deployments", "Authorization", "Bearer " + TOKEN).path("data").path("deployments");
+        assertThat(deployments.get(0).path("report").asText()).isEqualTo(DashboardSeed.REPORT);
+        JsonNode masters = json("/admin/api/masters", "Authorization", "Bearer " + TOKEN).path("data").path("masters");
+        assertThat(masters.get(0).path("userId").asLong()).isEqualTo(4242);
+    }
+
+    @Test
+    void a_session_cookie_from_the_login_also_opens_the_api() {
+        HttpResponse<String> login = app.post("/login", "token=" + TOKEN + "&next=%2Fadmin",
+                Map.of("Content-Type", "application/x-www-form-urlencoded"));
+        assertThat(login.statusCode()).isEqualTo(303);
+        String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
+        assertThat(get("/admin/api/jobs", "Cookie", cookie).statusCode()).isEqualTo(200);
+        assertThat(get("/admin", "Cookie", cookie).body()).contains("Money today");
+    }
+
+    @Test
+    void a_pause_form_without_its_csrf_token_is_refused() {
+        HttpResponse<String> login = app.post("/login", "token=" + TOKEN, Map.of("Content-Type", "application/x-www-form-urlencoded"));
+        String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
+        HttpResponse<String> forged = app.post("/admin/proactive", "action=pause&_csrf=forged",
+                Map.of("Content-Type", "application/x-www-form-urlencoded", "Cookie", cookie));
+        assertThat(forged.statusCode()).isEqualTo(403);
+        assertThat(app.app().proactive().paused()).isFalse();
+    }
+
+    static HttpResponse<String> get(String path, String header, String value) {
+        return app.send(HttpRequest.newBuilder(app.uri(path)).header(header, value).GET().build());
+    }
+
+    static JsonNode json(String path, String header, String value) throws Exception {
+        HttpResponse<String> r = get(path, header, value);
+        assertThat(r.statusCode()).as(path).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+}
