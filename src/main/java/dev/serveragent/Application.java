@@ -153,8 +153,7 @@ public final class Application implements AutoCloseable {
             }
             ContextRepository contextRepository = new ContextRepository(database.jdbi());
             channels = new Channels(channelList, new MessageRepository(database.jdbi()), contextRepository, clock);
-            Channels wired = channels;
-            Outbox outbox = new StoredOutbox(new OutboxRepository(database.jdbi()), config.telegram().enabled(), () -> wired, clock);
+            Outbox outbox = new StoredOutbox(new OutboxRepository(database.jdbi()), config.telegram().enabled(), channels, clock);
             this.outbox = outbox;
 
             // --- proactive: state and control (the scheduler is added below) ---

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * The {@link Outbox}: splits, stores (role {@code assistant}), then wakes the channels. A
@@ -21,11 +20,11 @@ public final class StoredOutbox implements Outbox {
 
     private final OutboxRepository repository;
     private final boolean telegramOn;
-    private final Supplier<Channels> channels;
+    private final Channels channels;
     private final Clock clock;
 
-    /** @param channels the channels to wake once a message is stored (a supplier: they are built after the outbox) */
-    public StoredOutbox(OutboxRepository repository, boolean telegramOn, Supplier<Channels> channels, Clock clock) {
+    /** @param channels the channels to wake once a message is stored */
+    public StoredOutbox(OutboxRepository repository, boolean telegramOn, Channels channels, Clock clock) {
         this.repository = repository;
         this.telegramOn = telegramOn;
         this.channels = channels;
@@ -54,10 +53,7 @@ public final class StoredOutbox implements Outbox {
 
     private List<Long> store(long threadId, String text, Optional<String> markup) {
         List<Long> ids = repository.enqueue(threadId, TextSplitter.split(text), markup, telegramOn, clock.instant());
-        Channels c = channels.get();
-        if (c != null) {
-            c.wakeAll();
-        }
+        channels.wakeAll();
         return ids;
     }
 }

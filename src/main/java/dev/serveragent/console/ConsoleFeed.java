@@ -30,7 +30,6 @@ public final class ConsoleFeed implements Lifecycle {
     private final ConsoleRepository repository;
     private final Set<SseClient> clients = ConcurrentHashMap.newKeySet();
     private final Semaphore wakeups = new Semaphore(0);
-    private volatile long threadId = -1;
     private volatile boolean running;
     private Thread loop;
     private long cursor;
@@ -86,10 +85,7 @@ public final class ConsoleFeed implements Lifecycle {
     }
 
     private long thread() {
-        if (threadId < 0) {
-            threadId = repository.threadId();
-        }
-        return threadId;
+        return repository.threadId();
     }
 
     private void run() {

@@ -93,9 +93,7 @@ final class JobHandler {
         Optional<ContextRepository.Author> author = context.author(job.triggerMessageId());
         Long sender = author.map(ContextRepository.Author::userId).orElse(null);
         if (platform.equals(Channel.TELEGRAM) && sender != null && job.mode().equals("classify")) {
-            Optional<String> text = context.lastMessages(job.threadId(), job.triggerMessageId(), 1).stream()
-                    .map(Message::text).filter(t -> t != null).findFirst();
-            Matcher pair = text.map(PAIR::matcher).filter(Matcher::matches).orElse(null);
+            Matcher pair = Optional.ofNullable(author.get().text()).map(PAIR::matcher).filter(Matcher::matches).orElse(null);
             if (pair != null) {
                 outbox.send(job.threadId(), pairing.redeem(sender, author.get().name(), pair.group(1)));
                 return Optional.of(new Outcome.Done("{\"pairing\":true}"));

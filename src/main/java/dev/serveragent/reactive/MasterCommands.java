@@ -79,11 +79,12 @@ final class MasterCommands {
             return masters.revoke(Long.parseLong(words[2]), "thread " + threadId);
         }
         StringBuilder b = new StringBuilder("Masters:");
-        for (Masters.Entry m : masters.list()) {
+        List<Masters.Entry> all = masters.list();
+        for (Masters.Entry m : all) {
             b.append("\n  ").append(m.userId()).append(m.name() == null ? "" : " (" + m.name() + ")")
                     .append(m.source().equals("config") ? " – MASTER_CHAT_IDS" : " – paired");
         }
-        if (masters.list().isEmpty()) {
+        if (all.isEmpty()) {
             b.append(" none on Telegram yet (the console's user is always one)");
         }
         return b.append("\nThe console's user is a Master too.").toString();

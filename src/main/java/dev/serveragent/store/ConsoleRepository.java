@@ -28,15 +28,21 @@ public final class ConsoleRepository {
 
     private final Jdbi jdbi;
     private final long chatId;
+    private volatile long threadId = -1; // never changes once found
 
     public ConsoleRepository(Jdbi jdbi, long chatId) {
         this.jdbi = jdbi;
         this.chatId = chatId;
     }
 
-    /** The console's thread, created on first use. */
+    /** The console's thread, created on first use and remembered (one query, not one per request). */
     public long threadId() {
-        return new ProactiveStateRepository(jdbi).findOrCreateThread("console", chatId);
+        long id = threadId;
+        if (id < 0) {
+            id = new ProactiveStateRepository(jdbi).findOrCreateThread("console", chatId);
+            threadId = id;
+        }
+        return id;
     }
 
     /**

@@ -88,16 +88,16 @@ public final class ContextRepository {
                 .findOne());
     }
 
-    /** Who sent a stored user message: {@code author_user_id} and the sender's name from the update, when known. */
-    public record Author(Long userId, String name) {}
+    /** Who sent a stored user message ({@code author_user_id}, the sender's name when known) and its text. */
+    public record Author(Long userId, String name, String text) {}
 
     public Optional<Author> author(long messageId) {
         return jdbi.withHandle(h -> h.createQuery("""
-                        select author_user_id,
+                        select author_user_id, text,
                                coalesce(raw_payload #>> '{message,from,username}', raw_payload #>> '{message,from,first_name}') as name
                         from chat_messages where id = :m""")
                 .bind("m", messageId)
-                .map((rs, ctx) -> new Author((Long) rs.getObject("author_user_id", Long.class), rs.getString("name")))
+                .map((rs, ctx) -> new Author((Long) rs.getObject("author_user_id", Long.class), rs.getString("name"), rs.getString("text")))
                 .findOne());
     }
 
