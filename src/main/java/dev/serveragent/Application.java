@@ -69,8 +69,6 @@ import org.slf4j.LoggerFactory;
  * idempotent and safe from a shutdown hook.
  */
 public final class Application implements AutoCloseable {
-    /** The acknowledgement waits on the classifier: fail over to the fallback quickly. */
-    static final java.time.Duration CLASSIFIER_TIMEOUT = java.time.Duration.ofSeconds(20);
     /** agent_settings key of the webhook secret made when TELEGRAM_WEBHOOK_SECRET is not set. */
     static final String GENERATED_WEBHOOK_SECRET = "telegram_webhook_secret";
     private static final Logger log = LoggerFactory.getLogger(Application.class);
@@ -226,7 +224,7 @@ public final class Application implements AutoCloseable {
      */
     private Classifier classifier(AppConfig config, ClaudeRunner runner, boolean storedLogin) {
         Optional<AnthropicClient> haiku = AnthropicClients.haiku(config.anthropic())
-                .map(c -> c.withOptions(o -> o.timeout(CLASSIFIER_TIMEOUT)));
+                .map(c -> c.withOptions(o -> o.timeout(config.anthropic().classifierTimeout())));
         if (haiku.isPresent()) {
             resources.add(haiku.get()::close);
             return new HaikuClassifier(haiku.get(), config.anthropic().haikuModel());

@@ -34,6 +34,7 @@ class AppConfigTest {
         assertThat(c.telegram().masterChatIds()).isEmpty();
         assertThat(c.anthropic().haikuModel()).isEqualTo("claude-haiku-4-5");
         assertThat(c.anthropic().baseUrl().toString()).isEqualTo("https://api.anthropic.com");
+        assertThat(c.anthropic().classifierTimeout()).isEqualTo(Duration.ofSeconds(20));
         assertThat(c.claudeCode().bin()).isEqualTo("claude");
         assertThat(c.claudeCode().workdir()).isEqualTo(Path.of("data").toAbsolutePath().resolve("workspace"));
         assertThat(c.approval().policy()).isEqualTo(ApprovalConfig.Policy.AUTO);
@@ -57,6 +58,7 @@ class AppConfigTest {
                 .hasMessageContaining("PORT")
                 .hasMessageContaining("not a whole number");
         assertThatThrownBy(() -> config(Map.of("PORT", "70000"))).hasMessageContaining("PORT");
+        assertThatThrownBy(() -> config(Map.of("HAIKU_TIMEOUT_SECONDS", "0"))).hasMessageContaining("HAIKU_TIMEOUT_SECONDS: 0 is out of range [1, 300]");
     }
 
     @Test

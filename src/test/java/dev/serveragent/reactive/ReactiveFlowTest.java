@@ -9,9 +9,14 @@ import static org.awaitility.Awaitility.await;
 
 import dev.serveragent.testing.FakeAnthropic;
 import dev.serveragent.testing.FakeTelegram;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -272,6 +277,47 @@ class ReactiveFlowTest {
             assertThat(ack.param("text")).startsWith("Understood: your message (the classifier was unavailable)");
             assertThat(AgentHarness.button(ack)).startsWith("ok:");
             assertThat(h.one("select payload_json->'classification'->>'fallback_reason' from reactive_jobs")).contains("Haiku call failed");
+        }
+    }
+
+    @Test
+    void a_classifier_that_never_answers_times_out_into_an_acknowledgement_that_asks_for_ok() throws Exception {
+        // Anthropic accepting connections and never answering: each attempt runs into HAIKU_TIMEOUT_SECONDS.
+        try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            List<Socket> held = new CopyOnWriteArrayList<>();
+            Thread.ofVirtual().start(() -> {
+                while (!silent.isClosed()) {
+                    try {
+                        held.add(silent.accept());
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            });
+            try (AgentHarness h = new AgentHarness(dataDir, "echo", Map.of(
+                    "ANTHROPIC_BASE_URL", "http://127.0.0.1:" + silent.getLocalPort(), "HAIKU_TIMEOUT_SECONDS", "1"))) {
+                long started = System.nanoTime();
+                h.say(MASTER, "delete the old backups");
+                FakeTelegram.Call ack = h.awaitSent(1);
+                Duration waited = Duration.ofNanos(System.nanoTime() - started);
+
+                assertThat(ack.param("text")).startsWith("Understood: your message (the classifier was unavailable)");
+                assertThat(AgentHarness.button(ack)).startsWith("ok:");
+                assertThat(h.one("select payload_json->'classification'->>'fallback_reason' from reactive_jobs")).contains("Haiku call failed");
+                assertThat(h.one("select status from reactive_jobs")).isEqualTo("awaiting_approval");
+                assertThat(held).as("the first attempt and the SDK's two retries").hasSize(3);
+                assertThat(waited).as("three 1 s attempts and the SDK's backoff, not the default 20 s").isLessThan(Duration.ofSeconds(15));
+                assertThat(h.claude.runs()).as("nothing runs without OK").isEmpty();
+
+                h.press(MASTER, MASTER, h.telegramIdOf(ack.param("text")), AgentHarness.button(ack));
+                assertThat(h.awaitSent(2).param("text")).contains("delete the old backups");
+                h.awaitCount("select count(*) from reactive_jobs where status = 'done'", 1);
+                assertThat(h.count("select count(*) from chat_messages where role = 'assistant'")).as("one ack, one answer").isEqualTo(2);
+            } finally {
+                for (Socket s : held) {
+                    s.close();
+                }
+            }
         }
     }
 
