@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * Produces artifacts in the background, right after ingestion: downloads the original, keeps it
  * in the {@link BlobStore}, then derives the artifact (voice → transcript, photo → image JSON,
  * document → file metadata and, for text files and PDFs, their text). A failure puts the placeholder
- * back with a backoff; the third failure marks it {@code failed} with the error. Several workers
+ * back with a backoff; the third failure marks it {@code failed} with the error. An original the
+ * blob store does not take (disk full) does not hold the artifact up: it is derived from the bytes
+ * in hand, and the original is fetched again and kept later ({@link #keepOriginal}). Several workers
  * (threads or replicas) share the work through the repository's claims.
  */
 public final class ArtifactWorker implements Lifecycle {
@@ -34,6 +36,9 @@ public final class ArtifactWorker implements Lifecycle {
     static final Duration LEASE = Duration.ofMinutes(10);
     static final Duration IDLE_POLL = Duration.ofSeconds(2);
     static final Duration BACKOFF_STEP = Duration.ofSeconds(5);
+    /** First wait before an original that could not be kept is fetched again; it doubles each time. */
+    static final Duration BLOB_RETRY_STEP = Duration.ofMinutes(1);
+    static final int MAX_BLOB_ATTEMPTS = 8;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ArtifactRepository repository;
@@ -100,6 +105,8 @@ public final class ArtifactWorker implements Lifecycle {
                 if (next.isPresent()) {
                     process(next.get());
                     finished.incrementAndGet();
+                } else if ((next = repository.claimBlobRetry(clock.instant(), clock.instant().plus(LEASE))).isPresent()) {
+                    keepOriginal(next.get());
                 } else {
                     wakeups.tryAcquire(IDLE_POLL.toMillis(), TimeUnit.MILLISECONDS);
                 }
@@ -137,7 +144,13 @@ public final class ArtifactWorker implements Lifecycle {
                 metrics.counter("media.artifacts", "kind", "file_meta", "result", "too_large").increment();
                 return;
             }
-            String uri = blobs.put(key(c, source, d.filePath()), d.bytes(), mime(source)).toString();
+            String uri = null;
+            String blobError = null;
+            try {
+                uri = blobs.put(key(c, source, d.filePath()), d.bytes(), mime(source)).toString();
+            } catch (RuntimeException e) { // disk full, permissions: the artifact goes on from the bytes in hand
+                blobError = reason(e);
+            }
             content.put("downloaded", true);
             content.put("size_bytes", d.bytes().length);
             content.put("sha256", sha256(d.bytes()));
@@ -149,7 +162,13 @@ public final class ArtifactWorker implements Lifecycle {
                         describer.orElseThrow(() -> new MediaException("no Haiku API key configured")).describe(d.bytes(), c.messageId()));
                 default -> DocumentText.addTo(content, mime(source), fileName(source, d.filePath()), d.bytes());
             }
-            repository.complete(c.id(), c.kind(), content.toString(), uri, clock.instant());
+            if (blobError == null) {
+                repository.complete(c.id(), c.kind(), content.toString(), uri, clock.instant());
+            } else {
+                repository.completeWithoutBlob(c.id(), c.kind(), content.toString(), blobError, clock.instant().plus(BLOB_RETRY_STEP), clock.instant());
+                log.warn("Artifact {} ({}) of message {}: the original could not be kept ({}); the artifact is stored, the original is fetched again in {} s",
+                        c.id(), c.kind(), c.messageId(), blobError, BLOB_RETRY_STEP.toSeconds());
+            }
             metrics.counter("media.artifacts", "kind", c.kind(), "result", "done").increment();
         } catch (RuntimeException | StackOverflowError e) {
             // A stack overflow is what a deeply nested, crafted file does to a parser: it fails
@@ -159,6 +178,34 @@ public final class ArtifactWorker implements Lifecycle {
             log.warn("Artifact {} ({}) of message {} failed{}: {}", c.id(), c.kind(), c.messageId(),
                     last ? " for good" : ", will retry", e.getMessage());
         }
+    }
+
+    /**
+     * Fetches an original that could not be kept the first time and writes it; on failure tries
+     * again with a doubling backoff ({@link #BLOB_RETRY_STEP} up to an hour), and gives up after
+     * {@link #MAX_BLOB_ATTEMPTS} (the artifact itself was stored long before; the reason stays).
+     */
+    void keepOriginal(Claimed c) {
+        try {
+            JsonNode source = JSON.readTree(c.contentJson()).path("source");
+            TelegramFiles.Download d = files.download(source.path("file_id").asText());
+            String uri = blobs.put(key(c, source, d.filePath()), d.bytes(), mime(source)).toString();
+            repository.blobStored(c.id(), uri, clock.instant());
+            log.info("Artifact {} of message {}: the original is now kept", c.id(), c.messageId());
+        } catch (java.io.IOException | RuntimeException e) {
+            boolean last = c.attempts() >= MAX_BLOB_ATTEMPTS;
+            Duration backoff = BLOB_RETRY_STEP.multipliedBy(1L << Math.min(c.attempts(), 6));
+            repository.blobFailed(c.id(), reason(e), last ? Optional.empty()
+                    : Optional.of(clock.instant().plus(backoff.compareTo(Duration.ofHours(1)) > 0 ? Duration.ofHours(1) : backoff)), clock.instant());
+            log.warn("Artifact {} of message {}: the original could still not be kept{}: {}", c.id(), c.messageId(),
+                    last ? ", gave up" : ", will retry", reason(e));
+        }
+    }
+
+    /** The message with its cause's, e.g. "cannot store blob … under …: No space left on device". */
+    private static String reason(Exception e) {
+        return e.getCause() == null || e.getCause().getMessage() == null ? String.valueOf(e.getMessage())
+                : e.getMessage() + ": " + e.getCause().getMessage();
     }
 
     private static String key(Claimed c, JsonNode source, String filePath) {

@@ -23,15 +23,27 @@ public final class FilesystemBlobStore implements BlobStore {
             throw new IllegalArgumentException("unsafe blob key: " + key);
         }
         Path target = root.resolve(key);
+        Path tmp = null;
         try {
             Files.createDirectories(target.getParent());
-            Path tmp = Files.createTempFile(target.getParent(), ".blob", ".tmp");
+            tmp = Files.createTempFile(target.getParent(), ".blob", ".tmp");
             Files.write(tmp, bytes);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
+            deleteQuietly(tmp); // a partial file must not go on filling a full disk
             throw new UncheckedIOException("cannot store blob " + key + " under " + root, e);
         }
         return target.toUri();
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (p != null) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                // the original error is the one to report
+            }
+        }
     }
 
     @Override

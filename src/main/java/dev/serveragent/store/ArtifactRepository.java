@@ -74,17 +74,68 @@ public final class ArtifactRepository {
 
     /** Marks the artifact done with its content, as {@code kind} (a download over the limit becomes {@code file_meta}). */
     public void complete(long id, String kind, String contentJson, String uri, Instant now) {
+        finish(id, kind, contentJson, uri, null, null, now);
+    }
+
+    /**
+     * Marks the artifact done from the bytes in hand while its original could not be kept
+     * ({@code blobError}): the original is fetched and written again from {@code retryAt}.
+     */
+    public void completeWithoutBlob(long id, String kind, String contentJson, String blobError, Instant retryAt, Instant now) {
+        finish(id, kind, contentJson, null, retryAt, blobError, now);
+    }
+
+    private void finish(long id, String kind, String contentJson, String uri, Instant blobRetryAt, String blobError, Instant now) {
         jdbi.useTransaction(h -> {
             long messageId = h.createQuery("""
                             update message_artifacts
                                set status = 'done', kind = :kind, content_json = cast(:content as jsonb), uri = :uri, error = null,
-                                   locked_until = null, updated_at = :now
+                                   locked_until = null, updated_at = :now, blob_retry_at = :blobRetryAt, blob_error = :blobError
                              where id = :id
                             returning message_id""")
                     .bind("kind", kind).bind("content", contentJson).bind("uri", uri).bind("now", now).bind("id", id)
+                    .bind("blobRetryAt", blobRetryAt).bind("blobError", blobError)
                     .mapTo(Long.class).one();
             h.execute("select pg_notify(?, ?)", CHANNEL, Long.toString(messageId));
         });
+    }
+
+    /**
+     * Claims the oldest artifact whose original is due to be written again, until {@code leaseUntil}
+     * (the retry time is moved to the lease: a worker that dies leaves it to the next one then).
+     */
+    public Optional<Claimed> claimBlobRetry(Instant now, Instant leaseUntil) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        update message_artifacts a
+                           set blob_retry_at = :lease, blob_attempts = a.blob_attempts + 1, updated_at = :now
+                          from chat_messages m join chat_threads t on t.id = m.thread_id
+                         where m.id = a.message_id
+                           and a.id = (select id from message_artifacts
+                                        where blob_retry_at <= :now
+                                        order by blob_retry_at
+                                        limit 1
+                                        for update skip locked)
+                        returning a.id, a.message_id, a.kind, cast(a.content_json as text) as content, a.blob_attempts,
+                                  t.chat_id, coalesce(m.platform_message_id, 0) as pmid""")
+                .bind("lease", leaseUntil)
+                .bind("now", now)
+                .map((rs, ctx) -> new Claimed(rs.getLong("id"), rs.getLong("message_id"), rs.getString("kind"),
+                        rs.getString("content"), rs.getInt("blob_attempts"), rs.getLong("chat_id"), rs.getLong("pmid")))
+                .findOne());
+    }
+
+    /** The original is kept at {@code uri}: nothing more to do. */
+    public void blobStored(long id, String uri, Instant now) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                        update message_artifacts set uri = :uri, blob_retry_at = null, blob_error = null, updated_at = :now where id = :id""")
+                .bind("uri", uri).bind("now", now).bind("id", id).execute());
+    }
+
+    /** The original could not be kept again: retry at {@code retryAt}, or never (empty: given up, the reason stays). */
+    public void blobFailed(long id, String error, Optional<Instant> retryAt, Instant now) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                        update message_artifacts set blob_retry_at = :at, blob_error = :error, updated_at = :now where id = :id""")
+                .bind("at", retryAt.orElse(null)).bind("error", error).bind("now", now).bind("id", id).execute());
     }
 
     /**
