@@ -8,7 +8,7 @@ import dev.serveragent.config.AppConfig;
 import dev.serveragent.config.MinioConfig;
 import dev.serveragent.config.Secret;
 import dev.serveragent.config.Settings;
-import dev.serveragent.media.BlobStoreTest.FakeS3;
+import dev.serveragent.testing.FakeS3;
 import dev.serveragent.testing.TestClock;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
