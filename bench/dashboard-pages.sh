@@ -49,7 +49,7 @@ curl -fs -c "$WORK/cookies" -o /dev/null -d "token=$TOKEN&next=/admin" "http://1
 BUSY=$(psql "$PG/$DB" -Atc "select thread_id from chat_messages group by 1 order by count(*) desc limit 1")
 OLD=$(psql "$PG/$DB" -Atc "select min(id) + 5000 from chat_messages where thread_id = $BUSY")
 PAGES=(
-  "/admin" "/admin/conversations" "/admin/conversations?q=zeppelin" "/admin/conversations?q=backup"
+  "/admin" "/admin/conversations" "/admin/conversations?q=zeppelin" "/admin/conversations?q=backup" "/admin/conversations?q=backup&before=500001" "/admin/conversations?q=server" "/admin/api/threads?q=backup"
   "/admin/conversations/$BUSY" "/admin/conversations/$BUSY?before=$OLD"
   "/admin/jobs" "/admin/jobs?status=failed" "/admin/jobs?status=awaiting_approval" "/admin/approvals?status=pending"
   "/admin/runs" "/admin/deployments"

@@ -11,6 +11,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The Conversations pages: threads by last activity, message search, one thread with its messages' artifacts. */
 final class ConversationPages {
@@ -32,12 +33,19 @@ final class ConversationPages {
                 threads.isEmpty() ? null : threads.getLast().updatedAt())).toString();
     }
 
-    static String search(String q, Listed found) {
+    static String search(String q, Listed found, Optional<Long> olderBefore) {
         StringBuilder b = new StringBuilder(searchForm(q));
         b.append("<p class=\"hint\">Messages matching <b>").append(esc(q)).append("</b>, newest first.</p>");
         messages(b, found, true);
-        return b.append(AdminPage.more("/admin/conversations", "&q=" + URLEncoder.encode(q, StandardCharsets.UTF_8),
-                found.messages().size(), DashboardRoutes.PAGE, found.messages().isEmpty() ? null : found.messages().getLast().id())).toString();
+        olderBefore.ifPresent(older -> {
+            if (found.messages().size() < DashboardRoutes.PAGE) { // the search stopped at its bound for this page
+                b.append("<p class=\"hint\" id=\"searched-to\">").append(found.messages().isEmpty() ? "No match" : "No more matches")
+                        .append(" in the messages after #").append(older).append("; older ones are searched on the next page.</p>");
+            }
+            b.append("<p><a class=\"more\" href=\"/admin/conversations?before=").append(older).append("&q=")
+                    .append(esc(URLEncoder.encode(q, StandardCharsets.UTF_8))).append("\">Older →</a></p>");
+        });
+        return b.toString();
     }
 
     static String thread(Thread t, Listed page) {

@@ -64,7 +64,7 @@ public final class DashboardRoutes implements HttpRoutes {
         page(r, "/admin/conversations", (ctx, csrf) -> {
             Optional<String> q = Optional.ofNullable(ctx.queryParam("q")).map(String::strip).filter(s -> !s.isEmpty());
             return q.isPresent()
-                    ? ConversationPages.search(q.get(), withArtifacts(conversations.search(q.get(), longParam(ctx, "before"), PAGE)))
+                    ? searchPage(q.get(), longParam(ctx, "before"))
                     : ConversationPages.threads(conversations.threads(instantParam(ctx, "before"), PAGE));
         });
         page(r, "/admin/conversations/{id}", (ctx, csrf) -> {
@@ -90,7 +90,7 @@ public final class DashboardRoutes implements HttpRoutes {
 
         api(r, "/admin/api/threads", ctx -> {
             Optional<String> q = Optional.ofNullable(ctx.queryParam("q")).filter(s -> !s.isBlank());
-            return q.isPresent() ? Map.of("messages", conversations.search(q.get(), longParam(ctx, "before"), PAGE))
+            return q.isPresent() ? search(q.get(), longParam(ctx, "before"))
                     : Map.of("threads", conversations.threads(instantParam(ctx, "before"), PAGE));
         });
         api(r, "/admin/api/threads/{id}/messages", ctx -> {
@@ -120,6 +120,20 @@ public final class DashboardRoutes implements HttpRoutes {
         Instant from = now.truncatedTo(ChronoUnit.HOURS).minus(TokenChart.HOURS - 1L, ChronoUnit.HOURS);
         return new Overview(ledger.hourly(from, now.truncatedTo(ChronoUnit.HOURS).plus(1, ChronoUnit.HOURS)),
                 Spending.lastDays(ledger, now, MONEY_DAYS), proactive.status());
+    }
+
+    private String searchPage(String q, Optional<Long> before) {
+        DashboardRepository.Found found = conversations.search(q, before, PAGE);
+        return ConversationPages.search(q, withArtifacts(found.messages()), found.olderBefore());
+    }
+
+    /** The API's search: the messages, and where an older page starts ({@code older_before}, null at the end). */
+    private Map<String, Object> search(String q, Optional<Long> before) {
+        DashboardRepository.Found found = conversations.search(q, before, PAGE);
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("messages", found.messages());
+        out.put("older_before", found.olderBefore().orElse(null));
+        return out;
     }
 
     private ConversationPages.Listed withArtifacts(List<DashboardRepository.Message> messages) {
