@@ -115,12 +115,12 @@ class ReplicasProcessTest {
         anthropic.respondByDefault(AgentHarness.classification("command", true));
         startBoth(env(false));
 
-        await().atMost(WAIT).until(() -> a.logText().contains("Another replica long-polls Telegram")
-                || b.logText().contains("Another replica long-polls Telegram"));
-        assertThat(a.metric("telegram_poll_leader") + b.metric("telegram_poll_leader")).as("one poller").isEqualTo(1);
+        String following = "Another replica long-polls Telegram";
+        await().atMost(WAIT).until(() -> (a.logText().contains(following) || b.logText().contains(following))
+                && a.metric("telegram_poll_leader") + b.metric("telegram_poll_leader") == 1);
         AppProcess poller = a.metric("telegram_poll_leader") == 1 ? a : b;
         AppProcess other = poller == a ? b : a;
-        assertThat(other.logText()).doesNotContain("Telegram long polling started");
+        assertThat(other.logText()).as("one poller").contains(following).doesNotContain("Telegram long polling started");
 
         for (int i = 0; i < 20; i++) {
             telegram.queueUpdate(TelegramFixtures.text(7000 + i, chat(i), 1, "polled " + i));

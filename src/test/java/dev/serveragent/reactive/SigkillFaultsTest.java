@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,10 +69,7 @@ class SigkillFaultsTest {
             blocker.begin();
             blocker.execute("insert into chat_messages (thread_id, platform_message_id, role, created_at) values (?, 2, 'user', now())", thread);
             var answer = app.postUpdateAsync(update);
-            long backend = await().atMost(WAIT).until(() -> db.jdbi().withHandle(h -> h.createQuery("""
-                            select pid from pg_stat_activity
-                            where datname = current_database() and wait_event_type = 'Lock' and query like '%insert into chat_messages%'""")
-                    .mapTo(Long.class).findOne()), java.util.Optional::isPresent).get();
+            long backend = awaitBackendWaitingAt("insert into chat_messages");
             assertThat(count("""
                     select count(distinct c.relname) from pg_locks l join pg_class c on c.oid = l.relation
                     where l.pid = %d and c.relname in ('telegram_updates', 'chat_threads') and l.mode = 'RowExclusiveLock'"""
@@ -129,6 +127,31 @@ class SigkillFaultsTest {
     }
 
     @Test
+    @Disabled("Fails today: the acknowledgement is queued in one transaction and the job moved on in a later one "
+            + "(ClassifyStep, auto policy); a re-claim in between classifies again and acknowledges twice")
+    void killed_between_queueing_the_acknowledgement_and_moving_the_job_on_it_is_not_acknowledged_twice() {
+        anthropic.respondByDefault(AgentHarness.classification("question", false));
+        anthropic.hold();
+        assertThat(app.postUpdate(TelegramFixtures.text(251, MASTER, 1, "what time is it?")).statusCode()).isEqualTo(200);
+        await().atMost(WAIT).until(() -> anthropic.requests().size() == 1);
+        try (Handle blocker = db.jdbi().open()) {
+            // The job's row locked: the classification's ledger row (its foreign key), written after the
+            // acknowledgement is queued and before the job is requeued for its answer, waits on it.
+            blocker.begin();
+            blocker.createQuery("select id from reactive_jobs for update").mapTo(Long.class).one();
+            anthropic.release();
+            await().atMost(WAIT).until(() -> acks().size() == 1);
+            awaitBackendWaitingAt("insert into token_ledger");
+            app.kill(); // the ledger insert completes once unblocked; the requeue was never sent
+            blocker.rollback();
+        }
+        app.restart();
+        await().atMost(WAIT).until(() -> count("select count(*) from reactive_jobs where status = 'done'") == 1);
+        assertSettled();
+        assertThat(acks()).as("one acknowledgement over both lives").hasSize(1);
+    }
+
+    @Test
     void killed_while_telegram_holds_a_sendmessage_the_message_is_uncertain_and_never_sent_again() {
         anthropic.respondByDefault(AgentHarness.classification("command", true));
         telegram.hold("sendMessage");
@@ -152,6 +175,14 @@ class SigkillFaultsTest {
         assertSettled();
         assertThat(telegram.calls("sendMessage").stream().filter(c -> approval.equals(AgentHarness.button(c)))).as("never sent again").hasSize(1);
         assertThat(count("select count(*) from chat_messages where role = 'assistant' and send_status = 'sent'")).isEqualTo(1);
+    }
+
+    /** Waits until a backend of the app waits on a lock in a statement containing {@code sql}; returns its pid. */
+    private long awaitBackendWaitingAt(String sql) {
+        return await().atMost(WAIT).until(() -> db.jdbi().withHandle(h -> h.createQuery("""
+                        select pid from pg_stat_activity
+                        where datname = current_database() and wait_event_type = 'Lock' and query like '%' || :sql || '%'""")
+                .bind("sql", sql).mapTo(Long.class).findOne()), java.util.Optional::isPresent).get();
     }
 
     /** Every job at rest and nothing left to send: no further message can go out. */
