@@ -197,11 +197,14 @@ public final class Application implements AutoCloseable {
                 MemoryRepository memory = new MemoryRepository(database.jdbi());
                 ProposalSink proposals = new ApprovalProposals(master, new ApprovalRepository(database.jdbi()), outbox,
                         config.approval(), clock);
-                components.add(new ProactiveScheduler(config.proactive(), governor, runner,
+                ProactiveScheduler scheduler = new ProactiveScheduler(config.proactive(), governor, runner,
                         new LedgerRepository(database.jdbi()), proactiveState, new ProactivePrompt(memory),
                         new MemoryWriteback(memory, master, proposals, config.proactive().notableThreshold()), proactive,
                         new LeaderLock(() -> database.dedicatedConnection("server-agent-proactive-leader"), ProactiveScheduler.LEADER_LOCK_KEY),
-                        clock, ProactiveScheduler.defaultReplicaId()));
+                        clock, ProactiveScheduler.defaultReplicaId());
+                // Which replica leads, for operators (and for tests that kill it), like telegram_poll_leader.
+                metrics.registry().gauge("proactive.leader", scheduler, s -> s.isLeader() ? 1 : 0);
+                components.add(scheduler);
             }
 
             http = new HttpServer(config.http(), database, metrics, routes, BlobStores.readiness(config, clock));

@@ -100,11 +100,7 @@ public final class AgentHarness implements AutoCloseable {
 
     /** Presses a button as {@code from} in {@code chat}, on bot message {@code messageId}. */
     public void press(long chat, long from, long messageId, String data) {
-        String update = "{\"update_id\":" + updateIds.getAndIncrement() + ",\"callback_query\":{\"id\":\"cb" + updateIds.get()
-                + "\",\"from\":{\"id\":" + from + ",\"is_bot\":false,\"first_name\":\"X\"},\"message\":{\"message_id\":" + messageId
-                + ",\"from\":{\"id\":1,\"is_bot\":true,\"first_name\":\"Agent\"},\"chat\":{\"id\":" + chat
-                + ",\"type\":\"private\"},\"date\":1764064810,\"text\":\"Understood\"},\"chat_instance\":\"1\",\"data\":\"" + data + "\"}}";
-        var r = TelegramFixtures.post(app, update);
+        var r = TelegramFixtures.post(app, TelegramFixtures.press(updateIds.getAndIncrement(), chat, from, messageId, data));
         if (r.statusCode() != 200) {
             throw new AssertionError("webhook answered " + r.statusCode() + ": " + r.body());
         }

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -14,7 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * The Anthropic Messages API ({@code POST /v1/messages}) on 127.0.0.1, for the official SDK
  * pointed at it with {@code ANTHROPIC_BASE_URL}. Records every request (headers that matter and
  * the JSON body) and answers with real Messages API JSON, usage included: the responses queued
- * with {@link #respond}, else {@link #message} of the default text.
+ * with {@link #respond}, else {@link #message} of the default text. {@link #hold()} keeps every
+ * answer back (the request is recorded first) until {@link #release()}: a model still thinking.
  */
 public final class FakeAnthropic implements AutoCloseable {
     /** One request: its {@code x-api-key} header and parsed JSON body. */
@@ -27,6 +29,7 @@ public final class FakeAnthropic implements AutoCloseable {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<Answer> queued = new ConcurrentLinkedQueue<>();
     private volatile String defaultBody = message("ok", 10, 5);
+    private volatile CountDownLatch held;
 
     private FakeAnthropic() {
         server = LoopbackHttp.serve("/v1/messages", this::handle);
@@ -73,6 +76,20 @@ public final class FakeAnthropic implements AutoCloseable {
         defaultBody = body;
     }
 
+    /** From now on, requests are recorded and then left unanswered until {@link #release()} (or close). */
+    public void hold() {
+        held = new CountDownLatch(1);
+    }
+
+    /** Answers the held requests, and the next ones at once. */
+    public void release() {
+        CountDownLatch h = held;
+        held = null;
+        if (h != null) {
+            h.countDown();
+        }
+    }
+
     public List<Request> requests() {
         return List.copyOf(requests);
     }
@@ -82,6 +99,14 @@ public final class FakeAnthropic implements AutoCloseable {
             JsonNode body = JSON.readTree(ex.getRequestBody().readAllBytes());
             requests.add(new Request(ex.getRequestHeaders().getFirst("x-api-key"), ex.getRequestHeaders().getFirst("anthropic-version"), body,
                     java.util.Map.copyOf(ex.getRequestHeaders())));
+            CountDownLatch h = held;
+            if (h != null) {
+                try {
+                    h.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             Answer a = queued.poll();
             if (a == null) {
                 a = new Answer(200, defaultBody);
@@ -93,6 +118,7 @@ public final class FakeAnthropic implements AutoCloseable {
 
     @Override
     public void close() {
+        release();
         server.stop(0);
     }
 }

@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * for downloads. Records every call (method + params). getUpdates serves a queue with Telegram's
  * offset semantics (asking with an offset confirms, and forgets, everything below it). Tests can
  * make the next N calls of a method answer 429 with {@code retry_after} or a 5xx, {@linkplain
- * #misbehave misbehave on the wire} after doing them, or take the whole API {@linkplain #down down}.
+ * #misbehave misbehave on the wire} after doing them, {@linkplain #hold hold} their answers back, or
+ * take the whole API {@linkplain #down down}.
  *
  * <pre>{@code
  * try (FakeTelegram tg = FakeTelegram.start("123:abc")) {
@@ -81,6 +82,7 @@ public final class FakeTelegram implements AutoCloseable {
     private final AtomicLong nextMessageId = new AtomicLong(1000);
     private final AtomicLong downloads = new AtomicLong();
     private volatile boolean down;
+    private final Map<String, java.util.concurrent.CountDownLatch> holds = new ConcurrentHashMap<>();
     private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
 
     private FakeTelegram(String token) {
@@ -150,6 +152,23 @@ public final class FakeTelegram implements AutoCloseable {
         addFailures(method, times, new Failure(0, 0, how.name(), how));
     }
 
+    /**
+     * From now on, calls of {@code method} are recorded and then left unanswered until {@link
+     * #release} (or close): the Bot API has the request (a sendMessage may have been delivered) and
+     * its answer has not come back.
+     */
+    public void hold(String method) {
+        holds.put(method.toLowerCase(Locale.ROOT), new java.util.concurrent.CountDownLatch(1));
+    }
+
+    /** Answers the held calls of {@code method}, and the next ones at once. */
+    public void release(String method) {
+        java.util.concurrent.CountDownLatch h = holds.remove(method.toLowerCase(Locale.ROOT));
+        if (h != null) {
+            h.countDown();
+        }
+    }
+
     /** While {@code down}, every call answers 500 Internal Server Error: a Bot API that is unreachable for now. */
     public void down(boolean down) {
         this.down = down;
@@ -178,6 +197,14 @@ public final class FakeTelegram implements AutoCloseable {
             String method = path.substring(botPrefix.length());
             Map<String, String> params = params(ex);
             calls.add(new Call(method, params, Instant.now()));
+            java.util.concurrent.CountDownLatch hold = holds.get(method.toLowerCase(Locale.ROOT));
+            if (hold != null) {
+                try {
+                    hold.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             if (down) {
                 respond(ex, 500, error(500, "Internal Server Error"));
                 return;
@@ -343,6 +370,7 @@ public final class FakeTelegram implements AutoCloseable {
     @Override
     public void close() {
         closed.countDown();
+        List.copyOf(holds.keySet()).forEach(this::release);
         server.stop(0);
     }
 }

@@ -58,6 +58,14 @@ public final class TelegramFixtures {
                 + "\"date\":1764064800,\"text\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(text) + "}}";
     }
 
+    /** A press of an inline button by {@code from} in private chat {@code chat}, on bot message {@code messageId}. */
+    public static String press(long updateId, long chat, long from, long messageId, String data) {
+        return "{\"update_id\":" + updateId + ",\"callback_query\":{\"id\":\"cb" + (updateId + 1)
+                + "\",\"from\":{\"id\":" + from + ",\"is_bot\":false,\"first_name\":\"X\"},\"message\":{\"message_id\":" + messageId
+                + ",\"from\":{\"id\":1,\"is_bot\":true,\"first_name\":\"Agent\"},\"chat\":{\"id\":" + chat
+                + ",\"type\":\"private\"},\"date\":1764064810,\"text\":\"Understood\"},\"chat_instance\":\"1\",\"data\":\"" + data + "\"}}";
+    }
+
     /** The sender of the recorded updates under {@code telegram/}: the Master of {@link #env}. */
     public static final long FIXTURE_MASTER = 4242;
 

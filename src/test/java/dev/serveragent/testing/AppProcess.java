@@ -1,0 +1,211 @@
+package dev.serveragent.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.serveragent.Main;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The real application ({@code dev.serveragent.Main}) as a child JVM: a clean environment (only
+ * PATH, HOME and LANG pass through) plus the given one, a free loopback port, its database and
+ * {@code DATA_DIR}, stdout and stderr in a log file per life. {@link #kill()} is SIGKILL
+ * (no shutdown hook runs); {@link #restart()} starts the next life on the same port, database and
+ * data directory. {@link #close()} kills it if it still runs.
+ *
+ * <pre>{@code
+ * try (AppProcess app = AppProcess.start("a", db, dataDir, env)) {
+ *     app.postUpdate(TelegramFixtures.text(1, MASTER, 1, "hello"));   // 200 once stored
+ *     app.kill();
+ *     app.restart();
+ * }
+ * }</pre>
+ */
+public final class AppProcess implements AutoCloseable {
+    /** A child JVM's start, on a shared 2-core machine, with migrations. */
+    public static final Duration START = Duration.ofSeconds(60);
+    private static final List<String> INHERITED = List.of("PATH", "HOME", "LANG");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .version(HttpClient.Version.HTTP_1_1).executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+
+    private final String name;
+    private final Path dataDir;
+    private final Map<String, String> env;
+    private final int port;
+    private final AtomicInteger lives = new AtomicInteger();
+    private volatile Process process;
+    private volatile Path log;
+
+    private AppProcess(String name, Path dataDir, Map<String, String> env, int port) {
+        this.name = name;
+        this.dataDir = dataDir;
+        this.env = Map.copyOf(env);
+        this.port = port;
+    }
+
+    /** Starts {@code Main} on {@code db} and {@code dataDir} with {@code env}; returns once {@code /readyz} answers 200. */
+    public static AppProcess start(String name, TestDatabase db, Path dataDir, Map<String, String> env) {
+        AppProcess app = begin(name, db, dataDir, env);
+        app.awaitReady();
+        return app;
+    }
+
+    /** Starts {@code Main} without waiting for it (start several at once, then {@link #awaitReady()} each). */
+    public static AppProcess begin(String name, TestDatabase db, Path dataDir, Map<String, String> env) {
+        Map<String, String> all = new HashMap<>(env);
+        all.put("DATABASE_URL", db.databaseUrlEnv());
+        all.put("DATA_DIR", dataDir.toString());
+        all.put("PORT", Integer.toString(freePort()));
+        all.put("BIND_HOST", "127.0.0.1");
+        AppProcess app = new AppProcess(name, dataDir, all, Integer.parseInt(all.get("PORT")));
+        app.launch();
+        return app;
+    }
+
+    /** The next life: same port, database, data directory and environment. The previous one must be dead. */
+    public AppProcess restart() {
+        if (process.isAlive()) {
+            throw new IllegalStateException(name + " still runs: kill() it first");
+        }
+        launch();
+        awaitReady();
+        return this;
+    }
+
+    private void launch() {
+        log = dataDir.resolve(name + "-" + lives.incrementAndGet() + ".log");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // C1 only and a small heap: a quicker start on a shared 2-core machine; the code is the same.
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx384m", "-Xshare:auto",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName())
+                .directory(dataDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().keySet().removeIf(k -> !INHERITED.contains(k));
+        pb.environment().putAll(env);
+        try {
+            Files.createDirectories(dataDir);
+            process = pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits until {@code /readyz} answers 200; fails at once, with the log, if the process exits. */
+    public void awaitReady() {
+        await().atMost(START).pollInterval(Duration.ofMillis(100)).ignoreExceptionsMatching(e -> e instanceof UncheckedIOException).until(() -> {
+            if (!process.isAlive()) {
+                throw new AssertionError(name + " exited with " + process.exitValue() + " before it was ready:\n" + logText());
+            }
+            return get("/readyz").statusCode() == 200;
+        });
+    }
+
+    /** SIGKILL, and waits until the process is gone: no shutdown hook, no graceful stop, sockets closed by the kernel. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** This life's log (stdout and stderr). */
+    public String logText() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    public HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET().build());
+    }
+
+    /** Posts an update to the webhook as Telegram does; throws {@link UncheckedIOException} when no answer came. */
+    public HttpResponse<String> postUpdate(String updateJson) {
+        return send(webhook(updateJson));
+    }
+
+    /** Posts an update without waiting: the future fails with an {@link IOException} if the process dies first. */
+    public CompletableFuture<HttpResponse<String>> postUpdateAsync(String updateJson) {
+        return HTTP.sendAsync(webhook(updateJson), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The value of a sample of {@code /metrics} (Prometheus text), e.g. {@code telegram_poll_leader}; NaN when absent. */
+    public double metric(String sample) {
+        return get("/metrics").body().lines()
+                .filter(l -> l.startsWith(sample + " ") || l.startsWith(sample + "{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .findFirst().orElse(Double.NaN);
+    }
+
+    private HttpRequest webhook(String updateJson) {
+        return HttpRequest.newBuilder(uri(TelegramFixtures.WEBHOOK))
+                .header("X-Telegram-Bot-Api-Secret-Token", TelegramFixtures.SECRET)
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(updateJson)).build();
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process != null && process.isAlive()) {
+            kill();
+        }
+    }
+}
