@@ -52,8 +52,6 @@ public final class StoredOutbox implements Outbox {
     }
 
     private List<Long> store(long threadId, String text, Optional<String> markup) {
-        List<Long> ids = repository.enqueue(threadId, TextSplitter.split(text), markup, telegramOn, clock.instant());
-        channels.wakeAll();
-        return ids;
+        return repository.enqueue(threadId, TextSplitter.split(text), markup, telegramOn, clock.instant(), channels::wakeAll);
     }
 }

@@ -9,6 +9,7 @@ import dev.serveragent.store.ContextRepository.Message;
 import dev.serveragent.store.JobRepository;
 import dev.serveragent.store.JobRepository.Job;
 import dev.serveragent.store.LedgerRepository;
+import dev.serveragent.store.Transactions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,9 +38,11 @@ final class ClassifyStep {
     private final Outbox outbox;
     private final ApprovalConfig approval;
     private final Clock clock;
+    private final Transactions transactions;
 
     ClassifyStep(JobRepository jobs, ApprovalRepository approvals, LedgerRepository ledger,
-            Classifier classifier, Outbox outbox, ApprovalConfig approval, Clock clock) {
+            Classifier classifier, Outbox outbox, ApprovalConfig approval, Transactions transactions, Clock clock) {
+        this.transactions = transactions;
         this.jobs = jobs;
         this.approvals = approvals;
         this.ledger = ledger;
@@ -83,21 +86,30 @@ final class ClassifyStep {
         boolean proceed = approval.policy() == ApprovalConfig.Policy.AUTO && !c.needsConfirmation() && !untrusted;
         // The acknowledgement is what the Master waits for: write what it needs first, the
         // ledger row right after it is queued.
-        if (proceed) {
-            outbox.send(job.threadId(), ack);
-            recordUsage(job, c);
-            return new Outcome.Requeue(c.nextMode(), payload.toString(), clock.instant(), false);
-        }
+        // The acknowledgement, the job's move past classification and the ledger row are one
+        // transaction: a kill between them would otherwise classify and acknowledge again after
+        // the restart (or park the job behind an approval the Master never sees).
         Instant at = clock.instant();
-        Optional<Long> approvalId = approvals.createAndPark(job.threadId(), job.id(), workerId, c.nextMode(),
-                payload.toString(), c.plan(), at, at.plus(approval.timeout()));
-        if (approvalId.isPresent()) {
-            List<Long> sent = outbox.sendWithButton(job.threadId(), ack, Acknowledgement.BUTTON,
-                    Acknowledgement.callbackData(approvalId.get()));
-            approvals.setAckMessage(approvalId.get(), sent.getLast());
-        } // else canceled meanwhile: nothing to acknowledge, but the call was made and is charged
-        recordUsage(job, c);
-        return new Outcome.Parked();
+        if (proceed) {
+            return transactions.inOne(() -> {
+                if (jobs.requeue(job.id(), workerId, c.nextMode(), payload.toString(), at, false)) {
+                    outbox.send(job.threadId(), ack);
+                } // else canceled or taken over meanwhile: nothing to acknowledge, but the call was made and is charged
+                recordUsage(job, c);
+                return new Outcome.Parked();
+            });
+        }
+        return transactions.inOne(() -> {
+            Optional<Long> approvalId = approvals.createAndPark(job.threadId(), job.id(), workerId, c.nextMode(),
+                    payload.toString(), c.plan(), at, at.plus(approval.timeout()));
+            if (approvalId.isPresent()) {
+                List<Long> sent = outbox.sendWithButton(job.threadId(), ack, Acknowledgement.BUTTON,
+                        Acknowledgement.callbackData(approvalId.get()));
+                approvals.setAckMessage(approvalId.get(), sent.getLast());
+            }
+            recordUsage(job, c);
+            return new Outcome.Parked();
+        });
     }
 
     private void recordUsage(Job job, Classification c) {

@@ -16,6 +16,6 @@ sealed interface Outcome {
     /** Back to the queue: the next mode, or the same one later. {@code countAttempt} false for planned waits. */
     record Requeue(String mode, String payloadJson, Instant runAfter, boolean countAttempt) implements Outcome {}
 
-    /** Already written by the step itself (e.g. parked for approval in one transaction). */
+    /** Already written by the step itself, in one transaction with its effects (parked for approval, or moved on with its acknowledgement). */
     record Parked() implements Outcome {}
 }

@@ -33,7 +33,8 @@ public final class ReactiveModule {
         ContextRepository context = new ContextRepository(jdbi);
         LedgerRepository ledger = new LedgerRepository(jdbi);
         ExecuteStep execute = new ExecuteStep(approvalRepo, ledger, runner, prompts, outbox, channels, config.reactive(), clock);
-        ClassifyStep classify = new ClassifyStep(jobs, approvalRepo, ledger, classifier, outbox, config.approval(), clock);
+        ClassifyStep classify = new ClassifyStep(jobs, approvalRepo, ledger, classifier, outbox, config.approval(),
+                new dev.serveragent.store.Transactions(jdbi), clock);
         MasterCommands commands = new MasterCommands(jobs, ledger, proactive, execute::cancel, masters, clock);
         JobHandler handler = new JobHandler(context, masters, pairing, channels, commands, classify, execute, outbox);
         this.worker = new ReactiveWorker(jobs, handler, execute, outbox, database.dataSource(), config.reactive(), clock);

@@ -22,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -127,28 +126,34 @@ class SigkillFaultsTest {
     }
 
     @Test
-    @Disabled("Fails today: the acknowledgement is queued in one transaction and the job moved on in a later one "
-            + "(ClassifyStep, auto policy); a re-claim in between classifies again and acknowledges twice")
-    void killed_between_queueing_the_acknowledgement_and_moving_the_job_on_it_is_not_acknowledged_twice() {
+    void killed_with_the_acknowledgement_queued_but_the_job_not_yet_moved_on_it_is_acknowledged_once() {
         anthropic.respondByDefault(AgentHarness.classification("question", false));
         anthropic.hold();
         assertThat(app.postUpdate(TelegramFixtures.text(251, MASTER, 1, "what time is it?")).statusCode()).isEqualTo(200);
         await().atMost(WAIT).until(() -> anthropic.requests().size() == 1);
+        long backend;
         try (Handle blocker = db.jdbi().open()) {
-            // The job's row locked: the classification's ledger row (its foreign key), written after the
-            // acknowledgement is queued and before the job is requeued for its answer, waits on it.
+            // The hourly token rollup locked: the classification's ledger row (its trigger), written after
+            // the job is moved on and its acknowledgement queued, in the same transaction, waits on it.
             blocker.begin();
-            blocker.createQuery("select id from reactive_jobs for update").mapTo(Long.class).one();
+            blocker.execute("lock table token_usage_hourly in exclusive mode");
             anthropic.release();
-            await().atMost(WAIT).until(() -> acks().size() == 1);
-            awaitBackendWaitingAt("insert into token_ledger");
-            app.kill(); // the ledger insert completes once unblocked; the requeue was never sent
+            backend = awaitBackendWaitingAt("insert into token_ledger");
+            assertThat(count("""
+                    select count(distinct c.relname) from pg_locks l join pg_class c on c.oid = l.relation
+                    where l.pid = %d and c.relname in ('reactive_jobs', 'chat_messages') and l.mode = 'RowExclusiveLock'"""
+                    .formatted(backend))).as("the job moved on and the acknowledgement queued, uncommitted").isEqualTo(2);
+            app.kill();
             blocker.rollback();
         }
+        await().atMost(WAIT).until(() -> count("select count(*) from pg_stat_activity where pid = " + backend) == 0);
+        assertThat(count("select count(*) from chat_messages where role = 'assistant'")).as("nothing of the step is left").isZero();
+        assertThat(acks()).as("nothing was sent").isEmpty();
         app.restart();
         await().atMost(WAIT).until(() -> count("select count(*) from reactive_jobs where status = 'done'") == 1);
         assertSettled();
         assertThat(acks()).as("one acknowledgement over both lives").hasSize(1);
+        assertThat(count("select count(*) from token_ledger where meta_json ->> 'purpose' = 'classify'")).isEqualTo(1);
     }
 
     @Test
