@@ -151,7 +151,7 @@ public final class Application implements AutoCloseable {
             }
             ContextRepository contextRepository = new ContextRepository(database.jdbi());
             channels = new Channels(channelList, new MessageRepository(database.jdbi()), contextRepository, clock);
-            Outbox outbox = new StoredOutbox(new OutboxRepository(database.jdbi()), config.telegram().enabled(), channels, clock);
+            StoredOutbox outbox = new StoredOutbox(new OutboxRepository(database.jdbi()), config.telegram().enabled(), channels, clock);
             this.outbox = outbox;
 
             // --- proactive: state and control (the scheduler is added below) ---
@@ -169,6 +169,7 @@ public final class Application implements AutoCloseable {
             var ackLatency = new dev.serveragent.admin.AckLatency(operations, metrics.registry());
             telegram.components().stream().filter(dev.serveragent.telegram.OutboxSender.class::isInstance)
                     .forEach(c -> ((dev.serveragent.telegram.OutboxSender) c).onSent(ackLatency));
+            outbox.onDelivered(ackLatency); // the console's messages are delivered by being stored
             config.report().dailyAt().ifPresent(at -> components.add(dailyReport = new dev.serveragent.report.DailyReport(
                     at, ledger, new dev.serveragent.store.DailyReportRepository(database.jdbi()), master, clock)));
             // --- end dashboard ---

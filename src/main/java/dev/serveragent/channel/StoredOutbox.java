@@ -22,6 +22,7 @@ public final class StoredOutbox implements Outbox {
     private final boolean telegramOn;
     private final Channels channels;
     private final Clock clock;
+    private volatile java.util.function.LongConsumer onDelivered = id -> {}; // the dashboard's acknowledgement-latency meter
 
     /** @param channels the channels to wake once a message is stored */
     public StoredOutbox(OutboxRepository repository, boolean telegramOn, Channels channels, Clock clock) {
@@ -29,6 +30,11 @@ public final class StoredOutbox implements Outbox {
         this.telegramOn = telegramOn;
         this.channels = channels;
         this.clock = clock;
+    }
+
+    /** Called with each message delivered by being stored (a console thread's), once committed. */
+    public void onDelivered(java.util.function.LongConsumer listener) {
+        onDelivered = listener;
     }
 
     @Override
@@ -52,6 +58,6 @@ public final class StoredOutbox implements Outbox {
     }
 
     private List<Long> store(long threadId, String text, Optional<String> markup) {
-        return repository.enqueue(threadId, TextSplitter.split(text), markup, telegramOn, clock.instant(), channels::wakeAll);
+        return repository.enqueue(threadId, TextSplitter.split(text), markup, telegramOn, clock.instant(), channels::wakeAll, onDelivered);
     }
 }

@@ -28,7 +28,7 @@ public final class OperationsRepository {
             String runtime, String rollbackReason, String report) {}
 
     /** A first reply to a job's trigger: when the trigger was stored and the reply sent. */
-    public record Acknowledgement(Instant triggerStoredAt, Instant sentAt) {}
+    public record Acknowledgement(String platform, Instant triggerStoredAt, Instant sentAt) {}
 
     public record Master(long userId, String platform, Instant addedAt, Instant revokedAt, String source) {}
 
@@ -142,8 +142,9 @@ public final class OperationsRepository {
      */
     public Optional<Acknowledgement> acknowledgement(long messageId) {
         return jdbi.withHandle(h -> h.createQuery("""
-                        select u.stored_at, a.sent_at
+                        select t.platform, u.stored_at, a.sent_at
                         from chat_messages a
+                        join chat_threads t on t.id = a.thread_id
                         join lateral (select j.trigger_message_id from reactive_jobs j
                                       where j.thread_id = a.thread_id and j.trigger_message_id < a.id  -- reactive_jobs_thread_idx
                                       order by j.id desc limit 1) j on true
@@ -153,7 +154,7 @@ public final class OperationsRepository {
                                           where b.thread_id = a.thread_id and b.created_at >= u.stored_at - interval '1 minute'
                                             and b.role = 'assistant' and b.id > u.id and b.id < a.id)""")
                 .bind("id", messageId)
-                .map((rs, ctx) -> new Acknowledgement(ts(rs, "stored_at"), ts(rs, "sent_at")))
+                .map((rs, ctx) -> new Acknowledgement(rs.getString("platform"), ts(rs, "stored_at"), ts(rs, "sent_at")))
                 .findOne()
                 .filter(a -> a.sentAt() != null));
     }

@@ -37,18 +37,18 @@ public final class OutboxRepository {
      * rows are {@code sent} as they are stored, since the console reads them from here.
      */
     public List<Long> enqueue(long threadId, List<String> parts, Optional<String> replyMarkupJson, boolean telegramOn, Instant now) {
-        return enqueue(threadId, parts, replyMarkupJson, telegramOn, now, () -> {});
+        return enqueue(threadId, parts, replyMarkupJson, telegramOn, now, () -> {}, id -> {});
     }
 
     /**
-     * As {@link #enqueue(long, List, Optional, boolean, Instant)}, then {@code afterCommit} once the
-     * rows are committed: at the end of the surrounding transaction when there is one (a sender
-     * woken earlier would not see them).
+     * As {@link #enqueue(long, List, Optional, boolean, Instant)}, then, once the rows are committed
+     * (at the end of the surrounding transaction when there is one: a sender woken earlier would not
+     * see them), {@code afterCommit} and {@code delivered} with each row delivered by being stored
+     * (a console thread's).
      */
     public List<Long> enqueue(long threadId, List<String> parts, Optional<String> replyMarkupJson, boolean telegramOn, Instant now,
-            Runnable afterCommit) {
+            Runnable afterCommit, java.util.function.LongConsumer delivered) {
         return jdbi.inTransaction(h -> {
-            h.afterCommit(afterCommit);
             String platform = h.createQuery("select platform from chat_threads where id = :id")
                     .bind("id", threadId).mapTo(String.class).one();
             String status = switch (platform) {
@@ -73,6 +73,12 @@ public final class OutboxRepository {
                         .mapTo(Long.class)
                         .one());
             }
+            h.afterCommit(() -> {
+                afterCommit.run();
+                if ("sent".equals(status)) {
+                    ids.forEach(delivered::accept);
+                }
+            });
             return ids;
         });
     }

@@ -55,6 +55,12 @@ class ConsoleTest {
             assertThat(h.anthropic.requests()).anySatisfy(r -> assertThat(r.body().toString()).contains("writes through the browser console"));
             assertThat(h.anthropic.requests()).anySatisfy(r -> assertThat(r.body().toString()).contains("writes through Telegram"));
             assertThat(h.claude.runs()).anySatisfy(r -> assertThat(r.stdin()).contains("The Master reads your answer in: the browser console"));
+            // Each channel's acknowledgement is measured, once: the console's when it is stored (its delivery).
+            org.awaitility.Awaitility.await().atMost(AgentHarness.WAIT).until(() -> {
+                String m = console.get("/metrics", Map.of("Authorization", "Bearer " + ADMIN)).body();
+                return m.contains("reactive_ack_latency_seconds_count{channel=\"console\"} 1")
+                        && m.contains("reactive_ack_latency_seconds_count{channel=\"telegram\"} 1");
+            });
         }
     }
 

@@ -47,13 +47,13 @@ class MetricsTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> count("select count(*) from reactive_jobs where status = 'done'") == 2
                     && count("select count(*) from chat_messages where role = 'assistant' and sent_at is not null") == 2);
             // the listener runs right after the row is marked sent: await its observation, then read all
-            await().atMost(Duration.ofSeconds(30)).until(() -> app.get("/metrics").body().lines().anyMatch(l -> l.matches("reactive_ack_latency_seconds_count 1(\\.0)?")));
+            await().atMost(Duration.ofSeconds(30)).until(() -> app.get("/metrics").body().lines().anyMatch(l -> l.matches("reactive_ack_latency_seconds_count\\{channel=\"telegram\"\\} 1(\\.0)?")));
             String m = app.get("/metrics").body();
             assertThat(value(m, "telegram_updates_total\\{kind=\"message\",result=\"stored\"\\}")).isEqualTo(1);
             assertThat(m).contains("telegram_webhook_seconds_bucket{");
             assertThat(value(m, "serveragent_jobs\\{status=\"done\"\\}")).isEqualTo(2); // the seeded job and /status
             assertThat(value(m, "serveragent_jobs\\{status=\"failed\"\\}")).isZero();
-            assertThat(m).contains("reactive_ack_latency_seconds_bucket{");
+            assertThat(m).contains("reactive_ack_latency_seconds_bucket{channel=\"telegram\",");
             assertThat(value(m, "serveragent_tokens_today\\{provider=\"claude_code\",scope=\"reactive\"\\}")).isEqualTo(31_000);
             assertThat(value(m, "serveragent_tokens_today\\{provider=\"anthropic_api\",scope=\"reactive\"\\}")).isEqualTo(12_000);
             assertThat(value(m, "telegram_outbox_total\\{result=\"sent\"\\}")).isEqualTo(1);
