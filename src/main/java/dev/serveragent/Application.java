@@ -158,7 +158,8 @@ public final class Application implements AutoCloseable {
             ProactiveStateRepository proactiveState = new ProactiveStateRepository(database.jdbi());
             BudgetGovernor governor = new BudgetGovernor(BudgetPolicy.of(config.proactive()));
             proactive = new ProactiveControl(config.proactive().enabled(), proactiveState, governor, clock);
-            MasterChannel master = new MasterChannel(outbox, masters, config.telegram().enabled(), web.enabled(), proactiveState);
+            MasterChannel master = new MasterChannel(outbox, masters, config.telegram().enabled(), web.enabled(),
+                    new dev.serveragent.store.ThreadRepository(database.jdbi()));
 
             // --- dashboard (issue 14): /admin pages, /admin/api/*, database meters, daily cost report ---
             var operations = new dev.serveragent.store.OperationsRepository(database.jdbi());

@@ -3,7 +3,7 @@ package dev.serveragent.proactive;
 import dev.serveragent.channel.Channel;
 import dev.serveragent.channel.Outbox;
 import dev.serveragent.masters.Masters;
-import dev.serveragent.store.ProactiveStateRepository;
+import dev.serveragent.store.ThreadRepository;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,14 +21,14 @@ public final class MasterChannel {
     private final Masters masters;
     private final boolean telegramOn;
     private final boolean consoleOn;
-    private final ProactiveStateRepository repository;
+    private final ThreadRepository threads;
 
-    public MasterChannel(Outbox outbox, Masters masters, boolean telegramOn, boolean consoleOn, ProactiveStateRepository repository) {
+    public MasterChannel(Outbox outbox, Masters masters, boolean telegramOn, boolean consoleOn, ThreadRepository threads) {
         this.outbox = outbox;
         this.masters = masters;
         this.telegramOn = telegramOn;
         this.consoleOn = consoleOn;
-        this.repository = repository;
+        this.threads = threads;
     }
 
     /** The Master's thread (created on first use), or empty when there is no way to reach one. */
@@ -36,10 +36,10 @@ public final class MasterChannel {
         Optional<Long> telegramMaster = telegramOn ? masters.firstTelegramMaster() : Optional.empty();
         if (telegramMaster.isPresent()) {
             // In a private chat the chat id is the user id.
-            return Optional.of(repository.findOrCreateThread(Channel.TELEGRAM, telegramMaster.get()));
+            return Optional.of(threads.findOrCreate(Channel.TELEGRAM, telegramMaster.get()));
         }
         if (consoleOn) {
-            return Optional.of(repository.findOrCreateThread(Channel.CONSOLE, Channel.CONSOLE_CHAT_ID));
+            return Optional.of(threads.findOrCreate(Channel.CONSOLE, Channel.CONSOLE_CHAT_ID));
         }
         return Optional.empty();
     }

@@ -39,7 +39,7 @@ public final class ConsoleRepository {
     public long threadId() {
         long id = threadId;
         if (id < 0) {
-            id = new ProactiveStateRepository(jdbi).findOrCreateThread("console", chatId);
+            id = new ThreadRepository(jdbi).findOrCreate("console", chatId);
             threadId = id;
         }
         return id;

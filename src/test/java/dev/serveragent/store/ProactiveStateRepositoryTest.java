@@ -91,8 +91,9 @@ class ProactiveStateRepositoryTest {
 
     @Test
     void the_master_thread_is_found_or_created_once() {
-        long first = repo.findOrCreateTelegramThread(777);
-        assertThat(repo.findOrCreateTelegramThread(777)).isEqualTo(first);
+        ThreadRepository threads = new ThreadRepository(db.jdbi());
+        long first = threads.findOrCreate("telegram", 777);
+        assertThat(threads.findOrCreate("telegram", 777)).isEqualTo(first);
         long rows = db.jdbi().withHandle(h -> h.createQuery("select count(*) from chat_threads where chat_id = 777").mapTo(Long.class).one());
         assertThat(rows).isEqualTo(1);
     }
