@@ -84,8 +84,6 @@ final class ClassifyStep {
         boolean untrusted = trigger.carriesUntrusted();
         cj.put("untrusted_content", untrusted);
         boolean proceed = approval.policy() == ApprovalConfig.Policy.AUTO && !c.needsConfirmation() && !untrusted;
-        // The acknowledgement is what the Master waits for: write what it needs first, the
-        // ledger row right after it is queued.
         // The acknowledgement, the job's move past classification and the ledger row are one
         // transaction: a kill between them would otherwise classify and acknowledge again after
         // the restart (or park the job behind an approval the Master never sees).
