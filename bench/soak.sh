@@ -35,6 +35,7 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+trap 'echo "# soak.sh: line $LINENO failed: $BASH_COMMAND" >&2' ERR
 
 [ -f "$JAR" ] || ./mvnw -q package -DskipTests
 psql "$PG/postgres" -qXc "create database $DB" >/dev/null
@@ -69,7 +70,7 @@ APP_PID=$(curl -fs "http://127.0.0.1:$PORT/healthz" | sed -n 's/.*"pid":\([0-9]*
 [ -d "/proc/$APP_PID" ] || { echo "no app process ($APP_PID)"; exit 1; }
 
 echo "# soak $(date -u +%Y-%m-%dT%H:%MZ): ${MINUTES} min at ${RATE} actions/s, ${SOAK_MASTERS:-20} Master chats (2 slow), ${SOAK_STRANGERS:-5} strangers, APPROVAL_POLICY=auto, default REACTIVE_WORKERS"
-echo "# machine: $(nproc) vCPU ($(lscpu | sed -n 's/^Model name: *//p')), $(free -g | awk '/Mem:/{print $2}') GiB RAM; $(psql "$PG/postgres" -Atc 'select version()' | cut -d, -f1); $("$JAVA" -version 2>&1 | head -1)"
+echo "# machine: $(nproc) vCPU ($(lscpu | sed -n 's/^Model name: *//p')), $(awk '/MemTotal/{printf "%.1f", $2 / 1048576}' /proc/meminfo) GiB RAM; $(psql "$PG/postgres" -Atc 'select version()' | cut -d, -f1); $("$JAVA" -version 2>&1 | head -1)"
 echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Every ~10 s: seconds since start, RSS (kB, /proc), heap used (bytes, /metrics), 1-min load average.
@@ -118,8 +119,11 @@ check() { # name, actual, expected
 }
 psql "$PG/$DB" -qX -c "create table soak_sent (update_id bigint, action text, kind text, copy int, code int, micros bigint)" \
   -c "\\copy soak_sent from '$WORK/sent.tsv'"
-curl -fs "http://127.0.0.1:$TG_PORT/soak/stats" >"$WORK/telegram-stats.txt"
-curl -fs "http://127.0.0.1:$MD_PORT/soak/stats" >"$WORK/models-stats.txt"
+alive() { kill -0 "$1" 2>/dev/null && echo running || echo "not running"; }
+curl -fsS --max-time 30 "http://127.0.0.1:$TG_PORT/soak/stats" >"$WORK/telegram-stats.txt" \
+  || { echo "# the fake Telegram did not answer (it is $(alive "${PIDS[0]}"))"; exit 1; }
+curl -fsS --max-time 30 "http://127.0.0.1:$MD_PORT/soak/stats" >"$WORK/models-stats.txt" \
+  || { echo "# the fake models did not answer (it is $(alive "${PIDS[1]}"))"; exit 1; }
 tg() { awk -v k="$1" '$1 == k {print $2; f=1} END{if (!f) print 0}' "$WORK/telegram-stats.txt"; }
 
 echo "## checks"
@@ -165,7 +169,24 @@ echo "## totals"
 echo "  updates stored by kind: $(sql "select kind || '=' || count(*) from telegram_updates group by kind order by kind" | paste -sd' ')"
 echo "  user messages by kind: $(sql "select kind || '=' || count(*) from chat_messages where role = 'user' group by kind order by kind" | paste -sd' ')"
 echo "  jobs by status: $(sql "select status || '=' || count(*) from reactive_jobs group by status order by status" | paste -sd' ')"
-echo "  jobs failed, by reason: $(sql "select r || ' x' || n from (select coalesce(left(last_error, 80), '?') r, count(*) n from reactive_jobs where status = 'failed' group by 1) f order by n desc limit 5" | paste -sd';')"
+failed=$(sql "select r || ' x' || n from (select coalesce(left(last_error, 80), '?') r, count(*) n from reactive_jobs where status = 'failed' group by 1) f order by n desc limit 5" | paste -sd';')
+echo "  jobs failed, by reason: ${failed:-none}"
+# From the database's clocks: the user message committed (stored_at) -> its acknowledgement answered
+# by Telegram (sent_at). Media wait for their artifact; every chat keeps Telegram's 1 message/s pace;
+# a chat's jobs run one at a time (in the slow chats a message waits for the 6 s run before it).
+echo "  acknowledgement delay, message committed -> sendMessage answered:"
+sql "with acks as (
+       select created_at, sent_at, substring(text from 'soak-u([0-9]+)')::bigint uid from chat_messages
+       where role = 'assistant' and text like 'Understood:%'),
+     j as (
+       select u.kind || case when t.chat_id in ($SLOW) then ', slow chats' else '' end k,
+              extract(epoch from a.sent_at - u.stored_at) * 1000 ms
+       from acks a join chat_messages u on u.update_id = a.uid join chat_threads t on t.id = u.thread_id)
+     select '    ' || k || ': n=' || count(*)
+            || ' p50=' || round(percentile_cont(0.5) within group (order by ms)::numeric) || ' ms'
+            || ' p90=' || round(percentile_cont(0.9) within group (order by ms)::numeric) || ' ms'
+            || ' p99=' || round(percentile_cont(0.99) within group (order by ms)::numeric) || ' ms'
+     from j group by k order by k"
 echo "  approvals by status: $(sql "select status || '=' || count(*) from approvals group by status order by status" | paste -sd' ')"
 echo "  artifacts: $(sql "select kind || ':' || status || '=' || count(*) from message_artifacts group by kind, status order by 1" | paste -sd' ')"
 echo "  outbox: $(sql "select send_status || '=' || count(*) from chat_messages where role = 'assistant' group by send_status order by 1" | paste -sd' ')"
