@@ -4,13 +4,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
  * {@code message_artifacts}: placeholders are inserted {@code pending} at ingestion (see
  * {@link IngestRepository}); workers claim them with {@code FOR UPDATE SKIP LOCKED} and a lease,
  * then mark them {@code done} or, after {@link #MAX_ATTEMPTS}, {@code failed}. Each finish sends
- * {@code NOTIFY message_artifacts} with the message id as payload, for whoever waits on it.
+ * {@code NOTIFY message_artifacts} with the message id as payload, and makes the message's
+ * classification, which was put back to look again a little later ({@code ClassifyStep}), due at
+ * once with {@code NOTIFY reactive_jobs}: without that a voice or photo was acknowledged only at
+ * that next look, about a second after its artifact was ready.
  */
 public final class ArtifactRepository {
     public static final String CHANNEL = "message_artifacts";
@@ -43,9 +47,9 @@ public final class ArtifactRepository {
                                        error = 'gave up after ' || attempts || ' attempts that never finished (the worker stopped while producing it)'
                                  where status = 'pending' and attempts >= :max and locked_until < :now
                                 returning message_id)
-                            select pg_notify(:channel, cast(message_id as text)) from given_up""")
-                    .bind("now", now).bind("max", MAX_ATTEMPTS).bind("channel", CHANNEL)
-                    .mapToMap().list();
+                            select message_id from given_up""")
+                    .bind("now", now).bind("max", MAX_ATTEMPTS)
+                    .mapTo(Long.class).list().forEach(messageId -> finished(h, messageId, now));
             return h.createQuery("""
                         update message_artifacts a
                            set locked_until = :lease,          -- our claim; another worker takes over if we die
@@ -96,8 +100,23 @@ public final class ArtifactRepository {
                     .bind("kind", kind).bind("content", contentJson).bind("uri", uri).bind("now", now).bind("id", id)
                     .bind("blobRetryAt", blobRetryAt).bind("blobError", blobError)
                     .mapTo(Long.class).one();
-            h.execute("select pg_notify(?, ?)", CHANNEL, Long.toString(messageId));
+            finished(h, messageId, now);
         });
+    }
+
+    /** An artifact of the message reached done or failed: tell listeners, and let its waiting classification look now. */
+    private static void finished(Handle h, long messageId, Instant now) {
+        h.execute("select pg_notify(?, ?)", CHANNEL, Long.toString(messageId));
+        h.createQuery("""
+                        with due as (
+                            update reactive_jobs set run_after = :now
+                             where trigger_message_id = :msg
+                               and status = 'queued' and mode = 'classify'
+                               and run_after > :now  -- waiting for its next look
+                            returning id)
+                        select pg_notify(:channel, cast(id as text)) from due""")
+                .bind("now", now).bind("msg", messageId).bind("channel", IngestRepository.JOBS_CHANNEL)
+                .mapToMap().list();
     }
 
     /**
@@ -155,7 +174,7 @@ public final class ArtifactRepository {
                     .mapToMap().one();
             boolean failed = "failed".equals(row.get("status"));
             if (failed) {
-                h.execute("select pg_notify(?, ?)", CHANNEL, row.get("message_id").toString());
+                finished(h, ((Number) row.get("message_id")).longValue(), now);
             }
             return failed;
         });

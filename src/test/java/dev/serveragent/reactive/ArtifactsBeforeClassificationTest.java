@@ -64,6 +64,27 @@ class ArtifactsBeforeClassificationTest {
     }
 
     @Test
+    void a_finished_transcript_makes_the_waiting_classification_due_at_once_not_at_its_next_look() {
+        try (AgentHarness h = harness()) {
+            transcriber.hold();
+            h.classifyAs("command", true);
+            postVoice(h);
+            await().atMost(AgentHarness.WAIT).until(() -> transcriber.requests().size() == 1);
+            // Put back to look again ARTIFACT_RECHECK later.
+            h.awaitCount("select count(*) from reactive_jobs where status = 'queued' and run_after > created_at", 1);
+
+            transcriber.transcript("restart nginx please");
+            transcriber.release();
+            h.awaitCount("select count(*) from message_artifacts where status = 'done'", 1);
+            // Due from the moment the transcript was stored, not from the next look.
+            h.awaitCount("""
+                    select count(*) from reactive_jobs j join message_artifacts a on a.message_id = j.trigger_message_id
+                    where j.run_after = a.updated_at""", 1);
+            assertThat(classificationPrompt(h)).contains("restart nginx please");
+        }
+    }
+
+    @Test
     void after_the_bounded_wait_classification_proceeds_and_says_the_transcript_is_missing() {
         try (AgentHarness h = harness()) {
             transcriber.hold();
