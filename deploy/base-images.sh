@@ -16,16 +16,16 @@ mkdir -p "$CACHE"
 work=$(mktemp -d /tmp/sa-base.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
-minbase() {   # the debootstrap tree, cached as a tarball
+minbase() {   # the debootstrap tree, cached as a tarball; prints only its path (callers capture it)
   local tar=$CACHE/$SUITE-minbase.tar
-  if [ ! -s "$tar" ]; then
+  if [ ! -s "$tar" ]; then {
     apt_install debootstrap debootstrap || fail "cannot install debootstrap"
     say "debootstrap $SUITE from $MIRROR (once; cached in $tar)"
     timeout 900 debootstrap --variant=minbase "$SUITE" "$work/minbase" "$MIRROR" >"$work/debootstrap.log" 2>&1 \
       || fail "debootstrap: $(tail -3 "$work/debootstrap.log" | tr '\n' ' ')"
     tar -C "$work/minbase" -cf "$tar.part" . && mv "$tar.part" "$tar"
     rm -rf "$work/minbase"
-  fi
+  } >&2; fi  # progress to stderr: on a machine without the cache it used to become part of the path
   echo "$tar"
 }
 
