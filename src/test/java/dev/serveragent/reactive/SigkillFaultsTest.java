@@ -88,7 +88,8 @@ class SigkillFaultsTest {
 
         app.restart();
         assertThat(app.postUpdate(update).statusCode()).as("Telegram's retry").isEqualTo(200);
-        await().atMost(WAIT).until(() -> acks().size() == 2);
+        // Once (1 of 5 runs, a loaded CI machine) the acknowledgement had not come within 30 s; cause not found yet.
+        await().atMost(WAIT.multipliedBy(2)).until(() -> acks().size() == 2);
         assertThat(app.postUpdate(update).statusCode()).as("and a retry of the retry").isEqualTo(200);
 
         assertThat(count("select count(*) from telegram_updates where update_id = 102")).isEqualTo(1);
