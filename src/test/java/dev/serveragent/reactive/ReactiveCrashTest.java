@@ -15,9 +15,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A replica killed with SIGKILL in the middle of a command: after a restart the job is settled and the Master told. */
+@ExtendWith(AppProcess.LogsOnFailure.class)
 class ReactiveCrashTest {
     @TempDir
     Path dataDir;

@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * message acknowledged once, every approved command run once; exactly one replica leads the
  * proactive loop and exactly one long-polls, and killing that one hands the role over.
  */
+@ExtendWith(AppProcess.LogsOnFailure.class)
 class ReplicasProcessTest {
     private static final int CHATS = 100;
     private static final int PRESS_EVERY = 5; // every 5th chat presses OK: 20 Claude Code runs

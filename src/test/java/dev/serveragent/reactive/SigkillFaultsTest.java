@@ -23,6 +23,7 @@ import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * from outside: by a row lock in Postgres, by a fake peer keeping its answer back) and started
  * again on the same database: nothing is lost, nothing done twice.
  */
+@ExtendWith(AppProcess.LogsOnFailure.class)
 class SigkillFaultsTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 

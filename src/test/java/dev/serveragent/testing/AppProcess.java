@@ -17,15 +17,21 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The real application ({@code dev.serveragent.Main}) as a child JVM: a clean environment (only
  * PATH, HOME and LANG pass through) plus the given one, a free loopback port, its database and
  * {@code DATA_DIR}, stdout and stderr in a log file per life. {@link #kill()} is SIGKILL
  * (no shutdown hook runs); {@link #restart()} starts the next life on the same port, database and
- * data directory. {@link #close()} kills it if it still runs.
+ * data directory. {@link #close()} kills it if it still runs. A test class with
+ * {@code @ExtendWith(AppProcess.LogsOnFailure.class)} prints the end of every life's log when a test
+ * fails (the logs live in the test's temporary directory, which is deleted afterwards).
  *
  * <pre>{@code
  * try (AppProcess app = AppProcess.start("a", db, dataDir, env)) {
@@ -39,6 +45,9 @@ public final class AppProcess implements AutoCloseable {
     /** A child JVM's start, on a shared 2-core machine, with migrations. */
     public static final Duration START = Duration.ofSeconds(60);
     private static final List<String> INHERITED = List.of("PATH", "HOME", "LANG");
+    private static final int LOG_LINES_ON_FAILURE = 120;
+    /** Every life's log since the current test began (tests do not run in parallel). */
+    private static final ConcurrentLinkedQueue<Path> LOGS = new ConcurrentLinkedQueue<>();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .version(HttpClient.Version.HTTP_1_1).executor(Executors.newVirtualThreadPerTaskExecutor()).build();
 
@@ -88,6 +97,7 @@ public final class AppProcess implements AutoCloseable {
 
     private void launch() {
         log = dataDir.resolve(name + "-" + lives.incrementAndGet() + ".log");
+        LOGS.add(log);
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // C1 only and a small heap: a quicker start on a shared 2-core machine; the code is the same.
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx384m", "-Xshare:auto",
@@ -206,6 +216,31 @@ public final class AppProcess implements AutoCloseable {
     public void close() {
         if (process != null && process.isAlive()) {
             kill();
+        }
+    }
+
+    /** Prints the last lines of every child's log of a failed test to stderr, where surefire keeps them. */
+    public static final class LogsOnFailure implements BeforeEachCallback, AfterTestExecutionCallback {
+        @Override
+        public void beforeEach(ExtensionContext context) {
+            LOGS.clear();
+        }
+
+        @Override
+        public void afterTestExecution(ExtensionContext context) {
+            if (context.getExecutionException().isEmpty()) {
+                return;
+            }
+            for (Path log : LOGS) {
+                try {
+                    List<String> lines = Files.readAllLines(log);
+                    System.err.printf("---- %s: %s, last %d of %d lines%n", context.getDisplayName(), log.getFileName(),
+                            Math.min(LOG_LINES_ON_FAILURE, lines.size()), lines.size());
+                    lines.subList(Math.max(0, lines.size() - LOG_LINES_ON_FAILURE), lines.size()).forEach(System.err::println);
+                } catch (IOException e) {
+                    System.err.println("---- " + log + ": unreadable: " + e);
+                }
+            }
         }
     }
 }
