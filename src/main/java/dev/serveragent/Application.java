@@ -141,7 +141,8 @@ public final class Application implements AutoCloseable {
             components.addAll(telegram.components());
 
             // --- channels: Telegram and the console, behind one outbox ---
-            ConsoleRepository consoleRepository = new ConsoleRepository(database.jdbi(), Channel.CONSOLE_CHAT_ID);
+            var threads = new dev.serveragent.store.ThreadRepository(database.jdbi(), clock);
+            ConsoleRepository consoleRepository = new ConsoleRepository(database.jdbi(), threads, Channel.CONSOLE_CHAT_ID);
             ConsoleFeed feed = new ConsoleFeed(consoleRepository);
             ConsoleChannel console = new ConsoleChannel(feed);
             List<Channel> channelList = new ArrayList<>();
@@ -158,8 +159,7 @@ public final class Application implements AutoCloseable {
             ProactiveStateRepository proactiveState = new ProactiveStateRepository(database.jdbi());
             BudgetGovernor governor = new BudgetGovernor(BudgetPolicy.of(config.proactive()));
             proactive = new ProactiveControl(config.proactive().enabled(), proactiveState, governor, clock);
-            MasterChannel master = new MasterChannel(outbox, masters, config.telegram().enabled(), web.enabled(),
-                    new dev.serveragent.store.ThreadRepository(database.jdbi()));
+            MasterChannel master = new MasterChannel(outbox, masters, config.telegram().enabled(), web.enabled(), threads);
 
             // --- dashboard (issue 14): /admin pages, /admin/api/*, database meters, daily cost report ---
             var operations = new dev.serveragent.store.OperationsRepository(database.jdbi());

@@ -27,11 +27,13 @@ public final class ConsoleRepository {
     static final String SETTLE = "2 seconds";
 
     private final Jdbi jdbi;
+    private final ThreadRepository threads;
     private final long chatId;
     private volatile long threadId = -1; // never changes once found
 
-    public ConsoleRepository(Jdbi jdbi, long chatId) {
+    public ConsoleRepository(Jdbi jdbi, ThreadRepository threads, long chatId) {
         this.jdbi = jdbi;
+        this.threads = threads;
         this.chatId = chatId;
     }
 
@@ -39,7 +41,7 @@ public final class ConsoleRepository {
     public long threadId() {
         long id = threadId;
         if (id < 0) {
-            id = new ThreadRepository(jdbi).findOrCreate("console", chatId);
+            id = threads.findOrCreate("console", chatId);
             threadId = id;
         }
         return id;

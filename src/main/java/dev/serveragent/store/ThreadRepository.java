@@ -1,14 +1,19 @@
 package dev.serveragent.store;
 
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
 /** {@code chat_threads}: one row per chat of a channel. */
 public final class ThreadRepository {
     private final Jdbi jdbi;
+    private final Clock clock;
 
-    public ThreadRepository(Jdbi jdbi) {
+    public ThreadRepository(Jdbi jdbi, Clock clock) {
         this.jdbi = jdbi;
+        this.clock = clock;
     }
 
     /**
@@ -29,13 +34,14 @@ public final class ThreadRepository {
     private Optional<Long> tryFindOrCreate(String platform, long chatId) {
         return jdbi.withHandle(h -> h.createQuery("""
                         with ins as (
-                          insert into chat_threads (platform, chat_id) values (:platform, :chat)
+                          insert into chat_threads (platform, chat_id, created_at, updated_at) values (:platform, :chat, :now, :now)
                           on conflict (platform, chat_id) do nothing
                           returning id)
                         select id from ins
                         union all
                         select id from chat_threads where platform = :platform and chat_id = :chat
                         limit 1""")
-                .bind("platform", platform).bind("chat", chatId).mapTo(Long.class).findOne());
+                .bind("platform", platform).bind("chat", chatId)
+                .bind("now", OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC)).mapTo(Long.class).findOne());
     }
 }

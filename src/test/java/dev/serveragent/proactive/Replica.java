@@ -34,7 +34,7 @@ final class Replica implements AutoCloseable {
         MemoryRepository memory = new MemoryRepository(db.jdbi());
         MasterChannel master = new MasterChannel(outbox,
                 new dev.serveragent.masters.Masters(List.of(MASTER_CHAT), new dev.serveragent.store.MasterRepository(db.jdbi()), clock),
-                true, false, new dev.serveragent.store.ThreadRepository(db.jdbi()));
+                true, false, new dev.serveragent.store.ThreadRepository(db.jdbi(), clock));
         ProposalSink sink = (plan, reason) -> proposals.add(plan + " | " + reason);
         scheduler = new ProactiveScheduler(config, governor, runner, new LedgerRepository(db.jdbi()), state,
                 new ProactivePrompt(memory), new MemoryWriteback(memory, master, sink, config.notableThreshold()), control,

@@ -91,7 +91,7 @@ class ProactiveStateRepositoryTest {
 
     @Test
     void the_master_thread_is_found_or_created_once() {
-        ThreadRepository threads = new ThreadRepository(db.jdbi());
+        ThreadRepository threads = new ThreadRepository(db.jdbi(), java.time.Clock.systemUTC());
         long first = threads.findOrCreate("telegram", 777);
         assertThat(threads.findOrCreate("telegram", 777)).isEqualTo(first);
         long rows = db.jdbi().withHandle(h -> h.createQuery("select count(*) from chat_threads where chat_id = 777").mapTo(Long.class).one());
