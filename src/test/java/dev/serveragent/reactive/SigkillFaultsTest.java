@@ -90,8 +90,10 @@ class SigkillFaultsTest {
 
         app.restart();
         assertThat(app.postUpdate(update).statusCode()).as("Telegram's retry").isEqualTo(200);
-        // Once (1 of 5 runs, a loaded CI machine) the acknowledgement had not come within 30 s; cause not found yet.
-        await().atMost(WAIT.multipliedBy(2)).until(() -> acks().size() == 2);
+        // In 2 of about 8 full-suite CI runs this wait ran out (at 30 s, then at 60 s); never alone, even
+        // under CPU load. ">= 2": should a second ack go out, the hasSize(2) below shows all of them, and
+        // LogsOnFailure prints the app's logs.
+        await().atMost(WAIT.multipliedBy(2)).until(() -> acks().size() >= 2);
         assertThat(app.postUpdate(update).statusCode()).as("and a retry of the retry").isEqualTo(200);
 
         assertThat(count("select count(*) from telegram_updates where update_id = 102")).isEqualTo(1);
