@@ -93,7 +93,14 @@ class SigkillFaultsTest {
         // In 2 of about 8 full-suite CI runs this wait ran out (at 30 s, then at 60 s); never alone, even
         // under CPU load. ">= 2": should a second ack go out, the hasSize(2) below shows all of them, and
         // LogsOnFailure prints the app's logs.
-        await().atMost(WAIT.multipliedBy(2)).until(() -> acks().size() >= 2);
+        try {
+            await().atMost(WAIT.multipliedBy(2)).until(() -> acks().size() >= 2);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("no second acknowledgement; Telegram got: " + telegram.calls("sendMessage")
+                    + "; jobs: " + rows("select id, mode, status, attempts, run_after, lease_until, last_error from reactive_jobs")
+                    + "; outbox: " + rows("select id, send_status, send_attempts, next_attempt_at, locked_until, send_started_at, left(text, 40) as text"
+                            + " from chat_messages where role = 'assistant'"), e);
+        }
         assertThat(app.postUpdate(update).statusCode()).as("and a retry of the retry").isEqualTo(200);
 
         assertThat(count("select count(*) from telegram_updates where update_id = 102")).isEqualTo(1);
@@ -203,6 +210,10 @@ class SigkillFaultsTest {
 
     private List<FakeTelegram.Call> acks() {
         return telegram.calls("sendMessage").stream().filter(c -> c.param("text").startsWith("Understood:")).toList();
+    }
+
+    private List<java.util.Map<String, Object>> rows(String sql) {
+        return db.jdbi().withHandle(h -> h.createQuery(sql).mapToMap().list());
     }
 
     private long count(String sql) {
