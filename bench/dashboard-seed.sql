@@ -14,8 +14,11 @@ from generate_series(1, 1000) t;
 create temporary table words (i int primary key, w text);
 insert into words values (0, 'backup'), (1, 'deploy'), (2, 'disk'), (3, 'report'), (4, 'status'), (5, 'weather'), (6, 'invoice'), (7, 'cleanup');
 
-insert into chat_messages (thread_id, platform_message_id, role, author_user_id, text, created_at, stored_at, kind, raw_payload)
-select (select min(id) from chat_threads) + (g % 1000), g, 'user', 100000 + (g % 1000),
+-- As in a real history, each reply follows its message: user messages take the odd ids, their
+-- replies the next even one (inserted apart, they would leave the newest 500,000 ids all replies).
+insert into chat_messages (id, thread_id, platform_message_id, role, author_user_id, text, created_at, stored_at, kind, raw_payload)
+overriding system value
+select 2 * g - 1, (select min(id) from chat_threads) + (g % 1000), g, 'user', 100000 + (g % 1000),
        'please check the ' || (select w from words where i = (g::bigint * 7919) % 8) || ' of server ' || g
            || case when g % 100000 = 0 then ' zeppelin' else '' end,
        now() - ((500000 - g) * interval '60 seconds'), now() - ((500000 - g) * interval '60 seconds'),
@@ -23,10 +26,12 @@ select (select min(id) from chat_threads) + (g % 1000), g, 'user', 100000 + (g %
        jsonb_build_object('update_id', g, 'message', jsonb_build_object('message_id', g, 'text', 'check'))
 from generate_series(1, 500000) g;
 
-insert into chat_messages (thread_id, role, text, created_at, stored_at, kind, send_status, sent_at)
-select thread_id, 'assistant', 'Understood: you want that checked. Will: check it and report.',
+insert into chat_messages (id, thread_id, role, text, created_at, stored_at, kind, send_status, sent_at)
+overriding system value
+select id + 1, thread_id, 'assistant', 'Understood: you want that checked. Will: check it and report.',
        created_at + interval '2 seconds', stored_at + interval '2 seconds', 'text', 'sent', stored_at + interval '2 seconds'
 from chat_messages where role = 'user';
+select setval(pg_get_serial_sequence('chat_messages', 'id'), (select max(id) from chat_messages));
 
 insert into message_artifacts (message_id, kind, content_json, uri, status)
 select id, 'voice_transcript', jsonb_build_object('text', 'transcript of message ' || id), 'file:///blobs/' || id || '.ogg', 'done'
