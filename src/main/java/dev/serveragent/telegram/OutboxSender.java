@@ -38,10 +38,11 @@ public final class OutboxSender implements Lifecycle {
     static final Duration PER_CHAT_INTERVAL = Duration.ofSeconds(1);
     static final Duration GLOBAL_INTERVAL = Duration.ofMillis(1000 / 30 + 1);
     /**
-     * A claim's lease, renewed just before each send: longer than one send can take with the
-     * Bot API client's timeouts ({@link TelegramModule#CONNECT_TIMEOUT} plus write and read).
+     * A claim's lease, renewed just before each send and every third of it while the request is on
+     * the wire: a dead sender's row is free again within this (the next sender then ends it
+     * {@code uncertain}), so a crash mid-send holds up that chat's later messages this long at most.
      */
-    static final Duration LEASE = Duration.ofMinutes(2);
+    static final Duration LEASE = Duration.ofSeconds(15);
     /** Also picks up rows queued by other replicas and scheduled retries. */
     static final Duration IDLE_POLL = Duration.ofSeconds(1);
     static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
@@ -52,6 +53,7 @@ public final class OutboxSender implements Lifecycle {
     private final OutboxRepository repository;
     private final TelegramBot bot;
     private final Clock clock;
+    private final Duration lease;
     private final Semaphore wakeups = new Semaphore(0);
     private volatile boolean running;
     private Thread thread;
@@ -65,10 +67,16 @@ public final class OutboxSender implements Lifecycle {
     }
 
     public OutboxSender(OutboxRepository repository, TelegramBot bot, Clock clock, MeterRegistry metrics) {
+        this(repository, bot, clock, metrics, LEASE);
+    }
+
+    /** With another claim lease (tests: a short one, to outlast it without waiting long). */
+    OutboxSender(OutboxRepository repository, TelegramBot bot, Clock clock, MeterRegistry metrics, Duration lease) {
         this.metrics = metrics;
         this.repository = repository;
         this.bot = bot;
         this.clock = clock;
+        this.lease = lease;
     }
 
     @Override
@@ -99,7 +107,7 @@ public final class OutboxSender implements Lifecycle {
         while (running) {
             try {
                 Instant now = clock.instant();
-                List<Outgoing> batch = repository.claim(BATCH, now, now.plus(LEASE));
+                List<Outgoing> batch = repository.claim(BATCH, now, now.plus(lease));
                 for (Outgoing o : batch) {
                     if (!running) {
                         repository.retryAt(o.id(), clock.instant(), null, false);
@@ -132,7 +140,7 @@ public final class OutboxSender implements Lifecycle {
             Thread.sleep(wait);
         }
         // Rows later in a batch waited for their slots: make sure this one is still ours.
-        Optional<Outgoing> held = repository.renewClaim(o, clock.instant().plus(LEASE));
+        Optional<Outgoing> held = repository.renewClaim(o, clock.instant().plus(lease));
         if (held.isEmpty()) {
             log.info("Message {} was taken over by another sender after its claim ran out", o.id());
             return;
@@ -147,7 +155,7 @@ public final class OutboxSender implements Lifecycle {
         }
         SendResponse response;
         try {
-            response = bot.execute(request);
+            response = sendHoldingClaim(held.get(), request);
         } catch (RuntimeException e) {
             Optional<BotApiHttp.AnswerLost> lost = BotApiHttp.answerLost(e);
             if (lost.isPresent() && lost.get().accepted()) {
@@ -183,6 +191,37 @@ public final class OutboxSender implements Lifecycle {
             log.warn("Telegram refused message {} for chat {}: {} {}", o.id(), o.chatId(), response.errorCode(), response.description());
             repository.markFailed(o.id(), response.errorCode() + ": " + response.description());
             metrics.counter("telegram.outbox", "result", "failed").increment();
+        }
+    }
+
+    /** Sends while a heartbeat renews the row's claim, so a slow answer does not let another sender take it. */
+    private SendResponse sendHoldingClaim(Outgoing claim, SendMessage request) {
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        // Not interrupted when the send ends: interrupting a virtual thread in a JDBC call closes its socket.
+        Thread.ofVirtual().name("outbox-claim-" + claim.id()).start(() -> keepClaim(claim, done));
+        try {
+            return bot.execute(request);
+        } finally {
+            done.countDown();
+        }
+    }
+
+    private void keepClaim(Outgoing claim, java.util.concurrent.CountDownLatch done) {
+        Outgoing current = claim;
+        try {
+            while (!done.await(lease.dividedBy(3).toMillis(), TimeUnit.MILLISECONDS)) {
+                try {
+                    Optional<Outgoing> renewed = repository.renewClaim(current, clock.instant().plus(lease));
+                    if (renewed.isEmpty()) {
+                        return; // ended meanwhile (the send finished), or taken over: nothing left to hold
+                    }
+                    current = renewed.get();
+                } catch (RuntimeException e) {
+                    log.warn("Could not renew the claim of message {} while sending it (trying again): {}", claim.id(), e.toString());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

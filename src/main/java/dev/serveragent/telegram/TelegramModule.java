@@ -89,8 +89,8 @@ public final class TelegramModule {
         }
         String token = tg.botToken().get().reveal();
         String api = tg.apiUrl().toString().replaceAll("/+$", "");
-        // Timeouts well under the outbox's claim lease, so a send cannot outlive its claim
-        // (the library's defaults are 75 s each).
+        // Bounded timeouts (the library's defaults are 75 s each); the outbox's claim is renewed
+        // while a send is on the wire.
         okhttp3.OkHttpClient http = BotApiHttp.client(CONNECT_TIMEOUT, IO_TIMEOUT);
         TelegramBot bot = new TelegramBot.Builder(token).okHttpClient(http).apiUrl(api + "/bot").fileApiUrl(api + "/file/bot").build();
         resources.add(bot::shutdown);

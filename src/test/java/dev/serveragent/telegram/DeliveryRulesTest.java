@@ -35,14 +35,14 @@ class DeliveryRulesTest {
     static final OutboxRepository outbox = new OutboxRepository(db.jdbi());
     static final AtomicLong chats = new AtomicLong(7100);
 
-    private static TelegramBot bot(String apiUrl) {
+    private static TelegramBot bot(String apiUrl, Duration ioTimeout) {
         return new TelegramBot.Builder(TelegramFixtures.TOKEN)
-                .okHttpClient(BotApiHttp.client(Duration.ofSeconds(1), Duration.ofSeconds(1)))
+                .okHttpClient(BotApiHttp.client(Duration.ofSeconds(1), ioTimeout))
                 .apiUrl(apiUrl + "/bot").build();
     }
 
     private static OutboxSender sender(String apiUrl) {
-        OutboxSender sender = new OutboxSender(outbox, bot(apiUrl), Clock.systemUTC(), new SimpleMeterRegistry());
+        OutboxSender sender = new OutboxSender(outbox, bot(apiUrl, Duration.ofSeconds(1)), Clock.systemUTC(), new SimpleMeterRegistry());
         sender.start();
         return sender;
     }
@@ -84,6 +84,32 @@ class DeliveryRulesTest {
             return row(id);
         } finally {
             sender.stop();
+        }
+    }
+
+    @Test
+    void a_send_slower_than_its_claim_lease_keeps_its_claim_and_a_second_sender_leaves_it_alone() {
+        // A short lease, a slow Telegram: without the heartbeat the second sender (polling every
+        // second) takes the row over once the lease runs out and ends it uncertain mid-send.
+        Duration lease = Duration.ofMillis(600);
+        Chat chat = chat();
+        telegram.hold("sendMessage");
+        OutboxSender first = new OutboxSender(outbox, bot(telegram.url(), Duration.ofSeconds(10)), Clock.systemUTC(), new SimpleMeterRegistry(), lease);
+        OutboxSender second = new OutboxSender(outbox, bot(telegram.url(), Duration.ofSeconds(10)), Clock.systemUTC(), new SimpleMeterRegistry(), lease);
+        first.start();
+        second.start();
+        try {
+            long id = chat.send("slow");
+            await().atMost(Duration.ofSeconds(20)).until(() -> row(id).get("send_started_at") != null);
+            await().during(Duration.ofMillis(3_000)).atMost(Duration.ofSeconds(5)).until(() -> "pending".equals(row(id).get("send_status")));
+            telegram.release("sendMessage");
+            awaitStatus(id, "sent");
+            assertThat(chat.delivered()).containsExactly("slow");
+            assertThat(row(id)).containsEntry("send_error", null).containsEntry("send_attempts", 1);
+        } finally {
+            telegram.release("sendMessage");
+            first.stop();
+            second.stop();
         }
     }
 
