@@ -42,13 +42,16 @@ public final class JobRepository {
                             where ((c.status = 'queued' and c.run_after <= :now)
                                    -- the holder died: its lease ran out without a heartbeat
                                    or (c.status = 'running' and c.lease_until < :now))
-                              -- one job per thread at a time, oldest first; slash commands jump the
-                              -- line, so that /cancel can reach the job it cancels
+                              -- one job per thread at a time, oldest first, except that a
+                              -- classification waits only for earlier classifications (a message is
+                              -- acknowledged while a long answer or command of its thread runs), and
+                              -- slash commands jump the line, so that /cancel can reach the job it cancels
                               and (not exists (
                                        select 1 from reactive_jobs e
                                        where e.thread_id = c.thread_id
                                          and e.id < c.id
-                                         and e.status in ('queued', 'running'))
+                                         and e.status in ('queued', 'running')
+                                         and (c.mode <> 'classify' or e.mode = 'classify'))
                                    or (c.mode = 'classify'
                                        and (select m.text from chat_messages m where m.id = c.trigger_message_id) like '/%'))
                             order by c.id

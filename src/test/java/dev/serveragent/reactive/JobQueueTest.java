@@ -56,6 +56,26 @@ class JobQueueTest {
     }
 
     @Test
+    void a_classification_does_not_wait_for_its_threads_running_command_only_for_earlier_classifications() {
+        long t = fx.thread();
+        long command = fx.job(t, "run the backup");
+        jobs.claim("w1", now, LEASE, 1);
+        assertThat(jobs.requeue(command, "w1", "execute", null, now, true)).isTrue();
+        assertThat(ids(jobs.claim("w1", now, LEASE, 5))).containsExactly(command); // Claude Code runs it now
+
+        long second = fx.job(t, "how long will it take?");
+        long third = fx.job(t, "and tell me when it is done");
+        assertThat(ids(jobs.claim("w2", now, LEASE, 5))).as("acknowledged while the command runs; the third waits for the second")
+                .containsExactly(second);
+        assertThat(jobs.requeue(second, "w2", "answer", null, now, true)).isTrue();
+        assertThat(ids(jobs.claim("w2", now, LEASE, 5))).as("the second's answer waits for the command; the third is classified")
+                .containsExactly(third);
+
+        assertThat(jobs.finish(command, "w1", "done", null, null, now)).isTrue();
+        assertThat(ids(jobs.claim("w1", now, LEASE, 5))).containsExactly(second);
+    }
+
+    @Test
     void a_slash_command_jumps_its_threads_queue() {
         long t = fx.thread();
         long busy = fx.job(t, "a long task");

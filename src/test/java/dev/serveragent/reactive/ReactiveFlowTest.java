@@ -351,6 +351,25 @@ class ReactiveFlowTest {
     }
 
     @Test
+    void a_message_during_a_long_run_is_acknowledged_at_once_and_its_answer_waits_for_the_run() {
+        try (AgentHarness h = harness("hang")) {
+            h.classifyAs("question", false);
+            h.say(MASTER, "think about it for a long time");
+            await().atMost(AgentHarness.WAIT).until(() -> !h.claude.runs().isEmpty());
+
+            h.classifyAs("question", false);
+            h.say(MASTER, "and how full is the disk meanwhile?");
+            await().atMost(AgentHarness.WAIT).until(() -> h.sent().stream().filter(c -> c.param("text").startsWith("Understood:")).count() == 2);
+            assertThat(h.claude.runs()).as("its answer waits until the run of the thread ends").hasSize(1);
+            assertThat(h.count("select count(*) from reactive_jobs where status = 'queued' and mode = 'answer'")).isEqualTo(1);
+
+            h.say(MASTER, "/cancel");
+            long pid = h.claude.lastRun().pid();
+            await().atMost(AgentHarness.WAIT).until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+        }
+    }
+
+    @Test
     void master_commands_are_answered_without_a_model() {
         try (AgentHarness h = harness("echo")) {
             h.say(MASTER, "/help");
