@@ -10,9 +10,10 @@ from (
            or (c.status = 'running' and c.lease_until < now()))
       and (not exists (
                select 1 from reactive_jobs e
-               where e.thread_id = c.thread_id and e.id < c.id and e.status in ('queued', 'running'))
+               where e.thread_id = c.thread_id and e.id < c.id and e.status in ('queued', 'running')
+                 and (c.mode <> 'classify' or e.mode = 'classify'))
            or (c.mode = 'classify'
-                                       and (select m.text from chat_messages m where m.id = c.trigger_message_id) like '/%'))
+               and (select m.text from chat_messages m where m.id = c.trigger_message_id) like '/%'))
     order by c.id
     limit 1
     for update of c skip locked
