@@ -89,14 +89,7 @@ say "good deploy of B in $(( $(date +%s) - t )) s: new tag healthy; under load $
   "$(field failed_attempts) failed attempts, longest time without a 200 (the stop-then-up gap): $(field longest_gap_ms) ms"
 GAP=$(field longest_gap_ms)
 
-# The failing migration must come after every real one, or Flyway refuses it as out of order
-# instead of running it.
-migrations="$work/repo/src/main/resources/db/migration"
-broken=$(( $(ls "$migrations" | sed -n 's/^V\([0-9]*\)__.*/\1/p' | sort -n | tail -1) + 1 ))
-cat > "$migrations/V${broken}__compose_check_broken.sql" <<'SQL'
--- Made by deploy/compose-deploy-check.sh: a migration that fails.
-alter table no_such_table_for_the_check add column x int;
-SQL
+add_broken_migration "$work/repo" compose_check_broken
 C=$(commit "a commit C whose migration fails")
 deploy "$C" && fail "the broken commit C deployed healthy"
 r=$(row)

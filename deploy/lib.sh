@@ -47,3 +47,12 @@ compose_cmd() {
   apt_install docker-compose docker-compose >/dev/null || return 1
   echo docker-compose
 }
+
+# add_broken_migration REPO NAME: writes REPO's next migration (after the highest real version, or
+# Flyway refuses it as out of order instead of running it), one that fails.
+add_broken_migration() {
+  local migrations="$1/src/main/resources/db/migration" v
+  v=$(( $(ls "$migrations" | sed -n 's/^V\([0-9]*\)__.*/\1/p' | sort -n | tail -1) + 1 ))
+  printf -- '-- Made by %s: a migration that fails.\nalter table no_such_table_for_the_check add column x int;\n' "$NAME" \
+    > "$migrations/V${v}__$2.sql"
+}

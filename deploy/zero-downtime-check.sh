@@ -88,14 +88,7 @@ say "good deploy of B in $dt s under load: $(field updates) updates sent, all an
   "$(field failed_attempts) failed attempts, longest time without a 200: $(field longest_gap_ms) ms"
 B_GAP=$(field longest_gap_ms); B_FAILED=$(field failed_attempts); B_UPDATES=$(field updates)
 
-# The failing migration must come after every real one, or Flyway refuses it as out of order
-# instead of running it.
-migrations="$work/repo/src/main/resources/db/migration"
-broken=$(( $(ls "$migrations" | sed -n 's/^V\([0-9]*\)__.*/\1/p' | sort -n | tail -1) + 1 ))
-cat > "$migrations/V${broken}__zero_downtime_check_broken.sql" <<'SQL'
--- Made by deploy/zero-downtime-check.sh: a migration that fails.
-alter table no_such_table_for_the_check add column x int;
-SQL
+add_broken_migration "$work/repo" zero_downtime_check_broken
 git -C "$work/repo" add -A && git -C "$work/repo" commit -qm "check: a commit C whose migration fails"
 C=$(git -C "$work/repo" rev-parse HEAD)
 pid_before=$(cut -d' ' -f1 "$DATA_DIR/releases/agent.pid")
