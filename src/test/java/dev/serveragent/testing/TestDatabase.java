@@ -25,6 +25,7 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class TestDatabase implements AutoCloseable {
     private static DatabaseUrl server;
+    private static String template;
 
     private final DatabaseUrl url;
     private final String name;
@@ -36,18 +37,58 @@ public final class TestDatabase implements AutoCloseable {
         this.database = database;
     }
 
-    /** A new database with every migration applied. */
+    /**
+     * A new database with every migration applied: a copy of a template migrated once per JVM
+     * ({@code CREATE DATABASE … TEMPLATE}), which costs a fraction of running every migration again.
+     */
     public static TestDatabase create() {
-        TestDatabase db = createEmpty();
-        db.database.migrate();
-        return db;
+        String name = newName();
+        execute(server(), "create database " + name + " template " + migratedTemplate());
+        return open(name);
     }
 
     /** A new database with no schema (for migration tests). */
     public static TestDatabase createEmpty() {
+        String name = newName();
+        execute(server(), "create database " + name);
+        return open(name);
+    }
+
+    /**
+     * The per-JVM template: migrated once, then left without connections (Postgres copies a
+     * template only while nobody is connected to it) and dropped when the JVM exits.
+     */
+    private static synchronized String migratedTemplate() {
+        if (template == null) {
+            String name = "sa_tmpl_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+            execute(server(), "create database " + name);
+            try (Database db = open(name).database) {
+                db.migrate();
+            } catch (RuntimeException e) {
+                dropQuietly(name);
+                throw e;
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> dropQuietly(name)));
+            template = name;
+        }
+        return template;
+    }
+
+    /** At JVM exit the embedded server may already be stopping: a template left there goes with it. */
+    private static void dropQuietly(String name) {
+        try {
+            execute(server(), "drop database if exists " + name + " with (force)");
+        } catch (RuntimeException e) {
+            System.err.println("TestDatabase: template " + name + " not dropped: " + e.getMessage());
+        }
+    }
+
+    private static String newName() {
+        return "sa_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    }
+
+    private static TestDatabase open(String name) {
         DatabaseUrl admin = server();
-        String name = "sa_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-        execute(admin, "create database " + name);
         DatabaseUrl url = new DatabaseUrl(admin.jdbcUrl().replaceFirst("/[^/?]+(\\?|$)", "/" + name + "$1"), admin.user(), admin.password());
         return new TestDatabase(url, name, Database.open(url, 5, Optional.empty()));
     }
