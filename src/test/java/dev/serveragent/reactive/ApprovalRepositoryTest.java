@@ -54,7 +54,7 @@ class ApprovalRepositoryTest {
         long t = fx.thread();
         long job = fx.job(t, "deploy it");
         long a = parkedApproval(t, job);
-        assertThat(approvals.supersedePending(t, now)).isEqualTo(1);
+        assertThat(approvals.supersedePending(t, job, now)).isEqualTo(1);
         assertThat(approvals.approve(a, 7, now)).isEmpty();
         assertThat(fx.status(job)).isEqualTo("awaiting_approval");
     }
