@@ -60,6 +60,16 @@ class ApprovalRepositoryTest {
     }
 
     @Test
+    void a_burst_supersedes_only_the_pending_approvals_of_its_own_sender() {
+        long t = fx.thread();
+        long job = fx.job(t, "deploy it");
+        long a = parkedApproval(t, job);
+        long member = fx.job(t, "hi all", 9999);
+        assertThat(approvals.supersedePending(t, member, now)).isZero();
+        assertThat(approvals.find(a).orElseThrow().status()).isEqualTo("pending");
+    }
+
+    @Test
     void expiry_fails_the_waiting_job_and_late_presses_change_nothing() {
         long t = fx.thread();
         long job = fx.job(t, "deploy it");
