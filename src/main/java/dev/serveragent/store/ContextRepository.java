@@ -38,6 +38,11 @@ public final class ContextRepository {
             this(id, role, text, createdAt, kind, artifacts, false, null);
         }
 
+        /** This message, written by a non-Master member when {@code member} is true. */
+        Message byMember(boolean member) {
+            return new Message(id, role, text, createdAt, kind, artifacts, forwarded, quoted, authorUserId, authorName, member);
+        }
+
         /** Whether any of it is data from outside the Master's own words (DESIGN: untrusted content). */
         public boolean carriesUntrusted() {
             return member || forwarded || quoted != null || !artifacts.isEmpty();
@@ -70,7 +75,8 @@ public final class ContextRepository {
                                          from message_artifacts a where a.message_id = m.id), '[]'::json)::text as artifacts,
                                -- every way Telegram marks someone else's message passed on
                                (p.msg -> 'forward_origin' is not null or p.msg -> 'forward_from' is not null
-                                or p.msg -> 'forward_sender_name' is not null or p.msg -> 'forward_from_chat' is not null or p.msg -> 'forward_date' is not null
+                                or p.msg -> 'forward_sender_name' is not null or p.msg -> 'forward_from_chat' is not null
+                                or p.msg -> 'forward_date' is not null
                                 or coalesce(p.msg ->> 'is_automatic_forward', 'false') = 'true') as forwarded,
                                coalesce(p.msg #>> '{quote,text}', p.msg #>> '{reply_to_message,text}',
                                         p.msg #>> '{reply_to_message,caption}',
@@ -102,9 +108,9 @@ public final class ContextRepository {
                         rs.getString("author_name"), false))
                 .list());
         Map<Long, Boolean> masters = new HashMap<>();
-        return rows.stream().map(m -> !m.role().equals("user") ? m : new Message(m.id(), m.role(), m.text(), m.createdAt(),
-                m.kind(), m.artifacts(), m.forwarded(), m.quoted(), m.authorUserId(), m.authorName(),
-                !masters.computeIfAbsent(m.authorUserId(), isMaster::test))).toList();
+        return rows.stream()
+                .map(m -> m.role().equals("user") ? m.byMember(!masters.computeIfAbsent(m.authorUserId(), isMaster::test)) : m)
+                .toList();
     }
 
     /** The last {@code limit} messages of the thread, oldest first (see the other overload). */
