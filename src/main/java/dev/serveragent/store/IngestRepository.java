@@ -11,8 +11,9 @@ import org.jdbi.v3.core.JdbiException;
 /**
  * Stores one Telegram update in one transaction: {@code telegram_updates} (the exactly-once
  * record, keyed by {@code update_id}), the thread upsert, the user message, its artifact
- * placeholders, its {@code reactive_jobs} row, and the supersession of the thread's pending
- * approvals; then {@code NOTIFY reactive_jobs} (delivered by Postgres at commit).
+ * placeholders, its {@code reactive_jobs} row, and the supersession of the pending approvals of
+ * the same sender's earlier messages in the thread; then {@code NOTIFY reactive_jobs} (delivered
+ * by Postgres at commit).
  *
  * <p>Concurrent deliveries of one update: the second insert into {@code telegram_updates} waits
  * for the first transaction and then finds the key taken, so exactly one of them stores the
