@@ -66,8 +66,10 @@ public final class PromptPack {
         StringBuilder lines = new StringBuilder();
         for (ContextMessage msg : last) {
             String text = msg.text().isBlank() ? "(no text)" : bound(msg.text(), MAX_MESSAGE_CHARS);
-            lines.append('[').append(TIME.format(msg.at())).append("] ").append(speaker(msg.role())).append(": ")
-                    .append(indent(msg.forwarded() ? Untrusted.fence("forwarded message", text) : text)).append('\n');
+            String speaker = msg.member() != null ? msg.member() : Speakers.of(msg.role());
+            String source = msg.member() != null ? Speakers.MEMBER_SOURCE : msg.forwarded() ? "forwarded message" : null;
+            lines.append('[').append(TIME.format(msg.at())).append("] ").append(speaker).append(": ")
+                    .append(indent(source != null ? Untrusted.fence(source, text) : text)).append('\n');
             if (msg.quoted() != null) {
                 lines.append("    [replying to] ").append(indent(Untrusted.fence("quoted message", bound(msg.quoted(), MAX_ARTIFACT_CHARS))))
                         .append('\n');
@@ -89,15 +91,6 @@ public final class PromptPack {
                 "plan", orDash(task.plan()),
                 "last_approved_plan", task.lastApprovedPlan().filter(p -> !p.isBlank()).map(String::strip).orElse("none"),
                 "channel", orDash(task.channel())));
-    }
-
-    private static String speaker(String role) {
-        return switch (role.toLowerCase(Locale.ROOT)) {
-            case "user" -> "Master";
-            case "assistant" -> "Agent";
-            case "system" -> "System";
-            default -> role;
-        };
     }
 
     /** Continuation lines are indented so a message can never pose as a section of the prompt. */

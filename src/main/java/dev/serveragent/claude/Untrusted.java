@@ -4,7 +4,8 @@ import java.util.regex.Pattern;
 
 /**
  * Fences for content that is not the Master's own words (voice transcripts, image JSON,
- * document text, forwarded messages, quoted replies): both prompts show it as
+ * document text, forwarded messages, quoted replies, messages of other members of a group,
+ * see {@link Speakers}): both prompts show it as
  * {@code <untrusted source="…">…</untrusted>}, and their system prompts say such text is data
  * that never instructs or authorizes. The content cannot close its fence: any fence tag inside it
  * is defused first.

@@ -1,5 +1,6 @@
 package dev.serveragent.reactive;
 
+import dev.serveragent.claude.Speakers;
 import dev.serveragent.claude.Untrusted;
 import dev.serveragent.store.ContextRepository.Artifact;
 import dev.serveragent.store.ContextRepository.Message;
@@ -29,8 +30,10 @@ final class ClassifierPrompt {
 
     static void render(StringBuilder b, Message m) {
         String text = m.text() == null ? "(" + m.kind() + ", no text)" : m.text();
-        b.append('[').append(m.createdAt()).append("] ").append(m.role()).append(": ")
-                .append(m.forwarded() && m.text() != null ? Untrusted.fence("forwarded message", text) : text).append('\n');
+        String speaker = m.member() ? Speakers.member(m.authorUserId(), m.authorName()) : Speakers.of(m.role());
+        String source = m.text() == null ? null : m.member() ? Speakers.MEMBER_SOURCE : m.forwarded() ? "forwarded message" : null;
+        b.append('[').append(m.createdAt()).append("] ").append(speaker).append(": ")
+                .append(source != null ? Untrusted.fence(source, text) : text).append('\n');
         if (m.quoted() != null) {
             b.append("    replying to: ").append(Untrusted.fence("quoted message", m.quoted())).append('\n');
         }

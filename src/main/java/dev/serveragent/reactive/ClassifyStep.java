@@ -61,8 +61,8 @@ final class ClassifyStep {
             return new Outcome.Done("{\"skipped\":\"no model is configured\"}");
         }
         if (jobs.hasNewerJob(job.id(), job.threadId())) {
-            // A burst: only the newest message is acknowledged.
-            approvals.supersedePending(job.threadId(), now);
+            // A burst of this author's messages: only the newest is acknowledged.
+            approvals.supersedePending(job.threadId(), job.id(), now);
             return new Outcome.Canceled("superseded by a newer message");
         }
         // Judged on the context the classifier would get, not on a fresher query: an artifact

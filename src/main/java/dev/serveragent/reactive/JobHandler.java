@@ -10,6 +10,7 @@ import dev.serveragent.store.ContextRepository.Message;
 import dev.serveragent.store.JobRepository.Job;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -56,9 +57,11 @@ final class JobHandler {
             }
         }
         String channel = channels.describe(platform);
+        // Every message names its real author: the Masters' words are the Master's, anyone else's are data.
+        Predicate<Long> isMaster = userId -> masters.isMaster(platform, userId);
         List<Message> recent = job.triggerMessageId() == null
-                ? context.lastMessages(job.threadId(), ClassifyStep.CONTEXT_MESSAGES)
-                : context.lastMessages(job.threadId(), job.triggerMessageId(), ClassifyStep.CONTEXT_MESSAGES);
+                ? context.lastMessages(job.threadId(), ClassifyStep.CONTEXT_MESSAGES, isMaster)
+                : context.lastMessages(job.threadId(), job.triggerMessageId(), ClassifyStep.CONTEXT_MESSAGES, isMaster);
         return switch (job.mode()) {
             case "classify" -> {
                 if (recent.isEmpty()) {

@@ -6,6 +6,7 @@ import dev.serveragent.claude.ClaudeRequest;
 import dev.serveragent.claude.ContextArtifact;
 import dev.serveragent.claude.ContextMessage;
 import dev.serveragent.claude.PromptPack;
+import dev.serveragent.claude.Speakers;
 import dev.serveragent.claude.TaskPack;
 import dev.serveragent.store.ContextRepository.Message;
 import java.util.List;
@@ -39,7 +40,7 @@ public final class PackedPrompts implements ExecutionPrompts {
                 .map(m -> new ContextMessage(m.role(), m.text(), m.createdAt(), m.artifacts().stream()
                         .map(a -> new ContextArtifact(a.kind(), a.status(),
                                 a.status().equals("failed") ? JSON.createObjectNode().put("error", a.error()).toString() : a.contentJson()))
-                        .toList(), m.forwarded(), m.quoted()))
+                        .toList(), m.forwarded(), m.quoted(), m.member() ? Speakers.member(m.authorUserId(), m.authorName()) : null))
                 .toList();
         return pack.userPrompt(context, new TaskPack(intent, summary, plan, lastApprovedPlan, channel));
     }

@@ -139,12 +139,21 @@ public final class ApprovalRepository {
         });
     }
 
-    /** Marks the thread's pending approvals superseded (a newer message or a burst). */
-    public int supersedePending(long threadId, Instant now) {
+    /**
+     * Marks superseded the thread's pending approvals of requests by the author of {@code jobId}'s
+     * message (a burst of that author): another member's or another Master's stay pending.
+     */
+    public int supersedePending(long threadId, long jobId, Instant now) {
         return jdbi.withHandle(h -> h.createUpdate("""
-                        update approvals set status = 'superseded', resolved_at = :now
-                        where thread_id = :thread and status = 'pending'""")
+                        update approvals a set status = 'superseded', resolved_at = :now
+                        from reactive_jobs j, chat_messages t
+                        where a.thread_id = :thread and a.status = 'pending'
+                          and j.id = a.job_id and t.id = j.trigger_message_id
+                          and t.author_user_id = (select m.author_user_id from reactive_jobs o
+                                                  join chat_messages m on m.id = o.trigger_message_id
+                                                  where o.id = :job)""")
                 .bind("thread", threadId)
+                .bind("job", jobId)
                 .bind("now", now)
                 .execute());
     }

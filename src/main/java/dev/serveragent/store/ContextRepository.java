@@ -3,8 +3,11 @@ package dev.serveragent.store;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -16,19 +19,33 @@ public final class ContextRepository {
     public record Artifact(String kind, String status, String contentJson, String error) {}
 
     /**
-     * A message with what came from elsewhere: {@code forwarded} when the Master forwarded
-     * someone else's message (its text is not the Master's words), {@code quoted} the text of
-     * the message it replies to or quotes (may be null).
+     * A message with what came from elsewhere: {@code forwarded} when its text is someone else's
+     * message passed on (a forward, an automatic forward from a linked channel), {@code quoted} the
+     * text of the message it replies to or quotes, or a note naming the other chat's message it
+     * replies to (may be null). {@code authorUserId} and {@code authorName} say who sent it (both
+     * may be null); {@code member} is true for a user message whose author is not a Master (another
+     * member of a group): its words are data, never the Master's.
      */
     public record Message(long id, String role, String text, Instant createdAt, String kind, List<Artifact> artifacts,
-                          boolean forwarded, String quoted) {
+                          boolean forwarded, String quoted, Long authorUserId, String authorName, boolean member) {
+        /** A message of a Master (or of the agent), for callers that know no author. */
+        public Message(long id, String role, String text, Instant createdAt, String kind, List<Artifact> artifacts,
+                       boolean forwarded, String quoted) {
+            this(id, role, text, createdAt, kind, artifacts, forwarded, quoted, null, null, false);
+        }
+
         public Message(long id, String role, String text, Instant createdAt, String kind, List<Artifact> artifacts) {
             this(id, role, text, createdAt, kind, artifacts, false, null);
         }
 
+        /** This message, written by a non-Master member when {@code member} is true. */
+        Message byMember(boolean member) {
+            return new Message(id, role, text, createdAt, kind, artifacts, forwarded, quoted, authorUserId, authorName, member);
+        }
+
         /** Whether any of it is data from outside the Master's own words (DESIGN: untrusted content). */
         public boolean carriesUntrusted() {
-            return forwarded || quoted != null || !artifacts.isEmpty();
+            return member || forwarded || quoted != null || !artifacts.isEmpty();
         }
     }
 
@@ -43,42 +60,67 @@ public final class ContextRepository {
         this.jdbi = jdbi;
     }
 
-    /** The last {@code limit} messages of the thread up to and including {@code uptoMessageId}, oldest first. */
-    public List<Message> lastMessages(long threadId, long uptoMessageId, int limit) {
-        return jdbi.withHandle(h -> h.createQuery("""
-                        select m.id, m.role, m.text, m.created_at, m.kind,
+    /**
+     * The last {@code limit} messages of the thread up to and including {@code uptoMessageId}, oldest
+     * first. {@code isMaster} says whether a sender's user id is a Master's (the thread's platform
+     * decides; it gets null for a message without a sender); it is asked after the query, once per
+     * distinct author.
+     */
+    public List<Message> lastMessages(long threadId, long uptoMessageId, int limit, Predicate<Long> isMaster) {
+        List<Message> rows = jdbi.withHandle(h -> h.createQuery("""
+                        select m.id, m.role, m.text, m.created_at, m.kind, m.author_user_id,
                                coalesce((select json_agg(json_build_object(
                                            'kind', a.kind, 'status', a.status,
                                            'contentJson', a.content_json::text, 'error', a.error) order by a.id)
                                          from message_artifacts a where a.message_id = m.id), '[]'::json)::text as artifacts,
-                               (m.raw_payload #> '{message,forward_origin}' is not null
-                                or m.raw_payload #> '{message,forward_from}' is not null
-                                or m.raw_payload #> '{message,forward_sender_name}' is not null) as forwarded,
-                               coalesce(m.raw_payload #>> '{message,quote,text}', m.raw_payload #>> '{message,reply_to_message,text}',
-                                        m.raw_payload #>> '{message,reply_to_message,caption}') as quoted
+                               -- every way Telegram marks someone else's message passed on
+                               (p.msg -> 'forward_origin' is not null or p.msg -> 'forward_from' is not null
+                                or p.msg -> 'forward_sender_name' is not null or p.msg -> 'forward_from_chat' is not null
+                                or p.msg -> 'forward_date' is not null
+                                or coalesce(p.msg ->> 'is_automatic_forward', 'false') = 'true') as forwarded,
+                               coalesce(p.msg #>> '{quote,text}', p.msg #>> '{reply_to_message,text}',
+                                        p.msg #>> '{reply_to_message,caption}',
+                                        -- a reply to another chat's message carries no text, only where it came from
+                                        case when p.msg -> 'external_reply' is not null then 'a message of another chat ('
+                                            || coalesce(p.msg #>> '{external_reply,origin,sender_user,first_name}',
+                                                        p.msg #>> '{external_reply,origin,sender_user_name}',
+                                                        p.msg #>> '{external_reply,origin,sender_chat,title}',
+                                                        p.msg #>> '{external_reply,origin,chat,title}',
+                                                        p.msg #>> '{external_reply,chat,title}', 'unknown origin') || ')' end) as quoted,
+                               coalesce(nullif(concat_ws(' ', p.msg #>> '{from,first_name}', p.msg #>> '{from,last_name}'), ''),
+                                        p.msg #>> '{from,username}', p.msg #>> '{sender_chat,title}') as author_name
                         from (select * from chat_messages
                               where thread_id = :thread
                                 and (created_at, id) <= (select created_at, id from chat_messages where id = :upto)
                               order by created_at desc, id desc
                               limit :limit) m
+                        -- the stored update holds the message under its kind's key
+                        cross join lateral (select coalesce(m.raw_payload -> 'message', m.raw_payload -> 'edited_message',
+                                                            m.raw_payload -> 'channel_post', m.raw_payload -> 'edited_channel_post',
+                                                            '{}'::jsonb) as msg) p
                         order by m.created_at, m.id""")
                 .bind("thread", threadId)
                 .bind("upto", uptoMessageId)
                 .bind("limit", limit)
                 .map((rs, ctx) -> new Message(rs.getLong("id"), rs.getString("role"), rs.getString("text"),
                         rs.getTimestamp("created_at").toInstant(), rs.getString("kind"), artifacts(rs.getString("artifacts")),
-                        rs.getBoolean("forwarded"), rs.getString("quoted")))
+                        rs.getBoolean("forwarded"), rs.getString("quoted"), rs.getObject("author_user_id", Long.class),
+                        rs.getString("author_name"), false))
                 .list());
+        Map<Long, Boolean> masters = new HashMap<>();
+        return rows.stream()
+                .map(m -> m.role().equals("user") ? m.byMember(!masters.computeIfAbsent(m.authorUserId(), isMaster::test)) : m)
+                .toList();
     }
 
-    /** The last {@code limit} messages of the thread, oldest first. */
-    public List<Message> lastMessages(long threadId, int limit) {
+    /** The last {@code limit} messages of the thread, oldest first (see the other overload). */
+    public List<Message> lastMessages(long threadId, int limit, Predicate<Long> isMaster) {
         Optional<Long> newest = jdbi.withHandle(h -> h.createQuery("""
                         select id from chat_messages where thread_id = :thread order by created_at desc, id desc limit 1""")
                 .bind("thread", threadId)
                 .mapTo(Long.class)
                 .findOne());
-        return newest.map(id -> lastMessages(threadId, id, limit)).orElse(List.of());
+        return newest.map(id -> lastMessages(threadId, id, limit, isMaster)).orElse(List.of());
     }
 
     public Optional<Thread> thread(long threadId) {

@@ -11,8 +11,9 @@ import org.jdbi.v3.core.JdbiException;
 /**
  * Stores one Telegram update in one transaction: {@code telegram_updates} (the exactly-once
  * record, keyed by {@code update_id}), the thread upsert, the user message, its artifact
- * placeholders, its {@code reactive_jobs} row, and the supersession of the thread's pending
- * approvals; then {@code NOTIFY reactive_jobs} (delivered by Postgres at commit).
+ * placeholders, its {@code reactive_jobs} row, and the supersession of the pending approvals of
+ * the same sender's earlier messages in the thread; then {@code NOTIFY reactive_jobs} (delivered
+ * by Postgres at commit).
  *
  * <p>Concurrent deliveries of one update: the second insert into {@code telegram_updates} waits
  * for the first transaction and then finds the key taken, so exactly one of them stores the
@@ -229,18 +230,29 @@ public final class IngestRepository {
 
     /**
      * Queues the classify job of a new user message, in any channel. One statement, one round
-     * trip: a new message overrides whatever the thread was waiting for (DESIGN.md §4), the job
-     * is queued, the Telegram update (if any) points at its message, and workers are told, with
-     * NOTIFY delivered only when the transaction commits.
+     * trip: a new message overrides whatever its author's earlier messages of the thread were
+     * waiting for (DESIGN.md §4), the job is queued, the Telegram update (if any) points at its
+     * message, and workers are told, with NOTIFY delivered only when the transaction commits.
+     *
+     * <p>Only the author's own requests are superseded: in a group, another member's message (or a
+     * second Master's) is stored and cancels nothing of the Master's. A message without a sender
+     * (a channel posting as the group) supersedes nothing.
      */
     static long queueJob(Handle h, long threadId, long messageId, Long updateId, int artifacts, Instant now) {
         return h.createQuery("""
-                        with superseded as (
-                            update approvals set status = 'superseded', resolved_at = :now
-                            where thread_id = :thread and status = 'pending'),
+                        with author as (
+                            -- the message was inserted earlier in this transaction
+                            select author_user_id as id from chat_messages where id = :msg),
+                        superseded as (
+                            update approvals a set status = 'superseded', resolved_at = :now
+                            from reactive_jobs j, chat_messages t, author
+                            where a.thread_id = :thread and a.status = 'pending'
+                              and j.id = a.job_id and t.id = j.trigger_message_id and t.author_user_id = author.id),
                         canceled as (
-                            update reactive_jobs set status = 'canceled', finished_at = :now
-                            where thread_id = :thread and status = 'awaiting_approval'),
+                            update reactive_jobs j set status = 'canceled', finished_at = :now
+                            from chat_messages t, author
+                            where j.thread_id = :thread and j.status = 'awaiting_approval'
+                              and t.id = j.trigger_message_id and t.author_user_id = author.id),
                         linked as (
                             update telegram_updates set message_id = :msg where update_id = :update),
                         job as (

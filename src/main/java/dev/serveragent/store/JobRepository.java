@@ -116,14 +116,21 @@ public final class JobRepository {
                 .execute()) == 1;
     }
 
-    /** True when a newer user message's job exists in the thread (a burst): the older one is not acknowledged. */
+    /**
+     * True when a newer message of the same author has a job in the thread (a burst): the older one
+     * is not acknowledged. Another member's message in a group never counts: it must not cancel
+     * the Master's.
+     */
     public boolean hasNewerJob(long jobId, long threadId) {
         return jdbi.withHandle(h -> h.createQuery("""
                         select exists (select 1 from reactive_jobs j
-                                       left join chat_messages m on m.id = j.trigger_message_id
+                                       join chat_messages m on m.id = j.trigger_message_id
                                        where j.thread_id = :thread and j.id > :id and j.status in ('queued', 'running')
                                          -- a slash command answered on the side does not supersede a message
-                                         and coalesce(m.text, '') not like '/%')""")
+                                         and coalesce(m.text, '') not like '/%'
+                                         and m.author_user_id = (select t.author_user_id from reactive_jobs o
+                                                                 join chat_messages t on t.id = o.trigger_message_id
+                                                                 where o.id = :id))""")
                 .bind("thread", threadId)
                 .bind("id", jobId)
                 .mapTo(Boolean.class)

@@ -54,9 +54,19 @@ class ApprovalRepositoryTest {
         long t = fx.thread();
         long job = fx.job(t, "deploy it");
         long a = parkedApproval(t, job);
-        assertThat(approvals.supersedePending(t, now)).isEqualTo(1);
+        assertThat(approvals.supersedePending(t, job, now)).isEqualTo(1);
         assertThat(approvals.approve(a, 7, now)).isEmpty();
         assertThat(fx.status(job)).isEqualTo("awaiting_approval");
+    }
+
+    @Test
+    void a_burst_supersedes_only_the_pending_approvals_of_its_own_sender() {
+        long t = fx.thread();
+        long job = fx.job(t, "deploy it");
+        long a = parkedApproval(t, job);
+        long member = fx.job(t, "hi all", 9999);
+        assertThat(approvals.supersedePending(t, member, now)).isZero();
+        assertThat(approvals.find(a).orElseThrow().status()).isEqualTo("pending");
     }
 
     @Test

@@ -56,6 +56,17 @@ class JobQueueTest {
     }
 
     @Test
+    void only_a_newer_message_of_the_same_sender_makes_a_burst() {
+        long t = fx.thread();
+        long master = fx.job(t, "restart nginx");
+        fx.job(t, "hi all", 9999); // another member of the group
+        assertThat(jobs.hasNewerJob(master, t)).as("a member's message never supersedes the Master's").isFalse();
+
+        fx.job(t, "actually, restart apache");
+        assertThat(jobs.hasNewerJob(master, t)).isTrue();
+    }
+
+    @Test
     void a_classification_does_not_wait_for_its_threads_running_command_only_for_earlier_classifications() {
         long t = fx.thread();
         long command = fx.job(t, "run the backup");

@@ -5,6 +5,8 @@ import org.jdbi.v3.core.Jdbi;
 
 /** Rows for queue and approval tests, every field defaulted. */
 final class QueueFixtures {
+    /** The sender of a message unless a test names another. */
+    static final long AUTHOR = 7;
     private final Jdbi jdbi;
     private long nextChat = 1000;
     private long nextMessage = 1;
@@ -20,15 +22,23 @@ final class QueueFixtures {
     }
 
     long message(long thread, String text) {
+        return message(thread, text, AUTHOR);
+    }
+
+    long message(long thread, String text, long author) {
         long pm = nextMessage++;
         return jdbi.withHandle(h -> h.createQuery("""
-                        insert into chat_messages (thread_id, platform_message_id, role, text, created_at)
-                        values (:t, :pm, 'user', :text, now()) returning id""")
-                .bind("t", thread).bind("pm", pm).bind("text", text).mapTo(Long.class).one());
+                        insert into chat_messages (thread_id, platform_message_id, role, author_user_id, text, created_at)
+                        values (:t, :pm, 'user', :author, :text, now()) returning id""")
+                .bind("t", thread).bind("pm", pm).bind("author", author).bind("text", text).mapTo(Long.class).one());
     }
 
     long job(long thread, String text) {
-        long message = message(thread, text);
+        return job(thread, text, AUTHOR);
+    }
+
+    long job(long thread, String text, long author) {
+        long message = message(thread, text, author);
         return jdbi.withHandle(h -> h.createQuery("""
                         insert into reactive_jobs (thread_id, trigger_message_id, run_after, created_at)
                         values (:t, :m, :at, :at) returning id""")
