@@ -207,6 +207,18 @@ public final class OutboxRepository {
                 .bind("at", at).bind("error", error).bind("undo", countAttempt ? 0 : 1).bind("id", id).execute());
     }
 
+    /**
+     * Puts a row Telegram refused for its entities back as plain text, due at {@code at}: its
+     * {@code entities} are dropped, so that what is stored is still what is sent.
+     */
+    public void retryPlain(long id, Instant at, String error) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                        update chat_messages set entities = null, next_attempt_at = :at, locked_until = null, send_error = :error,
+                               send_started_at = null
+                        where id = :id""")
+                .bind("at", at).bind("error", error).bind("id", id).execute());
+    }
+
     public void markFailed(long id, String error) {
         jdbi.useHandle(h -> h.createUpdate("""
                         update chat_messages set send_status = 'failed', locked_until = null, send_error = :error

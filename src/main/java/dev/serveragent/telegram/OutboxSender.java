@@ -193,6 +193,11 @@ public final class OutboxSender implements Lifecycle {
         } else if (response.errorCode() >= 500 || response.errorCode() == 0) {
             // The Bot API itself answered that it did not send it.
             retryLater(o, response.errorCode() + ": " + response.description());
+        } else if (response.errorCode() == 400 && o.entitiesJson() != null) {
+            // Refused with its formatting (an entity Telegram will not take): the words matter more.
+            log.warn("Telegram refused the formatting of message {} ({}); sending it as plain text", o.id(), response.description());
+            repository.retryPlain(o.id(), clock.instant(), "400 with entities, sent plain: " + response.description());
+            metrics.counter("telegram.outbox", "result", "plain_again").increment();
         } else {
             log.warn("Telegram refused message {} for chat {}: {} {}", o.id(), o.chatId(), response.errorCode(), response.description());
             repository.markFailed(o.id(), response.errorCode() + ": " + response.description());

@@ -10,6 +10,8 @@ import dev.serveragent.channel.RichText;
 import dev.serveragent.testing.AgentHarness;
 import dev.serveragent.testing.EntityRules;
 import dev.serveragent.testing.FakeTelegram;
+import dev.serveragent.testing.TelegramFixtures;
+import dev.serveragent.testing.WebhookApp;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +86,30 @@ class RichTextTest {
             String whole = String.join(" ", parts.stream().map(p -> p.param("text")).toList()).replaceAll("\\s+", " ");
             assertThat(whole).startsWith("Here is the whole log, as asked: journal line 0: **not bold** <b>not html</b> ok")
                     .contains("sentence 259 is in italics.").endsWith("That is all.");
+        }
+    }
+
+    @Test
+    void a_message_telegram_refuses_for_its_entities_is_sent_again_as_plain_text() throws Exception {
+        try (WebhookApp bot = WebhookApp.start()) {
+            assertThat(TelegramFixtures.post(bot.app(), TelegramFixtures.text(950_001, 951, 1, "hi")).statusCode()).isEqualTo(200);
+            long thread = bot.db().jdbi().withHandle(h -> h.createQuery("select id from chat_threads where chat_id = 951")
+                    .mapTo(Long.class).one());
+            bot.telegram().refuse("sendMessage", 1, 400, "Bad Request: can't parse entities: wrong user identifier");
+            long id = bot.app().app().outbox().sendMarkdown(thread, "Ask [her](tg://user?id=123) **now**").getFirst();
+
+            await().atMost(AgentHarness.WAIT).until(() -> "sent".equals(bot.db().jdbi().withHandle(h -> h.createQuery(
+                    "select send_status from chat_messages where id = :id").bind("id", id).mapTo(String.class).one())));
+            List<FakeTelegram.Call> calls = bot.telegram().calls("sendMessage").stream()
+                    .filter(c -> "951".equals(c.param("chat_id"))).toList();
+            assertThat(calls).hasSize(2);
+            assertThat(JSON.readTree(calls.get(0).param("entities")).get(0).path("url").asText()).isEqualTo("tg://user?id=123");
+            assertThat(calls.get(1).param("text")).isEqualTo(calls.get(0).param("text")).isEqualTo("Ask her now");
+            assertThat(calls.get(1).params()).doesNotContainKeys("entities", "parse_mode");
+            // What is stored is still what was sent.
+            boolean plain = bot.db().jdbi().withHandle(h -> h.createQuery("select entities is null from chat_messages where id = :id")
+                    .bind("id", id).mapTo(Boolean.class).one());
+            assertThat(plain).isTrue();
         }
     }
 }
