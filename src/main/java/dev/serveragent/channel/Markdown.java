@@ -63,7 +63,8 @@ public final class Markdown {
     private Markdown() {}
 
     /** The rendered text, stripped; the Markdown itself as plain text when it renders to nothing or fails. */
-    public static RichText render(String markdown) {
+    public static RichText render(String model) {
+        String markdown = wellFormed(model);
         try {
             RichText rendered = new Renderer().document(PARSER.parse(markdown)).strip();
             if (!rendered.text().isEmpty()) {
@@ -74,6 +75,23 @@ public final class Markdown {
             log.warn("Markdown not rendered, sending it as plain text: {}", e.toString());
         }
         return RichText.plain(markdown.strip());
+    }
+
+    /** With each lone surrogate (not UTF-16 text; it would go on the wire as "?") replaced by U+FFFD. */
+    static String wellFormed(String s) {
+        StringBuilder out = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) ? i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
+                    : !Character.isLowSurrogate(c) || (i > 0 && Character.isHighSurrogate(s.charAt(i - 1)));
+            if (!paired && out == null) {
+                out = new StringBuilder(s);
+            }
+            if (!paired) {
+                out.setCharAt(i, '\uFFFD');
+            }
+        }
+        return out == null ? s : out.toString();
     }
 
     /** True for the URLs a link may carry: http(s) with a host, tg:, mailto:. */
