@@ -33,16 +33,11 @@ public final class TextSplitter {
         return split(text, MAX_PART);
     }
 
-    static List<RichText> split(RichText rich, int max) {
+    static List<RichText> split(RichText text, int max) {
+        RichText rich = text.strip();
         String s = rich.text();
         int pos = 0;
         int end = s.length();
-        while (pos < end && Character.isWhitespace(s.charAt(pos))) {
-            pos++;
-        }
-        while (end > pos && Character.isWhitespace(s.charAt(end - 1))) {
-            end--;
-        }
         List<RichText> parts = new ArrayList<>();
         while (end - pos > max) {
             // The window reaches past the limit: a boundary right after it still counts, and the
