@@ -40,7 +40,8 @@
     }
     el.className = "msg " + (m.role === "user" ? "user" : "agent");
     el.dataset.rev = m.rev;
-    el.textContent = m.text;
+    el.replaceChildren();
+    renderRich(el, m.text, m.entities);
     const meta = document.createElement("span");
     meta.className = "meta";
     meta.textContent = new Date(m.created_at).toLocaleTimeString() + (m.edited ? " · edited" : "");
@@ -59,6 +60,51 @@
       el.appendChild(row);
     }
     if (atBottom || seen === undefined) list.scrollTop = list.scrollHeight;
+  }
+
+  // A rich text (the text and Telegram entities the outbox stored; offsets count UTF-16 units,
+  // as JavaScript's string indices do) drawn with DOM nodes: its text only ever goes in text
+  // nodes, never through innerHTML, and links open only http(s) URLs, without a referrer. The
+  // entities are trusted for nothing: clipped to the text and to the entity around them, and
+  // nothing is drawn inside code.
+  const RICH_TAGS = { bold: "strong", italic: "em", underline: "u", strikethrough: "s", code: "code",
+    pre: "pre", blockquote: "blockquote", text_link: "a" };
+  function renderRich(parent, text, entities) {
+    const spans = (Array.isArray(entities) ? entities : [])
+      .filter(e => e && RICH_TAGS.hasOwnProperty(e.type) && Number.isInteger(e.offset) && Number.isInteger(e.length))
+      .map(e => ({ e, start: Math.max(0, e.offset), end: Math.min(text.length, e.offset + e.length) }))
+      .filter(x => x.end > x.start)
+      .sort((a, b) => a.start - b.start || b.end - a.end);
+    const stack = [{ node: parent, end: text.length, code: false }];
+    let pos = 0;
+    const top = () => stack[stack.length - 1];
+    const emit = upTo => {
+      if (upTo > pos) { top().node.appendChild(document.createTextNode(text.slice(pos, upTo))); pos = upTo; }
+    };
+    for (const x of spans) {
+      while (stack.length > 1 && top().end <= x.start) { emit(top().end); stack.pop(); }
+      if (top().code) continue;
+      emit(x.start);
+      const end = Math.min(x.end, top().end);
+      const el = document.createElement(RICH_TAGS[x.e.type]);
+      let inner = el;
+      if (x.e.type === "pre") {
+        inner = document.createElement("code");
+        if (typeof x.e.language === "string") inner.dataset.language = x.e.language;
+        el.appendChild(inner);
+      } else if (x.e.type === "text_link") {
+        if (typeof x.e.url === "string" && /^https?:\/\//i.test(x.e.url)) {
+          el.href = x.e.url;
+          el.rel = "noopener noreferrer";
+          el.target = "_blank";
+        }
+        el.title = typeof x.e.url === "string" ? x.e.url : "";
+      }
+      top().node.appendChild(el);
+      stack.push({ node: inner, end, code: x.e.type === "pre" || x.e.type === "code" });
+    }
+    while (stack.length > 1) { emit(top().end); stack.pop(); }
+    emit(text.length);
   }
 
   // Ids grow in the order messages were stored, which is the console's order.

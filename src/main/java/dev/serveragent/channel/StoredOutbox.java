@@ -43,6 +43,11 @@ public final class StoredOutbox implements Outbox {
     }
 
     @Override
+    public List<Long> sendMarkdown(long threadId, String markdown) {
+        return store(threadId, TextSplitter.split(Markdown.render(markdown)), Optional.empty());
+    }
+
+    @Override
     public List<Long> sendWithButton(long threadId, String text, String buttonText, String callbackData) {
         if (callbackData.getBytes(StandardCharsets.UTF_8).length > MAX_CALLBACK_DATA_BYTES) {
             throw new IllegalArgumentException("callback_data is over " + MAX_CALLBACK_DATA_BYTES + " bytes: " + callbackData);
@@ -58,6 +63,12 @@ public final class StoredOutbox implements Outbox {
     }
 
     private List<Long> store(long threadId, String text, Optional<String> markup) {
-        return repository.enqueue(threadId, TextSplitter.split(text), markup, telegramOn, clock.instant(), channels::wakeAll, onDelivered);
+        return store(threadId, TextSplitter.split(RichText.plain(text)), markup);
+    }
+
+    private List<Long> store(long threadId, List<RichText> parts, Optional<String> markup) {
+        List<OutboxRepository.Part> rows = parts.stream()
+                .map(p -> new OutboxRepository.Part(p.text(), p.entitiesJson().orElse(null))).toList();
+        return repository.enqueue(threadId, rows, markup, telegramOn, clock.instant(), channels::wakeAll, onDelivered);
     }
 }

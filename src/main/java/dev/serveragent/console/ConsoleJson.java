@@ -8,16 +8,29 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A message as the console's page receives it (history and live events alike). */
+/**
+ * A message as the console's page receives it (history and live events alike). {@code entities}
+ * is the stored Telegram entity array of a rich text (null for a plain one): the page draws it
+ * with DOM nodes, never as HTML (console.js, {@code renderRich}).
+ */
 record ConsoleJson(long id, long rev, String role, String text, @JsonProperty("created_at") String createdAt,
-                   List<Button> buttons, boolean edited) {
+                   List<Button> buttons, boolean edited, JsonNode entities) {
     record Button(String text, String data) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static ConsoleJson of(Shown m) {
         return new ConsoleJson(m.id(), m.rev(), m.role(), m.text() == null ? "" : m.text(), m.createdAt().toString(),
-                buttons(m.replyMarkupJson()), m.edited());
+                buttons(m.replyMarkupJson()), m.edited(), entities(m.entitiesJson()));
+    }
+
+    private static JsonNode entities(String json) {
+        try {
+            JsonNode node = json == null ? null : JSON.readTree(json);
+            return node != null && node.isArray() ? node : null;
+        } catch (IOException e) {
+            return null; // not ours: the text alone is still right
+        }
     }
 
     /** The buttons of a stored Bot API {@code reply_markup}: the same keyboard in both channels. */

@@ -44,14 +44,27 @@ public final class MasterChannel {
         return Optional.empty();
     }
 
-    /** Sends {@code text} to the Master; false (and logged) when there is no way to. */
+    /** Sends {@code text} to the Master as plain text; false (and logged) when there is no way to. */
     public boolean send(String text) {
+        return send(text, false);
+    }
+
+    /** Like {@link #send}, for a model's words: its Markdown is rendered ({@link Outbox#sendMarkdown}). */
+    public boolean sendMarkdown(String markdown) {
+        return send(markdown, true);
+    }
+
+    private boolean send(String text, boolean markdown) {
         Optional<Long> thread = threadId();
         if (thread.isEmpty()) {
             log.info("Proactive message not sent (no Telegram Master and the console is off): {}", text);
             return false;
         }
-        outbox.send(thread.get(), text);
+        if (markdown) {
+            outbox.sendMarkdown(thread.get(), text);
+        } else {
+            outbox.send(thread.get(), text);
+        }
         return true;
     }
 

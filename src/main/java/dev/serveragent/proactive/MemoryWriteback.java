@@ -64,7 +64,7 @@ public final class MemoryWriteback {
 
         int notified = 0;
         for (Notable n : o.notable()) {
-            if (n.significance() > notableThreshold && deliver(() -> master.send("Proactive: " + n.text()))) {
+            if (n.significance() > notableThreshold && deliver(() -> master.sendMarkdown("Proactive: " + n.text()))) {
                 notified++;
             }
         }

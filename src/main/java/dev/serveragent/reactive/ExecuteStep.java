@@ -96,7 +96,11 @@ final class ExecuteStep {
 
         return switch (result) {
             case ClaudeResult.Completed done -> {
-                outbox.send(job.threadId(), done.text().isBlank() ? "(Claude Code finished without a reply.)" : done.text());
+                if (done.text().isBlank()) {
+                    outbox.send(job.threadId(), "(Claude Code finished without a reply.)");
+                } else {
+                    outbox.sendMarkdown(job.threadId(), done.text()); // the model writes Markdown
+                }
                 if (total > LARGE_RUN_TOKENS) {
                     outbox.send(job.threadId(), "Note: this run used " + total + " tokens (over " + LARGE_RUN_TOKENS + ").");
                 }

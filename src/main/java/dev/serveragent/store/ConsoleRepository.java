@@ -15,9 +15,9 @@ import org.jdbi.v3.core.JdbiException;
  * since a revision for the live feed. Thread-safe.
  */
 public final class ConsoleRepository {
-    /** A message as the console shows it; {@code replyMarkupJson} may be null. */
+    /** A message as the console shows it; {@code replyMarkupJson} and {@code entitiesJson} may be null. */
     public record Shown(long id, long rev, boolean settled, String role, String text, Instant createdAt,
-                        String replyMarkupJson, boolean edited) {}
+                        String replyMarkupJson, boolean edited, String entitiesJson) {}
 
     /** What storing a console message did; {@code duplicate}: the nonce was seen before. */
     public record Stored(long messageId, Optional<Long> jobId, boolean duplicate) {}
@@ -86,7 +86,8 @@ public final class ConsoleRepository {
         return jdbi.withHandle(h -> h.createQuery("""
                         select * from (
                             select id, rev, rev_at < clock_timestamp() - interval '%s' as settled, role, text, created_at,
-                                   cast(reply_markup as text) as markup, edited_at is not null as edited
+                                   cast(reply_markup as text) as markup, edited_at is not null as edited,
+                               cast(entities as text) as entities
                             from chat_messages where thread_id = :thread
                             order by created_at desc, id desc limit :limit) m
                         order by created_at, id""".formatted(SETTLE))
@@ -104,7 +105,8 @@ public final class ConsoleRepository {
     public List<Shown> changedSince(long threadId, long after, int limit) {
         return jdbi.withHandle(h -> h.createQuery("""
                         select id, rev, rev_at < clock_timestamp() - interval '%s' as settled, role, text, created_at,
-                               cast(reply_markup as text) as markup, edited_at is not null as edited
+                               cast(reply_markup as text) as markup, edited_at is not null as edited,
+                               cast(entities as text) as entities
                         from chat_messages where thread_id = :thread and rev > :after
                         order by rev limit :limit""".formatted(SETTLE))
                 .bind("thread", threadId).bind("after", after).bind("limit", limit)
@@ -122,6 +124,7 @@ public final class ConsoleRepository {
 
     private static Shown shown(java.sql.ResultSet rs) throws java.sql.SQLException {
         return new Shown(rs.getLong("id"), rs.getLong("rev"), rs.getBoolean("settled"), rs.getString("role"), rs.getString("text"),
-                rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getString("markup"), rs.getBoolean("edited"));
+                rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getString("markup"), rs.getBoolean("edited"),
+                rs.getString("entities"));
     }
 }

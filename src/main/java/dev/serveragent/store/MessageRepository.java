@@ -38,7 +38,8 @@ public final class MessageRepository {
                                 insert into chat_message_edits (message_id, previous_text, new_text, edited_at, raw_payload)
                                 values (:id, :prev, :next, :now, '{"source":"agent"}'::jsonb)""")
                         .bind("id", messageId).bind("prev", previous).bind("next", text).bind("now", now).execute();
-                h.createUpdate("update chat_messages set text = :text, edited_at = :now where id = :id")
+                // The new text is plain: the old entities would not fit it.
+                h.createUpdate("update chat_messages set text = :text, entities = null, edited_at = :now where id = :id")
                         .bind("text", text).bind("now", now).bind("id", messageId).execute();
             }
             return placed(h, messageId, changed);

@@ -21,8 +21,12 @@ import org.jdbi.v3.core.Jdbi;
  * {@code telegram_send_pace}.
  */
 public final class OutboxRepository {
-    /** A claimed row to send. {@code replyMarkupJson} may be null. */
-    public record Outgoing(long id, long threadId, long chatId, String text, String replyMarkupJson, int attempts, Instant lease) {}
+    /** A claimed row to send. {@code replyMarkupJson} and {@code entitiesJson} may be null. */
+    public record Outgoing(long id, long threadId, long chatId, String text, String replyMarkupJson, int attempts, Instant lease,
+                           String entitiesJson) {}
+
+    /** One message to store: its text and, for a rich text, its Bot API entities as a JSON array (else null). */
+    public record Part(String text, String entitiesJson) {}
 
     private final Jdbi jdbi;
 
@@ -37,7 +41,8 @@ public final class OutboxRepository {
      * rows are {@code sent} as they are stored, since the console reads them from here.
      */
     public List<Long> enqueue(long threadId, List<String> parts, Optional<String> replyMarkupJson, boolean telegramOn, Instant now) {
-        return enqueue(threadId, parts, replyMarkupJson, telegramOn, now, () -> {}, id -> {});
+        return enqueue(threadId, parts.stream().map(t -> new Part(t, null)).toList(), replyMarkupJson, telegramOn, now,
+                () -> {}, id -> {});
     }
 
     /**
@@ -46,7 +51,7 @@ public final class OutboxRepository {
      * see them), {@code afterCommit} and {@code delivered} with each row delivered by being stored
      * (a console thread's).
      */
-    public List<Long> enqueue(long threadId, List<String> parts, Optional<String> replyMarkupJson, boolean telegramOn, Instant now,
+    public List<Long> enqueue(long threadId, List<Part> parts, Optional<String> replyMarkupJson, boolean telegramOn, Instant now,
             Runnable afterCommit, java.util.function.LongConsumer delivered) {
         return jdbi.inTransaction(h -> {
             String platform = h.createQuery("select platform from chat_threads where id = :id")
@@ -59,13 +64,14 @@ public final class OutboxRepository {
             for (int i = 0; i < parts.size(); i++) {
                 boolean last = i == parts.size() - 1;
                 ids.add(h.createQuery("""
-                                insert into chat_messages (thread_id, role, text, created_at, stored_at, kind,
+                                insert into chat_messages (thread_id, role, text, entities, created_at, stored_at, kind,
                                                            send_status, next_attempt_at, reply_markup, sent_at)
-                                values (:thread, 'assistant', :text, :now, :now, 'text',
+                                values (:thread, 'assistant', :text, cast(:entities as jsonb), :now, :now, 'text',
                                         :status, :now, cast(:markup as jsonb), cast(:sentAt as timestamptz))
                                 returning id""")
                         .bind("thread", threadId)
-                        .bind("text", parts.get(i))
+                        .bind("text", parts.get(i).text())
+                        .bind("entities", parts.get(i).entitiesJson())
                         .bind("now", now.plusNanos(i * 1000L)) // keeps the parts ordered by created_at too
                         .bind("status", status)
                         .bind("sentAt", "sent".equals(status) ? now.plusNanos(i * 1000L).toString() : null)
@@ -110,13 +116,13 @@ public final class OutboxRepository {
                                 -- not be skipped, or it waits for the next wake-up or poll (up to 1 s).
                                 for no key update of c skip locked)
                         returning m.id, m.thread_id, t.chat_id, m.text, cast(m.reply_markup as text) as markup, m.send_attempts,
-                                  m.locked_until""")
+                                  m.locked_until, cast(m.entities as text) as entities""")
                 .bind("lease", leaseUntil)
                 .bind("now", now)
                 .bind("limit", limit)
                 .map((rs, ctx) -> new Outgoing(rs.getLong("id"), rs.getLong("thread_id"), rs.getLong("chat_id"),
                         rs.getString("text"), rs.getString("markup"), rs.getInt("send_attempts"),
-                        rs.getObject("locked_until", OffsetDateTime.class).toInstant()))
+                        rs.getObject("locked_until", OffsetDateTime.class).toInstant(), rs.getString("entities")))
                 .list());
     }
 
@@ -132,7 +138,8 @@ public final class OutboxRepository {
                 .bind("lease", leaseUntil).bind("id", o.id()).bind("held", o.lease())
                 .map((rs, ctx) -> rs.getObject("locked_until", OffsetDateTime.class).toInstant())
                 .findOne()
-                .map(lease -> new Outgoing(o.id(), o.threadId(), o.chatId(), o.text(), o.replyMarkupJson(), o.attempts(), lease)));
+                .map(lease -> new Outgoing(o.id(), o.threadId(), o.chatId(), o.text(), o.replyMarkupJson(), o.attempts(), lease,
+                        o.entitiesJson())));
     }
 
     /**
@@ -198,6 +205,18 @@ public final class OutboxRepository {
                                send_attempts = send_attempts - :undo, send_started_at = null
                         where id = :id""")
                 .bind("at", at).bind("error", error).bind("undo", countAttempt ? 0 : 1).bind("id", id).execute());
+    }
+
+    /**
+     * Puts a row Telegram refused for its entities back as plain text, due at {@code at}: its
+     * {@code entities} are dropped, so that what is stored is still what is sent.
+     */
+    public void retryPlain(long id, Instant at, String error) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                        update chat_messages set entities = null, next_attempt_at = :at, locked_until = null, send_error = :error,
+                               send_started_at = null
+                        where id = :id""")
+                .bind("at", at).bind("error", error).bind("id", id).execute());
     }
 
     public void markFailed(long id, String error) {

@@ -3,11 +3,13 @@ package dev.serveragent.telegram;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pengrad.telegrambot.TelegramBot;
+import com.pengrad.telegrambot.model.MessageEntity;
 import com.pengrad.telegrambot.model.request.InlineKeyboardButton;
 import com.pengrad.telegrambot.model.request.InlineKeyboardMarkup;
 import com.pengrad.telegrambot.request.SendMessage;
 import com.pengrad.telegrambot.response.SendResponse;
 import dev.serveragent.Lifecycle;
+import dev.serveragent.channel.RichText;
 import dev.serveragent.store.OutboxRepository;
 import dev.serveragent.store.OutboxRepository.Outgoing;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * have acted on (answer lost after the request was written, a sender stopped mid-send) is never
  * repeated: it ends {@code uncertain}; an unreadable 2xx ends {@code sent} without a message id
  * (the table is in docs/TELEGRAM.md, "Delivery rules"; the client must be {@link BotApiHttp}'s).
- * Plain text only: no parse mode, so model output can never be rejected for markup.
+ * No parse mode ever, so model output can never be rejected for markup: a rich text goes as its
+ * plain text with the stored {@code entities} (docs/TELEGRAM.md, "Rich text").
  */
 public final class OutboxSender implements Lifecycle {
     private static final Logger log = LoggerFactory.getLogger(OutboxSender.class);
@@ -150,6 +153,9 @@ public final class OutboxSender implements Lifecycle {
             return;
         }
         SendMessage request = new SendMessage(o.chatId(), o.text());
+        if (o.entitiesJson() != null) {
+            request.entities(entities(o.entitiesJson())); // rich text: entities, never a parse mode
+        }
         if (o.replyMarkupJson() != null) {
             request.replyMarkup(keyboard(o.replyMarkupJson()));
         }
@@ -187,6 +193,11 @@ public final class OutboxSender implements Lifecycle {
         } else if (response.errorCode() >= 500 || response.errorCode() == 0) {
             // The Bot API itself answered that it did not send it.
             retryLater(o, response.errorCode() + ": " + response.description());
+        } else if (response.errorCode() == 400 && o.entitiesJson() != null) {
+            // Refused with its formatting (an entity Telegram will not take): the words matter more.
+            log.warn("Telegram refused the formatting of message {} ({}); sending it as plain text", o.id(), response.description());
+            repository.retryPlain(o.id(), clock.instant(), "400 with entities, sent plain: " + response.description());
+            metrics.counter("telegram.outbox", "result", "plain_again").increment();
         } else {
             log.warn("Telegram refused message {} for chat {}: {} {}", o.id(), o.chatId(), response.errorCode(), response.description());
             repository.markFailed(o.id(), response.errorCode() + ": " + response.description());
@@ -250,6 +261,21 @@ public final class OutboxSender implements Lifecycle {
         metrics.counter("telegram.outbox", "result", "retry").increment();
         long seconds = Math.min(MAX_BACKOFF.toSeconds(), 1L << Math.min(20, o.attempts() - 1));
         repository.retryAt(o.id(), clock.instant().plusSeconds(seconds), error, true);
+    }
+
+    /** The stored entities as the library's; a type it does not know is left out (the text still goes). */
+    static MessageEntity[] entities(String json) {
+        List<MessageEntity> out = new ArrayList<>();
+        for (RichText.Entity e : RichText.of("", json).entities()) {
+            MessageEntity.Type type;
+            try {
+                type = MessageEntity.Type.valueOf(e.type());
+            } catch (IllegalArgumentException unknown) {
+                continue;
+            }
+            out.add(new MessageEntity(type, e.offset(), e.length()).url(e.url()).language(e.language()));
+        }
+        return out.toArray(MessageEntity[]::new);
     }
 
     static InlineKeyboardMarkup keyboard(String json) {

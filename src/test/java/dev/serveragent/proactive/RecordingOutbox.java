@@ -17,6 +17,11 @@ final class RecordingOutbox implements Outbox {
     }
 
     @Override
+    public List<Long> sendMarkdown(long threadId, String markdown) {
+        return send(threadId, markdown);
+    }
+
+    @Override
     public List<Long> sendWithButton(long threadId, String text, String buttonText, String callbackData) {
         return send(threadId, text);
     }

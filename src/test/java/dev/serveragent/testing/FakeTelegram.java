@@ -259,6 +259,10 @@ public final class FakeTelegram implements AutoCloseable {
         ObjectNode ok = JSON.createObjectNode().put("ok", true);
         switch (method) {
             case "sendmessage" -> {
+                String refused = refusedText(p.getOrDefault("text", ""), p.get("entities"));
+                if (refused != null) {
+                    return error(400, "Bad Request: " + refused);
+                }
                 ObjectNode m = ok.putObject("result");
                 m.put("message_id", nextMessageId.incrementAndGet());
                 m.put("date", Instant.now().getEpochSecond());
@@ -294,6 +298,41 @@ public final class FakeTelegram implements AutoCloseable {
             default -> ok.put("result", true);
         }
         return ok;
+    }
+
+    /**
+     * What the Bot API says of a text it refuses (too long, entities it cannot read or that leave
+     * the text, counted in UTF-16 units), or null. Lengths as Java counts them are UTF-16.
+     */
+    private static String refusedText(String text, String entities) {
+        if (text.isBlank()) {
+            return "message text is empty";
+        }
+        if (text.length() > 4096) {
+            return "message is too long";
+        }
+        if (entities == null) {
+            return null;
+        }
+        try {
+            JsonNode list = JSON.readTree(entities);
+            if (!list.isArray()) {
+                return "can't parse entities: an array is expected";
+            }
+            for (JsonNode e : list) {
+                int offset = e.path("offset").asInt(-1);
+                int length = e.path("length").asInt(-1);
+                if (!e.path("type").isTextual() || offset < 0 || length < 0) {
+                    return "can't parse entities: wrong entity " + e;
+                }
+                if (offset + length > text.length()) {
+                    return "entity beginning at UTF-16 offset " + offset + " ends after the end of the text at UTF-16 offset " + text.length();
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            return "can't parse entities JSON object";
+        }
     }
 
     private synchronized JsonNode pollUpdates(Map<String, String> p) {
