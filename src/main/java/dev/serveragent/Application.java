@@ -197,9 +197,14 @@ public final class Application implements AutoCloseable {
             if (config.telegram().enabled() && !masters.anyTelegramMaster()) {
                 // At INFO (a first start, not a fault), once the bot's @username is known, so the line has the one-tap link.
                 pairing.issue();
+                Runnable offer = () -> {
+                    if (!masters.anyTelegramMaster()) {
+                        invite.log("No Telegram Master yet.");
+                    }
+                };
                 telegram.identity().ifPresent(id -> {
-                    id.onKnown(bot -> { if (!masters.anyTelegramMaster()) invite.log("No Telegram Master yet."); });
-                    id.onFirstFailure(error -> invite.log("No Telegram Master yet."));
+                    id.onKnown(bot -> offer.run());
+                    id.onFirstFailure(error -> offer.run()); // the /pair line now; the link follows once getMe answers
                 });
             }
 

@@ -42,8 +42,8 @@ final class OverviewPage {
                     .append(st.paused() ? "resume" : "pause").append("\"><p><button>")
                     .append(st.paused() ? "Resume the proactive loop" : "Pause the proactive loop").append("</button></p></form>");
         } else {
-            b.append("<p class=\"hint\" id=\"proactive-off\">No pause or resume here: the proactive loop is off (")
-                    .append(esc(ProactiveOff.reason(st))).append("). ").append(esc(ProactiveOff.howToStart(st))).append("</p>");
+            b.append("<p class=\"hint\" id=\"proactive-off\">No pause or resume while the proactive loop is off. ")
+                    .append(esc(ProactiveOff.howToStart(st))).append("</p>");
         }
 
         b.append("<h3>Tokens per hour, last 7 days</h3><p class=\"legend\"><span><i style=\"background:#7c3aed\"></i>proactive</span>")

@@ -9,7 +9,7 @@ final class ProactiveOff {
     static String reason(ProactiveStatus st) {
         return st.enabled()
                 ? "enabled, but no scheduler runs in this process (it is starting or has stopped; see the log)"
-                : "disabled: PROACTIVE_ENABLED is false, which is its default when Claude Code is not configured";
+                : "disabled: PROACTIVE_ENABLED is false (it defaults to true only when Claude Code is configured)";
     }
 
     static String howToStart(ProactiveStatus st) {
