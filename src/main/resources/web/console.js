@@ -128,6 +128,16 @@
       const p = document.createElement("p");
       p.className = "notice " + n.kind;
       p.textContent = n.text;
+      if (n.link) { // the pairing link, as a QR code to scan with the phone
+        const a = document.createElement("a");
+        a.href = n.link;
+        const qr = document.createElement("img");
+        qr.className = "pairing-qr";
+        qr.alt = "QR code of " + n.link;
+        qr.src = "/console/pairing-qr.svg?code=" + encodeURIComponent(n.code || "");
+        a.appendChild(qr);
+        p.appendChild(a);
+      }
       notices.appendChild(p);
     }
   }

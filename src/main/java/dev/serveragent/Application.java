@@ -46,6 +46,8 @@ import dev.serveragent.console.ConsoleRoutes;
 import dev.serveragent.console.Notices;
 import dev.serveragent.masters.Masters;
 import dev.serveragent.masters.Pairing;
+import dev.serveragent.masters.PairingHint;
+import dev.serveragent.masters.PairingInvite;
 import dev.serveragent.store.AgentSettingsRepository;
 import dev.serveragent.store.ConsoleRepository;
 import dev.serveragent.store.ContextRepository;
@@ -138,6 +140,8 @@ public final class Application implements AutoCloseable {
             telegram = TelegramModule.build(config, database, webhookSecret, clock, metrics.registry());
             resources.addAll(telegram.resources());
             telegram.routes().ifPresent(routes::add);
+            PairingInvite invite = new PairingInvite(pairing,
+                    () -> telegram.identity().flatMap(dev.serveragent.telegram.BotIdentity::username), clock);
             components.addAll(telegram.components());
 
             // --- channels: Telegram and the console, behind one outbox ---
@@ -165,7 +169,7 @@ public final class Application implements AutoCloseable {
             var operations = new dev.serveragent.store.OperationsRepository(database.jdbi());
             var ledger = new LedgerRepository(database.jdbi());
             routes.add(new dev.serveragent.admin.DashboardRoutes(web, new dev.serveragent.store.DashboardRepository(database.jdbi()),
-                    operations, ledger, proactive, config.telegram().masterChatIds(), clock));
+                    operations, ledger, proactive, config.telegram().masterChatIds(), config.telegram().enabled(), invite, clock));
             new dev.serveragent.admin.DatabaseMeters(operations, ledger, clock).bindTo(metrics.registry());
             var ackLatency = new dev.serveragent.admin.AckLatency(operations, metrics.registry());
             telegram.components().stream().filter(dev.serveragent.telegram.OutboxSender.class::isInstance)
@@ -177,21 +181,31 @@ public final class Application implements AutoCloseable {
 
             // --- reactive: classify, acknowledge, approve, answer or execute ---
             reactive = new ReactiveModule(config, database, classifier,
-                    runner, new PackedPrompts(promptPack, claudeCode), outbox, channels, masters, pairing, proactive, clock);
+                    runner, new PackedPrompts(promptPack, claudeCode), outbox, channels, masters, pairing,
+                    new PairingHint(masters, invite, new MessageRepository(database.jdbi()), outbox, clock), proactive, clock);
             telegram.setPressListener(reactive.presses());
             components.addAll(reactive.components());
             // Served even when off: every console path then answers 404 saying why.
             routes.add(new ConsoleRoutes(web, consoleRepository, feed, console, reactive.presses(),
                     new Notices(classifier.missing(), storedLogin.map(p -> "Using the Claude Code CLI's own stored login ("
-                            + p + ") for classification and answers: no token is configured."), config.telegram().enabled(), masters, pairing),
+                            + p + ") for classification and answers: no token is configured."), config.telegram().enabled(), masters, invite),
                     clock));
+            routes.add(new dev.serveragent.console.PairingQr(web, invite, masters, config.telegram().enabled()));
             if (!web.enabled()) {
                 log.warn("Console and dashboard: {}", web.describe());
             }
             if (config.telegram().enabled() && !masters.anyTelegramMaster()) {
-                Pairing.Code code = pairing.issue();
-                log.warn("No Telegram Master yet: send the bot \"/pair {}\" within 10 minutes (it works once; the console shows a new code when it expires).",
-                        code.code());
+                // At INFO (a first start, not a fault), once the bot's @username is known, so the line has the one-tap link.
+                pairing.issue();
+                Runnable offer = () -> {
+                    if (!masters.anyTelegramMaster()) {
+                        invite.log("No Telegram Master yet.");
+                    }
+                };
+                telegram.identity().ifPresent(id -> {
+                    id.onKnown(bot -> offer.run());
+                    id.onFirstFailure(error -> offer.run()); // the /pair line now; the link follows once getMe answers
+                });
             }
 
             // --- proactive: the scheduler, proposing risky actions through the approval path ---

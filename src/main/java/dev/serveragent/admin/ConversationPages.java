@@ -23,6 +23,9 @@ final class ConversationPages {
     static String threads(List<Thread> threads) {
         StringBuilder b = new StringBuilder(searchForm(""));
         b.append("<table class=\"list\" id=\"threads\"><tr><th>thread</th><th>channel</th><th>chat</th><th>last activity</th><th>last message</th></tr>");
+        if (threads.isEmpty()) {
+            b.append("<tr class=\"empty\"><td colspan=\"5\">No conversations yet: write to the bot on Telegram, or open the console (/console).</td></tr>");
+        }
         for (Thread t : threads) {
             b.append("<tr><td><a href=\"/admin/conversations/").append(t.id()).append("\">").append(t.title() == null ? "#" + t.id() : esc(t.title()))
                     .append("</a></td><td>").append(esc(t.platform())).append("</td><td>").append(t.chatId()).append("</td><td>")

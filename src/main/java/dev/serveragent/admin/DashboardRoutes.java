@@ -42,25 +42,31 @@ public final class DashboardRoutes implements HttpRoutes {
     private final LedgerRepository ledger;
     private final ProactiveControl proactive;
     private final List<Long> masterChatIds;
+    private final AddMasterHint addMaster;
     private final Clock clock;
     private final String css = resource("admin/admin.css");
 
     public DashboardRoutes(WebAccess access, DashboardRepository conversations, OperationsRepository operations,
-            LedgerRepository ledger, ProactiveControl proactive, List<Long> masterChatIds, Clock clock) {
+            LedgerRepository ledger, ProactiveControl proactive, List<Long> masterChatIds, boolean telegramOn,
+            dev.serveragent.masters.PairingInvite invite, Clock clock) {
         this.access = access;
         this.conversations = conversations;
         this.operations = operations;
         this.ledger = ledger;
         this.proactive = proactive;
         this.masterChatIds = List.copyOf(masterChatIds);
+        this.addMaster = new AddMasterHint(telegramOn, invite);
         this.clock = clock;
     }
 
     @Override
     public void addTo(JavalinDefaultRoutingApi r) {
         r.get("/admin/static/admin.css", ctx -> ctx.contentType("text/css; charset=utf-8").result(css));
-        page(r, "/admin", (ctx, csrf) -> OverviewPage.html(overview(), operations.deployments(Optional.empty(), 1),
-                operations.masters(masterChatIds), clock.instant(), csrf));
+        page(r, "/admin", (ctx, csrf) -> {
+            List<OperationsRepository.Master> masters = operations.masters(masterChatIds);
+            return OverviewPage.html(overview(), operations.deployments(Optional.empty(), 1), masters,
+                    noneActive(masters) ? addMaster.html() : "", clock.instant(), csrf);
+        });
         page(r, "/admin/conversations", (ctx, csrf) -> {
             Optional<String> q = Optional.ofNullable(ctx.queryParam("q")).map(String::strip).filter(s -> !s.isEmpty());
             return q.isPresent()
@@ -109,7 +115,19 @@ public final class DashboardRoutes implements HttpRoutes {
         });
         api(r, "/admin/api/runs", ctx -> Map.of("runs", operations.runs(longParam(ctx, "before"), PAGE)));
         api(r, "/admin/api/deployments", ctx -> Map.of("deployments", operations.deployments(longParam(ctx, "before"), PAGE)));
-        api(r, "/admin/api/masters", ctx -> Map.of("masters", operations.masters(masterChatIds)));
+        api(r, "/admin/api/masters", ctx -> {
+            List<OperationsRepository.Master> masters = operations.masters(masterChatIds);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("masters", masters);
+            if (noneActive(masters)) {
+                out.put("how_to_add", addMaster.text()); // the empty state says what to do
+            }
+            return out;
+        });
+    }
+
+    private static boolean noneActive(List<OperationsRepository.Master> masters) {
+        return masters.stream().noneMatch(m -> m.revokedAt() == null);
     }
 
     /** What the overview page and the ledger API show. */

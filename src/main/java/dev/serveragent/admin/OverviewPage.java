@@ -16,8 +16,9 @@ import java.util.List;
 final class OverviewPage {
     private OverviewPage() {}
 
+    /** @param addMaster how to add a Master (HTML), shown when none is active */
     static String html(DashboardRoutes.Overview o, List<OperationsRepository.Deployment> lastDeploy,
-            List<OperationsRepository.Master> masters, Instant now, String csrf) {
+            List<OperationsRepository.Master> masters, String addMaster, Instant now, String csrf) {
         ProactiveStatus st = o.status();
         Spending.Day today = o.days().getLast();
         StringBuilder b = new StringBuilder("<section class=\"cards\">");
@@ -25,20 +26,34 @@ final class OverviewPage {
                 "reactive " + CostReport.usd(today.usd().get("reactive")) + " · proactive " + CostReport.usd(today.usd().get("proactive")));
         card(b, "today-tokens", "Tokens today", num(today.totalTokens()),
                 "reactive " + num(today.tokens().get("reactive")) + " · proactive " + num(today.tokens().get("proactive")));
-        card(b, "proactive-pace", "Proactive budget", num(st.spentToday()) + " / " + num(st.dailyBudget()),
-                String.format(java.util.Locale.ROOT, "pace %,.0f tokens/min · projected %s at midnight%s", st.tokensPerMinute(),
-                        num(st.projectedEndOfDay()), st.paused() ? " · paused" : ""));
+        if (st.running()) {
+            card(b, "proactive-pace", "Proactive budget", num(st.spentToday()) + " / " + num(st.dailyBudget()),
+                    String.format(java.util.Locale.ROOT, "pace %,.0f tokens/min · projected %s at midnight%s", st.tokensPerMinute(),
+                            num(st.projectedEndOfDay()), st.paused() ? " · paused" : ""));
+        } else {
+            // Not a gauge: a loop that does not run has no pace, and "0 / 7,000,000" would read as one.
+            card(b, "proactive-pace", "Proactive loop", "off", ProactiveOff.reason(st)
+                    + (st.spentToday() > 0 ? " · " + num(st.spentToday()) + " tokens spent today" : ""));
+        }
         b.append("</section>");
-        b.append("<form class=\"inline\" method=\"post\" action=\"/admin/proactive\"><input type=\"hidden\" name=\"")
-                .append(WebAccess.CSRF_FIELD).append("\" value=\"").append(esc(csrf)).append("\"><input type=\"hidden\" name=\"action\" value=\"")
-                .append(st.paused() ? "resume" : "pause").append("\"><p><button>")
-                .append(st.paused() ? "Resume the proactive loop" : "Pause the proactive loop").append("</button></p></form>");
+        if (st.running()) {
+            b.append("<form class=\"inline\" method=\"post\" action=\"/admin/proactive\"><input type=\"hidden\" name=\"")
+                    .append(WebAccess.CSRF_FIELD).append("\" value=\"").append(esc(csrf)).append("\"><input type=\"hidden\" name=\"action\" value=\"")
+                    .append(st.paused() ? "resume" : "pause").append("\"><p><button>")
+                    .append(st.paused() ? "Resume the proactive loop" : "Pause the proactive loop").append("</button></p></form>");
+        } else {
+            b.append("<p class=\"hint\" id=\"proactive-off\">No pause or resume while the proactive loop is off. ")
+                    .append(esc(ProactiveOff.howToStart(st))).append("</p>");
+        }
 
         b.append("<h3>Tokens per hour, last 7 days</h3><p class=\"legend\"><span><i style=\"background:#7c3aed\"></i>proactive</span>")
-                .append("<span><i style=\"background:#0ea5e9\"></i>reactive</span><span><i style=\"background:#dc2626\"></i>proactive budget ÷ 24</span></p>")
-                .append(TokenChart.hourly(o.hourly(), now, st.dailyBudget()));
-        b.append("<h3>Proactive tokens today: pace and projection</h3>")
-                .append(TokenChart.today(o.hourly(), now, st.dailyBudget(), st.projectedEndOfDay()));
+                .append("<span><i style=\"background:#0ea5e9\"></i>reactive</span>")
+                .append(st.running() ? "<span><i style=\"background:#dc2626\"></i>proactive budget ÷ 24</span>" : "").append("</p>")
+                .append(TokenChart.hourly(o.hourly(), now, st.running() ? st.dailyBudget() : 0));
+        if (st.running()) {
+            b.append("<h3>Proactive tokens today: pace and projection</h3>")
+                    .append(TokenChart.today(o.hourly(), now, st.dailyBudget(), st.projectedEndOfDay()));
+        }
 
         b.append("<h3>Money per day</h3><table class=\"list\" id=\"money\"><tr><th>day (UTC)</th><th class=\"num\">reactive tokens</th>")
                 .append("<th class=\"num\">proactive tokens</th><th class=\"num\">reactive $</th><th class=\"num\">proactive $</th><th class=\"num\">total $</th></tr>");
@@ -63,6 +78,9 @@ final class OverviewPage {
                     .append(" · <a href=\"/admin/deployments\">all deployments</a></p>");
         }
         b.append("<h3>Masters</h3><table class=\"list\" id=\"masters\"><tr><th>user id</th><th>platform</th><th>source</th><th>added</th><th>revoked</th></tr>");
+        if (!addMaster.isEmpty()) {
+            b.append("<tr class=\"empty\"><td colspan=\"5\">").append(addMaster).append("</td></tr>");
+        }
         for (OperationsRepository.Master m : masters) {
             b.append("<tr><td>").append(m.userId()).append("</td><td>").append(esc(m.platform())).append("</td><td>").append(esc(m.source()))
                     .append("</td><td>").append(time(m.addedAt())).append("</td><td>").append(time(m.revokedAt())).append("</td></tr>");

@@ -53,9 +53,11 @@ final class TokenChart {
                 b.append(f("<text class=\"axis\" x=\"%.1f\" y=\"%d\">%s</text>", x, H - PAD + 14, hour.toString().substring(5, 10)));
             }
         }
-        double y = H - PAD - (H - 2.0 * PAD) * evenPace / max;
-        b.append(f("<line class=\"budget-line\" data-tokens=\"%d\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\"><title>proactive budget at an even pace: %,d tokens/hour</title></line>",
-                evenPace, PAD, W - PAD, y, y, evenPace));
+        if (evenPace > 0) { // 0: no budget to show (the proactive loop is off)
+            double y = H - PAD - (H - 2.0 * PAD) * evenPace / max;
+            b.append(f("<line class=\"budget-line\" data-tokens=\"%d\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\"><title>proactive budget at an even pace: %,d tokens/hour</title></line>",
+                    evenPace, PAD, W - PAD, y, y, evenPace));
+        }
         b.append(f("<text class=\"axis\" x=\"2\" y=\"%d\">%s</text>", PAD, compact(max)));
         b.append(f("<text class=\"axis\" x=\"2\" y=\"%d\">0</text>", H - PAD));
         return b.append("</svg>").toString();

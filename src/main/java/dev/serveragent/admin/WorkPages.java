@@ -27,13 +27,17 @@ final class WorkPages {
         b.append("</p>").append(filters("/admin/jobs", DashboardRoutes.JOB_STATUSES, filter));
         b.append("<table class=\"list\" id=\"jobs\"><tr><th>job</th><th>thread</th><th>status</th><th>mode</th><th>created</th>")
                 .append("<th>ran</th><th class=\"num\">attempts</th><th>last error</th></tr>");
+        empty(b, jobs.isEmpty() && filter.isEmpty(), 8, "No jobs yet: each message to the agent, on Telegram or in the console "
+                + "(/console), becomes one. A Master's message is classified and answered; anyone else's is only stored.");
         for (Job j : jobs) {
             b.append("<tr><td>#").append(j.id()).append("</td><td><a href=\"/admin/conversations/").append(j.threadId()).append("\">#")
                     .append(j.threadId()).append("</a></td><td>").append(status(j.status())).append("</td><td>").append(esc(j.mode()))
                     .append("</td><td>").append(time(j.createdAt())).append("</td><td>").append(seconds(j.startedAt(), j.finishedAt()))
                     .append("</td><td class=\"num\">").append(j.attempts()).append("</td><td>").append(snippet(j.lastError(), 200)).append("</td></tr>");
         }
-        b.append("</table>");
+        b.append("</table><p class=\"hint\">Attempts: how often a worker took the job. Its classification and, after an OK, "
+                + "its run are one each, so an approved job shows 2 without any failure; a failed try or a worker that stopped "
+                + "mid-job leaves its reason in last error.</p>");
         return b.append(AdminPage.more("/admin/jobs", filter.map(f -> "&status=" + f).orElse(""), jobs.size(), DashboardRoutes.PAGE,
                 jobs.isEmpty() ? null : jobs.getLast().id())).toString();
     }
@@ -42,6 +46,8 @@ final class WorkPages {
         StringBuilder b = new StringBuilder(filters("/admin/approvals", DashboardRoutes.APPROVAL_STATUSES, filter));
         b.append("<table class=\"list\" id=\"approvals\"><tr><th>approval</th><th>thread</th><th>job</th><th>status</th><th>proposal</th>")
                 .append("<th>created</th><th>resolved</th><th>expires</th></tr>");
+        empty(b, approvals.isEmpty() && filter.isEmpty(), 8, "No approvals yet: an acknowledgement with an OK button creates one "
+                + "(a command that needs confirmation, or every message with APPROVAL_POLICY=always).");
         for (Approval a : approvals) {
             b.append("<tr><td>#").append(a.id()).append("</td><td><a href=\"/admin/conversations/").append(a.threadId()).append("\">#")
                     .append(a.threadId()).append("</a></td><td>#").append(a.jobId()).append("</td><td>").append(status(a.status()))
@@ -58,6 +64,8 @@ final class WorkPages {
         StringBuilder b = new StringBuilder("<table class=\"list\" id=\"runs\"><tr><th>at</th><th>scope</th><th>for</th><th>result</th>")
                 .append("<th class=\"num\">duration</th><th class=\"num\">turns</th><th class=\"num\">tokens in</th>")
                 .append("<th class=\"num\">tokens out</th><th class=\"num\">cost</th></tr>");
+        empty(b, runs.isEmpty(), 9, "No Claude Code runs yet: a Master's question or command runs one, and so does each "
+                + "proactive cycle.");
         for (Run r : runs) {
             b.append("<tr><td>").append(time(r.at())).append("</td><td>").append(esc(r.scope())).append("</td><td>")
                     .append(r.jobId() != null ? "job #" + r.jobId() : r.cycleId() != null ? "cycle #" + r.cycleId() : "")
@@ -74,7 +82,8 @@ final class WorkPages {
     static String deployments(List<Deployment> deployments) {
         StringBuilder b = new StringBuilder();
         if (deployments.isEmpty()) {
-            b.append("<p class=\"hint\">No deployment yet.</p>");
+            b.append("<p class=\"hint\">No deployment yet: run <code>java -jar server-agent.jar deploy</code> (or install the git "
+                    + "hook with <code>install-hook</code>) to test, build and swap in a new version with rollback.</p>");
         }
         boolean first = true;
         for (Deployment d : deployments) {
@@ -89,6 +98,13 @@ final class WorkPages {
             first = false;
         }
         return b.toString();
+    }
+
+    /** An empty table's one row, saying what would fill it. */
+    private static void empty(StringBuilder b, boolean empty, int columns, String what) {
+        if (empty) {
+            b.append("<tr class=\"empty\"><td colspan=\"").append(columns).append("\">").append(esc(what)).append("</td></tr>");
+        }
     }
 
     private static String filters(String path, java.util.Set<String> statuses, Optional<String> current) {

@@ -2,6 +2,7 @@ package dev.serveragent.console;
 
 import dev.serveragent.masters.Masters;
 import dev.serveragent.masters.Pairing;
+import dev.serveragent.masters.PairingInvite;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -11,21 +12,28 @@ import java.util.Optional;
  * fixes it, which login the agent uses, and, with Telegram on and no Master yet, the pairing code.
  */
 public final class Notices {
-    /** One notice; {@code code} is set for the pairing notice (the code to send). */
-    public record Notice(String kind, String text, String code) {}
+    /**
+     * One notice; {@code code} is set for the pairing notice (the code to send), {@code link} too
+     * once the bot's @username is known (the page shows it as a QR code, {@link PairingQr}).
+     */
+    public record Notice(String kind, String text, String code, String link) {
+        public Notice(String kind, String text, String code) {
+            this(kind, text, code, null);
+        }
+    }
 
     private final Optional<String> missingModel;
     private final Optional<String> modelNote;
     private final boolean telegramOn;
     private final Masters masters;
-    private final Pairing pairing;
+    private final PairingInvite invite;
 
-    public Notices(Optional<String> missingModel, Optional<String> modelNote, boolean telegramOn, Masters masters, Pairing pairing) {
+    public Notices(Optional<String> missingModel, Optional<String> modelNote, boolean telegramOn, Masters masters, PairingInvite invite) {
         this.missingModel = missingModel;
         this.modelNote = modelNote;
         this.telegramOn = telegramOn;
         this.masters = masters;
-        this.pairing = pairing;
+        this.invite = invite;
     }
 
     public List<Notice> current() {
@@ -33,9 +41,9 @@ public final class Notices {
         missingModel.ifPresent(m -> out.add(new Notice("model", m, null)));
         modelNote.ifPresent(m -> out.add(new Notice("info", m, null)));
         if (telegramOn && !masters.anyTelegramMaster()) {
-            Pairing.Code code = pairing.current();
-            out.add(new Notice("pairing", "To talk to me from Telegram too, send the bot: /pair " + code.code()
-                    + " (the code works once and expires at " + code.expiresAt() + ").", code.code()));
+            Pairing.Code code = invite.current();
+            out.add(new Notice("pairing", "To talk to me from Telegram too, " + invite.instruction(code), code.code(),
+                    invite.link(code).orElse(null)));
         } else if (!telegramOn) {
             out.add(new Notice("info", "Telegram is off. To use it as well, create a bot with @BotFather, set "
                     + "TELEGRAM_BOT_TOKEN=<its token> in .env and restart; this page then shows a pairing code.", null));

@@ -5,6 +5,7 @@ import dev.serveragent.channel.Channels;
 import dev.serveragent.channel.Outbox;
 import dev.serveragent.masters.Masters;
 import dev.serveragent.masters.Pairing;
+import dev.serveragent.masters.PairingHint;
 import dev.serveragent.store.ContextRepository;
 import dev.serveragent.store.ContextRepository.Message;
 import dev.serveragent.store.JobRepository.Job;
@@ -17,26 +18,31 @@ import java.util.regex.Pattern;
 /**
  * Runs one step of a claimed job according to its mode, in any channel. Only a Master's message
  * acts (the sender decides, never the chat); a stranger's is stored and gets no model call, with
- * one exception: {@code /pair CODE}, which is how a Telegram user becomes a Master. Thread-safe:
- * one call per claimed job.
+ * two exceptions: {@code /pair CODE} (or {@code /start CODE}, what Telegram sends for the pairing
+ * link), which is how a Telegram user becomes a Master, and, while no Master exists at all, the
+ * fixed {@link PairingHint} in a private chat. Thread-safe: one call per claimed job.
  */
 final class JobHandler {
     private static final Pattern PAIR = Pattern.compile("^/pair(?:@\\w+)?(?:\\s+(\\S+))?\\s*$", Pattern.CASE_INSENSITIVE);
+    /** The deep link {@code t.me/<bot>?start=CODE} makes Telegram send this; a bare /start is not pairing. */
+    private static final Pattern START = Pattern.compile("^/start(?:@\\w+)?\\s+(\\S+)\\s*$", Pattern.CASE_INSENSITIVE);
 
     private final ContextRepository context;
     private final Masters masters;
     private final Pairing pairing;
+    private final PairingHint hint;
     private final Channels channels;
     private final MasterCommands commands;
     private final ClassifyStep classify;
     private final ExecuteStep execute;
     private final Outbox outbox;
 
-    JobHandler(ContextRepository context, Masters masters, Pairing pairing, Channels channels, MasterCommands commands,
+    JobHandler(ContextRepository context, Masters masters, Pairing pairing, PairingHint hint, Channels channels, MasterCommands commands,
                ClassifyStep classify, ExecuteStep execute, Outbox outbox) {
         this.context = context;
         this.masters = masters;
         this.pairing = pairing;
+        this.hint = hint;
         this.channels = channels;
         this.commands = commands;
         this.classify = classify;
@@ -51,7 +57,7 @@ final class JobHandler {
         }
         String platform = thread.get().platform();
         if (job.triggerMessageId() != null) {
-            Optional<Outcome> gated = gate(job, platform);
+            Optional<Outcome> gated = gate(job, thread.get());
             if (gated.isPresent()) {
                 return gated.get();
             }
@@ -91,20 +97,26 @@ final class JobHandler {
         };
     }
 
-    /** {@code /pair} from anyone on Telegram; anything else only from a Master. Empty: go on. */
-    private Optional<Outcome> gate(Job job, String platform) {
+    /** {@code /pair} (or {@code /start CODE}) from anyone on Telegram; anything else only from a Master. Empty: go on. */
+    private Optional<Outcome> gate(Job job, ContextRepository.Thread thread) {
+        String platform = thread.platform();
         Optional<ContextRepository.Author> author = context.author(job.triggerMessageId());
         Long sender = author.map(ContextRepository.Author::userId).orElse(null);
         if (platform.equals(Channel.TELEGRAM) && sender != null && job.mode().equals("classify")) {
-            Matcher pair = Optional.ofNullable(author.get().text()).map(PAIR::matcher).filter(Matcher::matches).orElse(null);
+            Optional<String> text = Optional.ofNullable(author.get().text());
+            Matcher pair = text.map(PAIR::matcher).filter(Matcher::matches)
+                    .or(() -> text.map(START::matcher).filter(Matcher::matches)).orElse(null);
             if (pair != null) {
                 outbox.send(job.threadId(), pairing.redeem(sender, author.get().name(), pair.group(1)));
                 return Optional.of(new Outcome.Done("{\"pairing\":true}"));
             }
         }
         if (!masters.isMaster(platform, sender)) {
-            // Strangers' messages are kept, but no model is called and nothing runs.
-            return Optional.of(new Outcome.Done("{\"skipped\":\"sender is not a Master\"}"));
+            // Strangers' messages are kept, but no model is called and nothing runs; before any
+            // Master exists, a private chat learns (once in a while) how to pair.
+            boolean hinted = job.mode().equals("classify") && hint.offer(job.threadId(), platform, thread.chatId(), sender);
+            return Optional.of(new Outcome.Done(hinted ? "{\"skipped\":\"sender is not a Master\",\"pairing_hint\":true}"
+                    : "{\"skipped\":\"sender is not a Master\"}"));
         }
         return Optional.empty();
     }

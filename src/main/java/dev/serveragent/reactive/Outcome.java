@@ -13,8 +13,15 @@ sealed interface Outcome {
     /** Not wanted any more (burst, /cancel). */
     record Canceled(String reason) implements Outcome {}
 
-    /** Back to the queue: the next mode, or the same one later. {@code countAttempt} false for planned waits. */
-    record Requeue(String mode, String payloadJson, Instant runAfter, boolean countAttempt) implements Outcome {}
+    /**
+     * Back to the queue: the next mode, or the same one later. {@code countAttempt} false for
+     * planned waits; {@code error}, for a retry, why this attempt failed (kept as the job's last error).
+     */
+    record Requeue(String mode, String payloadJson, Instant runAfter, boolean countAttempt, String error) implements Outcome {
+        Requeue(String mode, String payloadJson, Instant runAfter, boolean countAttempt) {
+            this(mode, payloadJson, runAfter, countAttempt, null);
+        }
+    }
 
     /** Already written by the step itself, in one transaction with its effects (parked for approval, or moved on with its acknowledgement). */
     record Parked() implements Outcome {}

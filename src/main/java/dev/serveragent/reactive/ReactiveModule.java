@@ -14,6 +14,7 @@ import dev.serveragent.channel.Outbox;
 import dev.serveragent.channel.PressListener;
 import dev.serveragent.masters.Masters;
 import dev.serveragent.masters.Pairing;
+import dev.serveragent.masters.PairingHint;
 import java.time.Clock;
 import java.util.List;
 
@@ -26,7 +27,7 @@ public final class ReactiveModule {
 
     public ReactiveModule(AppConfig config, Database database, Classifier classifier, ClaudeRunner runner,
             ExecutionPrompts prompts, Outbox outbox, Channels channels, Masters masters, Pairing pairing,
-            ProactiveControl proactive, Clock clock) {
+            PairingHint hint, ProactiveControl proactive, Clock clock) {
         var jdbi = database.jdbi();
         JobRepository jobs = new JobRepository(jdbi);
         ApprovalRepository approvalRepo = new ApprovalRepository(jdbi);
@@ -36,7 +37,7 @@ public final class ReactiveModule {
         ClassifyStep classify = new ClassifyStep(jobs, approvalRepo, ledger, classifier, outbox, config.approval(),
                 new dev.serveragent.store.Transactions(jdbi), clock);
         MasterCommands commands = new MasterCommands(jobs, ledger, proactive, execute::cancel, masters, clock);
-        JobHandler handler = new JobHandler(context, masters, pairing, channels, commands, classify, execute, outbox);
+        JobHandler handler = new JobHandler(context, masters, pairing, hint, channels, commands, classify, execute, outbox);
         this.worker = new ReactiveWorker(jobs, handler, execute, outbox, database.dataSource(), config.reactive(), clock);
         this.expiry = new ApprovalExpiry(approvalRepo, outbox, channels, clock);
         this.workers = config.reactive().workers();

@@ -169,7 +169,8 @@ public final class ReactiveWorker implements Lifecycle {
         } catch (RuntimeException e) {
             log.warn("Reactive job {} ({}) failed on attempt {}: {}", job.id(), job.mode(), job.attempts(), e.toString());
             outcome = job.attempts() < MAX_ATTEMPTS
-                    ? new Outcome.Requeue(job.mode(), null, clock.instant().plusSeconds(1L << job.attempts()), true)
+                    ? new Outcome.Requeue(job.mode(), null, clock.instant().plusSeconds(1L << job.attempts()), true,
+                            "attempt " + job.attempts() + " (" + job.mode() + ") failed: " + e)
                     : tellAndFail(job, e);
         }
         apply(job, outcome);
@@ -191,7 +192,7 @@ public final class ReactiveWorker implements Lifecycle {
             case Outcome.Done d -> jobs.finish(job.id(), workerId, "done", d.payloadJson(), null, now);
             case Outcome.Failed f -> jobs.finish(job.id(), workerId, "failed", null, f.error(), now);
             case Outcome.Canceled c -> jobs.finish(job.id(), workerId, "canceled", null, c.reason(), now);
-            case Outcome.Requeue r -> jobs.requeue(job.id(), workerId, r.mode(), r.payloadJson(), r.runAfter(), r.countAttempt());
+            case Outcome.Requeue r -> jobs.requeue(job.id(), workerId, r.mode(), r.payloadJson(), r.runAfter(), r.countAttempt(), r.error());
             case Outcome.Parked p -> true;
         };
         if (!held) {

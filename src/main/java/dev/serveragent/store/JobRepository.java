@@ -35,7 +35,12 @@ public final class JobRepository {
                             locked_by = :worker,
                             lease_until = :leaseUntil,
                             attempts = j.attempts + 1,
-                            started_at = coalesce(j.started_at, :now)
+                            started_at = coalesce(j.started_at, :now),
+                            -- a re-claim: say why the attempt before ended (the dashboard shows it beside the attempts)
+                            last_error = case when picked.reclaimed
+                                              then 'attempt ' || j.attempts || ' (' || j.mode || ') ended without a result: its worker '
+                                                   || coalesce(j.locked_by, '?') || ' stopped renewing its lease'
+                                              else j.last_error end
                         from (
                             select c.id, c.status = 'running' as reclaimed
                             from reactive_jobs c
@@ -101,12 +106,20 @@ public final class JobRepository {
 
     /** Puts a held job back in the queue, e.g. to run its next mode or to retry after {@code runAfter}. */
     public boolean requeue(long jobId, String workerId, String mode, String payloadJson, Instant runAfter, boolean countAttempt) {
+        return requeue(jobId, workerId, mode, payloadJson, runAfter, countAttempt, null);
+    }
+
+    /** Like {@link #requeue(long, String, String, String, Instant, boolean)}; a retry's {@code error} becomes the job's last error. */
+    public boolean requeue(long jobId, String workerId, String mode, String payloadJson, Instant runAfter, boolean countAttempt,
+            String error) {
         return jdbi.withHandle(h -> h.createUpdate("""
                         update reactive_jobs
                         set status = 'queued', mode = :mode, run_after = :runAfter, lease_until = null, locked_by = null,
                             payload_json = coalesce(cast(:payload as jsonb), payload_json),
-                            attempts = case when :count then attempts else attempts - 1 end
+                            attempts = case when :count then attempts else attempts - 1 end,
+                            last_error = coalesce(:error, last_error)
                         where id = :id and locked_by = :worker and status = 'running'""")
+                .bind("error", error)
                 .bind("id", jobId)
                 .bind("worker", workerId)
                 .bind("mode", mode)

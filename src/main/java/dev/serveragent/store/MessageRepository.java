@@ -55,6 +55,22 @@ public final class MessageRepository {
         });
     }
 
+    /**
+     * Whether the bot stored exactly {@code text} in the thread after {@code since}: a fixed
+     * notice's own durable rate limit (it survives restarts and is shared by replicas). Uses
+     * {@code chat_messages_thread_created_idx}.
+     */
+    public boolean sentSince(long threadId, String text, Instant since) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select exists (select 1 from chat_messages
+                                       where thread_id = :thread and role = 'assistant' and created_at > :since and text = :text)""")
+                .bind("thread", threadId)
+                .bind("since", since)
+                .bind("text", text)
+                .mapTo(Boolean.class)
+                .one());
+    }
+
     private static Optional<Placed> placed(org.jdbi.v3.core.Handle h, long messageId, boolean changed) {
         return h.createQuery("""
                         select m.id, m.thread_id, t.platform, t.chat_id, m.platform_message_id, m.send_status

@@ -58,10 +58,11 @@ public final class TelegramModule {
     private final List<AutoCloseable> resources;
     private final ForwardingPressListener callbacks;
     private final Optional<ArtifactWorker> artifactWorker;
+    private final Optional<BotIdentity> identity;
 
     private TelegramModule(Optional<Channel> channel, ArtifactRepository artifacts, Optional<HttpRoutes> routes,
                            List<Lifecycle> components, List<Lifecycle> afterHttp, List<AutoCloseable> resources,
-                           ForwardingPressListener callbacks, Optional<ArtifactWorker> artifactWorker) {
+                           ForwardingPressListener callbacks, Optional<ArtifactWorker> artifactWorker, Optional<BotIdentity> identity) {
         this.channel = channel;
         this.artifacts = artifacts;
         this.routes = routes;
@@ -70,6 +71,7 @@ public final class TelegramModule {
         this.resources = resources;
         this.callbacks = callbacks;
         this.artifactWorker = artifactWorker;
+        this.identity = identity;
     }
 
     /**
@@ -85,7 +87,7 @@ public final class TelegramModule {
         List<Lifecycle> afterHttp = new ArrayList<>();
         List<AutoCloseable> resources = new ArrayList<>();
         if (tg.botToken().isEmpty()) {
-            return new TelegramModule(Optional.empty(), artifacts, Optional.empty(), components, afterHttp, resources, callbacks, Optional.empty());
+            return new TelegramModule(Optional.empty(), artifacts, Optional.empty(), components, afterHttp, resources, callbacks, Optional.empty(), Optional.empty());
         }
         String token = tg.botToken().get().reveal();
         String api = tg.apiUrl().toString().replaceAll("/+$", "");
@@ -94,6 +96,8 @@ public final class TelegramModule {
         okhttp3.OkHttpClient http = BotApiHttp.client(CONNECT_TIMEOUT, IO_TIMEOUT);
         TelegramBot bot = new TelegramBot.Builder(token).okHttpClient(http).apiUrl(api + "/bot").fileApiUrl(api + "/file/bot").build();
         resources.add(bot::shutdown);
+        BotIdentity identity = new BotIdentity(bot, BotIdentity.FIRST_RETRY);
+        components.add(identity); // getMe in the background: readiness does not wait for Telegram
 
         Optional<Transcriber> transcriber = config.transcribe().url()
                 .map(url -> new Transcriber(url, config.transcribe().apiKey(), config.transcribe().model()));
@@ -131,12 +135,17 @@ public final class TelegramModule {
         // switch to PUBLIC_URL without a gap.
         HttpRoutes webhook = new WebhookRoutes(webhookSecret, ingestor, metrics);
         return new TelegramModule(Optional.of(new TelegramChannel(bot, sender)), artifacts, Optional.of(webhook), components, afterHttp,
-                resources, callbacks, Optional.of(worker));
+                resources, callbacks, Optional.of(worker), Optional.of(identity));
     }
 
     /** Where inline-button presses go, after their update is committed. Until set, they are logged. */
     public void setPressListener(PressListener listener) {
         callbacks.target = listener;
+    }
+
+    /** The bot's @username, asked of Telegram at start; empty with Telegram off. */
+    public Optional<BotIdentity> identity() {
+        return identity;
     }
 
     /** The Telegram channel; empty with Telegram off. */

@@ -37,7 +37,9 @@ class DashboardBrowserTest {
     void an_operator_logs_in_and_reads_conversations_tokens_money_and_deployments() {
         DashboardSeed seed = DashboardSeed.into(db.jdbi(), NOW);
         hourlyUsage();
-        try (TestApp app = TestApp.start(db, dir, Map.of("ADMIN_TOKEN", TOKEN, "MASTER_CHAT_IDS", "4242"), new TestClock(NOW));
+        // The proactive loop runs (its pause control is offered only then); with no task it stays idle.
+        try (TestApp app = TestApp.start(db, dir, Map.of("ADMIN_TOKEN", TOKEN, "MASTER_CHAT_IDS", "4242", "PROACTIVE_ENABLED", "true",
+                        "CLAUDE_CODE_BIN", "/nonexistent/claude"), new TestClock(NOW));
                 Browser browser = Browser.start()) {
             var d = browser.driver();
             d.get(app.uri("/admin").toString());

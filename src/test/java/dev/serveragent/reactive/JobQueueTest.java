@@ -113,6 +113,27 @@ class JobQueueTest {
     }
 
     @Test
+    void a_retry_and_a_reclaim_record_why_the_attempt_before_ended() {
+        long job = fx.job(fx.thread(), "hello");
+        jobs.claim("w1", now, LEASE, 1);
+        assertThat(jobs.requeue(job, "w1", "classify", null, now, true, "attempt 1 (classify) failed: boom")).isTrue();
+        assertThat(lastError(job)).isEqualTo("attempt 1 (classify) failed: boom");
+
+        jobs.claim("dead-worker", now, LEASE, 1);
+        Job again = jobs.claim("w2", now.plus(LEASE).plusSeconds(1), LEASE, 1).getFirst();
+        assertThat(again.attempts()).isEqualTo(3);
+        assertThat(lastError(job)).contains("attempt 2").contains("dead-worker").contains("lease");
+
+        assertThat(jobs.finish(job, "w2", "done", null, null, now)).isTrue();
+        assertThat(lastError(job)).as("kept once the job is done").contains("dead-worker");
+    }
+
+    private String lastError(long job) {
+        return db.jdbi().withHandle(h -> h.createQuery("select last_error from reactive_jobs where id = :id").bind("id", job)
+                .mapTo(String.class).one());
+    }
+
+    @Test
     void heartbeat_renews_held_leases_and_drops_canceled_jobs() {
         long t = fx.thread();
         long job = fx.job(t, "work");

@@ -35,6 +35,11 @@ public final class CapturedLogs implements AutoCloseable {
         }).toList();
     }
 
+    /** The formatted messages of the events logged at {@code level} (INFO, WARN, ...). */
+    public List<String> linesAt(String level) {
+        return appender.list.stream().filter(e -> e.getLevel().toString().equals(level)).map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
     @Override
     public void close() {
         root.detachAppender(appender);
