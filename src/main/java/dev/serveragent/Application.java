@@ -135,7 +135,11 @@ public final class Application implements AutoCloseable {
             // --- telegram: ingestion, sender, media ---
             Secret webhookSecret = config.telegram().webhookSecret().orElseGet(() -> Secret.of(
                     new AgentSettingsRepository(database.jdbi()).getOrCreate(GENERATED_WEBHOOK_SECRET, Application::randomSecret, clock.instant())));
-            telegram = TelegramModule.build(config, database, webhookSecret, clock, metrics.registry());
+            // Media first: every channel's attachments go through one pipeline (blob store, artifacts).
+            var media = dev.serveragent.media.MediaModule.build(config, database, Channel.TELEGRAM, clock, metrics.registry());
+            resources.addAll(media.resources());
+            components.add(media.worker());
+            telegram = TelegramModule.build(config, database, webhookSecret, media, clock, metrics.registry());
             resources.addAll(telegram.resources());
             telegram.routes().ifPresent(routes::add);
             components.addAll(telegram.components());
