@@ -189,6 +189,9 @@ public final class Application implements AutoCloseable {
                     new Notices(classifier.missing(), storedLogin.map(p -> "Using the Claude Code CLI's own stored login ("
                             + p + ") for classification and answers: no token is configured."), config.telegram().enabled(), masters, pairing),
                     clock));
+            // Attachments from the browser: kept at upload, then the same media pipeline as Telegram's.
+            media.sources().register(Channel.CONSOLE, new dev.serveragent.console.StoredUpload(media.blobs()));
+            routes.add(new dev.serveragent.console.ConsoleUploadRoutes(web, consoleRepository, feed, media, clock));
             if (!web.enabled()) {
                 log.warn("Console and dashboard: {}", web.describe());
             }
