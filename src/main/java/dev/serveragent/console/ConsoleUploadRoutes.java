@@ -82,7 +82,7 @@ public final class ConsoleUploadRoutes implements HttpRoutes {
             files = ctx.uploadedFiles("file");
             caption = ctx.formParam("text");
             nonce = ctx.formParam("nonce");
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Jetty's ServletException too (thrown unchecked through Kotlin): a bad upload is the client's
             if (tooLarge(e)) {
                 throw new ContentTooLargeResponse("the file is over " + mb(MAX_FILE_BYTES) + " MB, the most I take");
             }
