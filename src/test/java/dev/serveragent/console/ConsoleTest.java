@@ -103,11 +103,10 @@ class ConsoleTest {
             console.awaitEvent(e -> e.path("id").asLong() == ack.path("id").asLong() && e.path("buttons").isEmpty());
             console.awaitEvent(e -> e.path("role").asText().equals("assistant") && e.path("text").asText().contains("restart nginx")
                     && !e.path("text").asText().startsWith("Understood"));
+            // The header follows the conversation: answered (the job is done), not the press's "OK, working on it.".
+            org.awaitility.Awaitility.await().atMost(AgentHarness.WAIT).until(() -> console.state().equals("answered"));
             assertThat(h.one("select status from approvals")).isEqualTo("approved");
             assertThat(h.count("select count(*) from reactive_jobs where status = 'done' and mode = 'execute'")).isEqualTo(1);
-
-            // The header follows the conversation: answered, not the press's "OK, working on it.".
-            org.awaitility.Awaitility.await().atMost(AgentHarness.WAIT).until(() -> console.state().equals("answered"));
 
             // A second press of the same button changes nothing.
             assertThat(console.press(ack.path("buttons").get(0).path("data").asText())).contains("Already approved");
