@@ -149,6 +149,9 @@ public final class Application implements AutoCloseable {
             ConsoleRepository consoleRepository = new ConsoleRepository(database.jdbi(), threads, Channel.CONSOLE_CHAT_ID);
             ConsoleFeed feed = new ConsoleFeed(consoleRepository);
             ConsoleChannel console = new ConsoleChannel(feed);
+            // Attachments from the browser: kept at upload, then the same media pipeline as Telegram's.
+            media.sources().register(Channel.CONSOLE, new dev.serveragent.console.StoredUpload(media.blobs()));
+            routes.add(new dev.serveragent.console.ConsoleUploadRoutes(web, consoleRepository, feed, media, clock));
             List<Channel> channelList = new ArrayList<>();
             telegram.channel().ifPresent(channelList::add);
             if (web.enabled()) {
@@ -189,9 +192,6 @@ public final class Application implements AutoCloseable {
                     new Notices(classifier.missing(), storedLogin.map(p -> "Using the Claude Code CLI's own stored login ("
                             + p + ") for classification and answers: no token is configured."), config.telegram().enabled(), masters, pairing),
                     clock));
-            // Attachments from the browser: kept at upload, then the same media pipeline as Telegram's.
-            media.sources().register(Channel.CONSOLE, new dev.serveragent.console.StoredUpload(media.blobs()));
-            routes.add(new dev.serveragent.console.ConsoleUploadRoutes(web, consoleRepository, feed, media, clock));
             if (!web.enabled()) {
                 log.warn("Console and dashboard: {}", web.describe());
             }
