@@ -13,6 +13,7 @@
   const input = document.getElementById("text");
   const fileInput = document.getElementById("file");
   const chip = document.getElementById("attachment");
+  const recordBtn = document.getElementById("record");
   const shown = new Map(); // message id -> revision on screen
   const agentTexts = new Map(); // message id -> text, to show a notice once when the agent said it too
   const STATES = { working: "working on it…", waiting: "waiting for your OK", answered: "answered", failed: "failed (see the dashboard)", idle: "" };
@@ -255,6 +256,34 @@
     if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); form.requestSubmit(); }
   });
   fileInput.addEventListener("change", () => attach(fileInput.files[0]));
+
+  // A voice note from the microphone, where the browser can record: it is attached like a file.
+  let recorder = null;
+  if (window.MediaRecorder && navigator.mediaDevices && navigator.mediaDevices.getUserMedia) recordBtn.hidden = false;
+  recordBtn.addEventListener("click", async () => {
+    if (recorder) { recorder.stop(); return; }
+    try {
+      const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+      const chunks = [];
+      const rec = new MediaRecorder(stream);
+      rec.addEventListener("dataavailable", e => { if (e.data.size) chunks.push(e.data); });
+      rec.addEventListener("stop", () => {
+        stream.getTracks().forEach(t => t.stop());
+        const type = (rec.mimeType || "audio/webm").split(";")[0];
+        const ext = type.includes("ogg") ? ".ogg" : type.includes("mp4") ? ".m4a" : ".webm";
+        recorder = null;
+        recordBtn.textContent = "Record";
+        recordBtn.classList.remove("recording");
+        attach(new File(chunks, "voice-" + new Date().toISOString().replace(/[:.]/g, "-") + ext, { type }));
+      });
+      rec.start();
+      recorder = rec;
+      recordBtn.textContent = "Stop";
+      recordBtn.classList.add("recording");
+    } catch (err) {
+      flash("Cannot record: " + err.message);
+    }
+  });
   input.addEventListener("paste", e => {
     const files = e.clipboardData && e.clipboardData.files;
     if (files && files.length) { e.preventDefault(); attach(files[0]); }

@@ -21,6 +21,7 @@ final class ConsolePage {
                 <div id="messages" aria-live="polite"></div>
                 <form class="composer" id="composer">
                 <label class="attach" title="Attach a photo, a voice note or a document (up to 20 MB); you can also drop or paste one">Attach<input type="file" id="file" name="file" accept="image/*,audio/*,.pdf,.txt,.md,.log,.csv,.json,application/pdf,text/*"></label>
+                <button type="button" id="record" class="link" hidden title="Record a voice note with the microphone">Record</button>
                 <span id="attachment" class="chip" hidden></span>
                 <textarea id="text" name="text" placeholder="Message the agent…  (Enter sends, Shift+Enter for a new line)" aria-label="Message"></textarea>
                 <button type="submit" id="send">Send</button></form>

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.serveragent.claude.FakeClaude;
 import dev.serveragent.testing.Browser;
 import dev.serveragent.testing.FakeAnthropic;
+import dev.serveragent.testing.FakeTranscriber;
 import dev.serveragent.testing.TestApp;
 import dev.serveragent.testing.TestDatabase;
 import java.nio.file.Path;
@@ -112,6 +113,35 @@ class ConsoleBrowserTest {
     /** A 1×1 PNG. */
     static final byte[] PNG = java.util.Base64.getDecoder().decode(
             "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+
+    @Test
+    void a_voice_note_recorded_in_the_browser_is_sent_and_transcribed() {
+        Path workdir = dir.resolve("workspace");
+        FakeClaude.useInWorkdir(workdir, "console-demo");
+        try (FakeTranscriber transcriber = FakeTranscriber.start()) {
+            Map<String, String> env = Map.of("TRANSCRIBE_URL", transcriber.url(), "ANTHROPIC_API_KEY", "sk-ant-test",
+                    "ANTHROPIC_BASE_URL", anthropic.url(), "CLAUDE_CODE_BIN", FakeClaude.SCRIPT.toString(),
+                    "CLAUDE_CODE_WORKDIR", workdir.toString(), "PROACTIVE_ENABLED", "false");
+            transcriber.transcript("how full is the disk?");
+            try (TestApp app = TestApp.start(db, dir, env, Clock.systemUTC());
+                 Browser browser = Browser.start("--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream")) {
+                var driver = browser.driver();
+                driver.get("http://localhost:" + app.app().httpPort() + "/console");
+                browser.await().until(ExpectedConditions.textToBe(By.id("status"), "live"));
+                WebElement record = browser.await().until(ExpectedConditions.elementToBeClickable(By.id("record")));
+                record.click();
+                browser.await().until(ExpectedConditions.textToBe(By.id("record"), "Stop"));
+                record.click();
+                browser.await().until(ExpectedConditions.textToBePresentInElementLocated(By.id("attachment"), "voice-"));
+                driver.findElement(By.id("text")).sendKeys(Keys.ENTER);
+                WebElement sent = browser.await().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".msg.user .file.voice")));
+                assertThat(sent.getText()).startsWith("Voice note: voice-").contains(".webm");
+                org.awaitility.Awaitility.await().atMost(Browser.WAIT).until(() -> transcriber.requests().size() == 1);
+                byte[] audio = transcriber.requests().getFirst().file();
+                assertThat(java.util.Arrays.copyOf(audio, 4)).as("a WebM recording").isEqualTo(new byte[] {0x1A, 0x45, (byte) 0xDF, (byte) 0xA3});
+            }
+        }
+    }
 
     @Test
     void with_no_model_the_notice_says_it_once_even_after_the_agent_said_it_in_the_conversation() {
