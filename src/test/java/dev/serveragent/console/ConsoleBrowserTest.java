@@ -118,12 +118,13 @@ class ConsoleBrowserTest {
     void a_voice_note_recorded_in_the_browser_is_sent_and_transcribed() {
         Path workdir = dir.resolve("workspace");
         FakeClaude.useInWorkdir(workdir, "console-demo");
-        try (FakeTranscriber transcriber = FakeTranscriber.start()) {
+        // A database of its own: the conversation of one test must not show in another's page.
+        try (TestDatabase own = TestDatabase.create(); FakeTranscriber transcriber = FakeTranscriber.start()) {
             Map<String, String> env = Map.of("TRANSCRIBE_URL", transcriber.url(), "ANTHROPIC_API_KEY", "sk-ant-test",
                     "ANTHROPIC_BASE_URL", anthropic.url(), "CLAUDE_CODE_BIN", FakeClaude.SCRIPT.toString(),
                     "CLAUDE_CODE_WORKDIR", workdir.toString(), "PROACTIVE_ENABLED", "false");
             transcriber.transcript("how full is the disk?");
-            try (TestApp app = TestApp.start(db, dir, env, Clock.systemUTC());
+            try (TestApp app = TestApp.start(own, dir, env, Clock.systemUTC());
                  Browser browser = Browser.start("--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream")) {
                 var driver = browser.driver();
                 driver.get("http://localhost:" + app.app().httpPort() + "/console");
@@ -145,7 +146,8 @@ class ConsoleBrowserTest {
 
     @Test
     void with_no_model_the_notice_says_it_once_even_after_the_agent_said_it_in_the_conversation() {
-        try (TestApp app = TestApp.start(db, dir, Map.of("PROACTIVE_ENABLED", "false"), Clock.systemUTC()); Browser browser = Browser.start()) {
+        try (TestDatabase own = TestDatabase.create(); // its conversation must not show in another test's page
+             TestApp app = TestApp.start(own, dir, Map.of("PROACTIVE_ENABLED", "false"), Clock.systemUTC()); Browser browser = Browser.start()) {
             var driver = browser.driver();
             driver.get("http://localhost:" + app.app().httpPort() + "/console");
             browser.await().until(ExpectedConditions.textToBePresentInElementLocated(By.id("notices"), "no model is configured"));
