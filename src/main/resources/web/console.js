@@ -1,28 +1,84 @@
 // The console: history first, then the live feed (Server-Sent Events). Every message arrives as
 // it now is, with a revision; a message is (re)drawn only when its revision is newer than what
 // is on screen, so repeated events and reconnects are harmless. Text is always set as text,
-// never as HTML.
+// never as HTML. A file (chosen, dropped or pasted) is sent with the message as a multipart upload.
 (function () {
   "use strict";
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const list = document.getElementById("messages");
   const notices = document.getElementById("notices");
   const status = document.getElementById("status");
+  const stateEl = document.getElementById("state");
   const form = document.getElementById("composer");
   const input = document.getElementById("text");
+  const fileInput = document.getElementById("file");
+  const chip = document.getElementById("attachment");
+  const recordBtn = document.getElementById("record");
   const shown = new Map(); // message id -> revision on screen
+  const agentTexts = new Map(); // message id -> text, to show a notice once when the agent said it too
+  const STATES = { working: "working on it…", waiting: "waiting for your OK", answered: "answered", failed: "failed (see the dashboard)", idle: "" };
   let lastRev = 0;
+  let noticeItems = [];
+  let conversation = "";
+  let flashTimer = null;
+  let pending = null; // the file to send with the next message
+
+  function nonce() {
+    return (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random()).replace(/[^A-Za-z0-9_-]/g, "");
+  }
+
+  async function answer(r) {
+    const data = await r.json().catch(() => ({}));
+    if (!r.ok) throw new Error(data.error || data.title || ("HTTP " + r.status));
+    return data;
+  }
 
   function post(path, body) {
     return fetch(path, {
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
       body: JSON.stringify(body)
-    }).then(async r => {
-      const data = await r.json().catch(() => ({}));
-      if (!r.ok) throw new Error(data.error || data.title || ("HTTP " + r.status));
-      return data;
-    });
+    }).then(answer);
+  }
+
+  function upload(file, text) {
+    const data = new FormData();
+    data.append("file", file, file.name || "pasted");
+    if (text.trim()) data.append("text", text);
+    data.append("nonce", nonce());
+    return fetch("/console/api/upload", {
+      method: "POST", credentials: "same-origin", headers: { "X-CSRF-Token": csrf }, body: data
+    }).then(answer);
+  }
+
+  // Today: the time; another day: the date and the time. The full timestamp, in the browser's
+  // locale and time zone, is in the title.
+  function when(iso) {
+    const d = new Date(iso);
+    const el = document.createElement("time");
+    el.dateTime = iso;
+    el.title = d.toLocaleString(undefined, { dateStyle: "full", timeStyle: "long" });
+    const time = d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+    const now = new Date();
+    if (d.toDateString() === now.toDateString()) {
+      el.textContent = time;
+    } else {
+      const date = d.toLocaleDateString(undefined, d.getFullYear() === now.getFullYear()
+        ? { day: "numeric", month: "short" } : { day: "numeric", month: "short", year: "numeric" });
+      el.textContent = date + ", " + time;
+    }
+    return el;
+  }
+
+  function size(bytes) {
+    return bytes < 1024 ? bytes + " B" : bytes < 1048576 ? Math.round(bytes / 1024) + " KB" : (bytes / 1048576).toFixed(1) + " MB";
+  }
+
+  function fileLine(f) {
+    const line = document.createElement("span");
+    line.className = "file " + (f.media || "document");
+    line.textContent = ({ photo: "Photo", voice: "Voice note" }[f.media] || "Document") + ": " + f.name + " (" + size(f.size) + ")";
+    return line;
   }
 
   function draw(m) {
@@ -42,9 +98,11 @@
     el.dataset.rev = m.rev;
     el.replaceChildren();
     renderRich(el, m.text, m.entities);
+    if (m.file) el.prepend(fileLine(m.file));
     const meta = document.createElement("span");
     meta.className = "meta";
-    meta.textContent = new Date(m.created_at).toLocaleTimeString() + (m.edited ? " · edited" : "");
+    meta.appendChild(when(m.created_at));
+    if (m.edited) meta.append(" · edited");
     el.appendChild(meta);
     if (m.buttons && m.buttons.length) {
       const row = document.createElement("div");
@@ -58,6 +116,10 @@
         row.appendChild(btn);
       }
       el.appendChild(row);
+    }
+    if (m.role !== "user") {
+      agentTexts.set(m.id, (m.text || "").trim());
+      drawNotices();
     }
     if (atBottom || seen === undefined) list.scrollTop = list.scrollHeight;
   }
@@ -118,13 +180,21 @@
   function press(btn, data) {
     btn.disabled = true;
     post("/console/api/press", { data }).then(r => {
-      if (r.answer) showStatus(r.answer);
-    }).catch(e => { btn.disabled = false; showStatus("Could not press: " + e.message); });
+      if (r.answer) flash(r.answer);
+    }).catch(e => { btn.disabled = false; flash("Could not press: " + e.message); });
   }
 
   function showNotices(items) {
+    noticeItems = items || [];
+    drawNotices();
+  }
+
+  // A notice the agent has also said in the conversation (no model configured) is shown there only.
+  function drawNotices() {
+    const said = new Set(agentTexts.values());
     notices.replaceChildren();
-    for (const n of items || []) {
+    for (const n of noticeItems) {
+      if (said.has((n.text || "").trim())) continue;
       const p = document.createElement("p");
       p.className = "notice " + n.kind;
       p.textContent = n.text;
@@ -144,26 +214,97 @@
 
   function showStatus(text) { status.textContent = text; }
 
+  // The header follows the conversation; a press's answer or an error shows for a moment.
+  function showState(s) {
+    conversation = s;
+    if (flashTimer === null) {
+      stateEl.textContent = STATES[s] === undefined ? s : STATES[s];
+      stateEl.dataset.state = s;
+    }
+  }
+
+  function flash(text) {
+    clearTimeout(flashTimer);
+    stateEl.textContent = text;
+    flashTimer = setTimeout(() => { flashTimer = null; showState(conversation); }, 4000);
+  }
+
+  function attach(file) {
+    pending = file || null;
+    chip.replaceChildren();
+    chip.hidden = !pending;
+    if (!pending) return;
+    chip.append(pending.name + " (" + size(pending.size) + ") ");
+    const remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "link";
+    remove.textContent = "×";
+    remove.title = "Remove the attachment";
+    remove.addEventListener("click", () => { attach(null); fileInput.value = ""; });
+    chip.appendChild(remove);
+  }
+
   function connect() {
     const feed = new EventSource("/console/events?after=" + lastRev);
     feed.addEventListener("open", () => showStatus("live"));
     feed.addEventListener("message", e => draw(JSON.parse(e.data)));
+    feed.addEventListener("state", e => showState(JSON.parse(e.data).state));
     feed.addEventListener("error", () => showStatus("reconnecting…"));
   }
 
   form.addEventListener("submit", e => {
     e.preventDefault();
     const text = input.value;
-    if (!text.trim()) return;
-    const nonce = (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random()).replace(/[^A-Za-z0-9_-]/g, "");
+    if (!text.trim() && !pending) return;
     input.disabled = true;
-    post("/console/api/messages", { text, nonce })
-      .then(() => { input.value = ""; })
-      .catch(err => showStatus("Not sent: " + err.message))
+    const sent = pending ? upload(pending, text) : post("/console/api/messages", { text, nonce: nonce() });
+    sent.then(() => { input.value = ""; attach(null); fileInput.value = ""; })
+      .catch(err => flash("Not sent: " + err.message))
       .finally(() => { input.disabled = false; input.focus(); });
   });
   input.addEventListener("keydown", e => {
     if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); form.requestSubmit(); }
+  });
+  fileInput.addEventListener("change", () => attach(fileInput.files[0]));
+
+  // A voice note from the microphone, where the browser can record: it is attached like a file.
+  let recorder = null;
+  if (window.MediaRecorder && navigator.mediaDevices && navigator.mediaDevices.getUserMedia) recordBtn.hidden = false;
+  recordBtn.addEventListener("click", async () => {
+    if (recorder) { recorder.stop(); return; }
+    try {
+      const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+      const chunks = [];
+      const rec = new MediaRecorder(stream);
+      rec.addEventListener("dataavailable", e => { if (e.data.size) chunks.push(e.data); });
+      rec.addEventListener("stop", () => {
+        stream.getTracks().forEach(t => t.stop());
+        const type = (rec.mimeType || "audio/webm").split(";")[0];
+        const ext = type.includes("ogg") ? ".ogg" : type.includes("mp4") ? ".m4a" : ".webm";
+        recorder = null;
+        recordBtn.textContent = "Record";
+        recordBtn.classList.remove("recording");
+        attach(new File(chunks, "voice-" + new Date().toISOString().replace(/[:.]/g, "-") + ext, { type }));
+      });
+      rec.start();
+      recorder = rec;
+      recordBtn.textContent = "Stop";
+      recordBtn.classList.add("recording");
+    } catch (err) {
+      flash("Cannot record: " + err.message);
+    }
+  });
+  input.addEventListener("paste", e => {
+    const files = e.clipboardData && e.clipboardData.files;
+    if (files && files.length) { e.preventDefault(); attach(files[0]); }
+  });
+  const main = document.querySelector("main.console");
+  main.addEventListener("dragover", e => { e.preventDefault(); main.classList.add("dropping"); });
+  main.addEventListener("dragleave", e => { if (e.target === main) main.classList.remove("dropping"); });
+  main.addEventListener("drop", e => {
+    e.preventDefault();
+    main.classList.remove("dropping");
+    if (e.dataTransfer.files.length) attach(e.dataTransfer.files[0]);
   });
 
   fetch("/console/api/history", { credentials: "same-origin" }).then(r => r.json()).then(h => {

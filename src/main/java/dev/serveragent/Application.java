@@ -137,7 +137,11 @@ public final class Application implements AutoCloseable {
             // --- telegram: ingestion, sender, media ---
             Secret webhookSecret = config.telegram().webhookSecret().orElseGet(() -> Secret.of(
                     new AgentSettingsRepository(database.jdbi()).getOrCreate(GENERATED_WEBHOOK_SECRET, Application::randomSecret, clock.instant())));
-            telegram = TelegramModule.build(config, database, webhookSecret, clock, metrics.registry());
+            // Media first: every channel's attachments go through one pipeline (blob store, artifacts).
+            var media = dev.serveragent.media.MediaModule.build(config, database, Channel.TELEGRAM, clock, metrics.registry());
+            resources.addAll(media.resources());
+            components.add(media.worker());
+            telegram = TelegramModule.build(config, database, webhookSecret, media, clock, metrics.registry());
             resources.addAll(telegram.resources());
             telegram.routes().ifPresent(routes::add);
             PairingInvite invite = new PairingInvite(pairing,
@@ -149,6 +153,9 @@ public final class Application implements AutoCloseable {
             ConsoleRepository consoleRepository = new ConsoleRepository(database.jdbi(), threads, Channel.CONSOLE_CHAT_ID);
             ConsoleFeed feed = new ConsoleFeed(consoleRepository);
             ConsoleChannel console = new ConsoleChannel(feed);
+            // Attachments from the browser: kept at upload, then the same media pipeline as Telegram's.
+            media.sources().register(Channel.CONSOLE, new dev.serveragent.console.StoredUpload(media.blobs()));
+            routes.add(new dev.serveragent.console.ConsoleUploadRoutes(web, consoleRepository, feed, media, clock));
             List<Channel> channelList = new ArrayList<>();
             telegram.channel().ifPresent(channelList::add);
             if (web.enabled()) {

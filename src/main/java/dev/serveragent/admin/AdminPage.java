@@ -23,7 +23,7 @@ final class AdminPage {
                     .append(">").append(n[1]).append("</a>");
         }
         String bar = """
-                <header class="bar"><h1>server-agent · dashboard</h1><nav class="admin">%s
+                <header class="bar"><h1>server-agent · dashboard</h1><nav class="admin">%s<a href="/console">Console</a>
                 <form method="post" action="/logout"><input type="hidden" name="%s" value="%s"><button class="link">Log out</button></form>
                 </nav></header><main class="admin"><h2>%s</h2>%s</main>""".formatted(
                 nav, WebAccess.CSRF_FIELD, Html.escape(csrf), Html.escape(title), body);

@@ -33,6 +33,7 @@ public final class ConsoleFeed implements Lifecycle {
     private volatile boolean running;
     private Thread loop;
     private long cursor;
+    private volatile String state = "";
 
     public ConsoleFeed(ConsoleRepository repository) {
         this.repository = repository;
@@ -76,6 +77,7 @@ public final class ConsoleFeed implements Lifecycle {
                 since = m.rev();
             }
         } while (changed.size() == BATCH);
+        sendState(client, repository.conversationState(thread()));
         clients.add(client);
         wake();
     }
@@ -103,6 +105,7 @@ public final class ConsoleFeed implements Lifecycle {
                 }
                 if (!clients.isEmpty()) {
                     pass();
+                    followState();
                 }
             } catch (InterruptedException e) {
                 return;
@@ -128,13 +131,37 @@ public final class ConsoleFeed implements Lifecycle {
         cursor = next;
     }
 
+    /**
+     * Tells every browser where the conversation stands when that changed: looked at on every
+     * wake and poll, because a job finishes (answered, failed) without a message changing then.
+     */
+    private void followState() {
+        String now = repository.conversationState(thread());
+        if (!now.equals(state)) {
+            state = now;
+            clients.forEach(c -> sendState(c, now));
+        }
+    }
+
+    private static void sendState(SseClient client, String state) {
+        emit(client, "state", java.util.Map.of("state", state), null);
+    }
+
     private static void send(SseClient client, Shown m) {
+        emit(client, "message", ConsoleJson.of(m), Long.toString(m.rev()));
+    }
+
+    private static void emit(SseClient client, String event, Object data, String id) {
         if (client.terminated()) {
             return;
         }
         try {
             synchronized (client) {
-                client.sendEvent("message", JSON.writeValueAsString(ConsoleJson.of(m)), Long.toString(m.rev()));
+                if (id == null) {
+                    client.sendEvent(event, JSON.writeValueAsString(data));
+                } else {
+                    client.sendEvent(event, JSON.writeValueAsString(data), id);
+                }
             }
         } catch (Exception e) {
             // A browser that went away: its close callback removes it.

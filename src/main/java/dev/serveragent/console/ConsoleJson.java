@@ -11,25 +11,26 @@ import java.util.List;
 /**
  * A message as the console's page receives it (history and live events alike). {@code entities}
  * is the stored Telegram entity array of a rich text (null for a plain one): the page draws it
- * with DOM nodes, never as HTML (console.js, {@code renderRich}).
+ * with DOM nodes, never as HTML (console.js, {@code renderRich}). {@code file} is an upload's
+ * {@code name}, {@code type}, {@code size} and {@code media}, or null.
  */
 record ConsoleJson(long id, long rev, String role, String text, @JsonProperty("created_at") String createdAt,
-                   List<Button> buttons, boolean edited, JsonNode entities) {
+                   List<Button> buttons, boolean edited, JsonNode entities, JsonNode file) {
     record Button(String text, String data) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static ConsoleJson of(Shown m) {
         return new ConsoleJson(m.id(), m.rev(), m.role(), m.text() == null ? "" : m.text(), m.createdAt().toString(),
-                buttons(m.replyMarkupJson()), m.edited(), entities(m.entitiesJson()));
+                buttons(m.replyMarkupJson()), m.edited(), json(m.entitiesJson()).filter(JsonNode::isArray).orElse(null),
+                json(m.fileJson()).filter(JsonNode::isObject).orElse(null));
     }
 
-    private static JsonNode entities(String json) {
+    private static java.util.Optional<JsonNode> json(String stored) {
         try {
-            JsonNode node = json == null ? null : JSON.readTree(json);
-            return node != null && node.isArray() ? node : null;
+            return java.util.Optional.ofNullable(stored == null ? null : JSON.readTree(stored));
         } catch (IOException e) {
-            return null; // not ours: the text alone is still right
+            return java.util.Optional.empty(); // not ours: the message is still right without it
         }
     }
 

@@ -32,7 +32,7 @@ public final class ConsoleRoutes implements HttpRoutes {
     static final int MAX_TEXT_CHARS = 32_000;
     static final int MAX_BODY_BYTES = 256 * 1024;
     static final int HISTORY = 200;
-    private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ConsoleRoutes.class);
 

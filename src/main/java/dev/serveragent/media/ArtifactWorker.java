@@ -23,7 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Produces artifacts in the background, right after ingestion: downloads the original, keeps it
+ * Produces artifacts in the background, right after ingestion: fetches the original from the
+ * channel the message came from ({@link FileSource}: Telegram by file id, the console its upload), keeps it
  * in the {@link BlobStore}, then derives the artifact (voice → transcript, photo → image JSON,
  * document → file metadata and, for text files and PDFs, their text). A failure puts the placeholder
  * back with a backoff; the third failure marks it {@code failed} with the error. An original the
@@ -42,7 +43,7 @@ public final class ArtifactWorker implements Lifecycle {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ArtifactRepository repository;
-    private final TelegramFiles files;
+    private final FileSource files;
     private final BlobStore blobs;
     private final Optional<Transcriber> transcriber;
     private final Optional<ImageDescriber> describer;
@@ -54,7 +55,7 @@ public final class ArtifactWorker implements Lifecycle {
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean running;
 
-    public ArtifactWorker(ArtifactRepository repository, TelegramFiles files, BlobStore blobs, Optional<Transcriber> transcriber,
+    public ArtifactWorker(ArtifactRepository repository, FileSource files, BlobStore blobs, Optional<Transcriber> transcriber,
                           Optional<ImageDescriber> describer, Clock clock, int threads, MeterRegistry metrics) {
         this.metrics = metrics;
         this.repository = repository;
@@ -134,20 +135,22 @@ public final class ArtifactWorker implements Lifecycle {
             return;
         }
         try {
-            TelegramFiles.Download d;
+            FileSource.Fetched d;
             try {
-                d = files.download(source.path("file_id").asText());
-            } catch (TelegramFiles.TooLargeException e) {
+                d = files.fetch(source);
+            } catch (FileSource.TooLargeException e) {
                 content.put("downloaded", false);
                 content.put("reason", e.getMessage());
                 repository.complete(c.id(), "file_meta", content.toString(), null, clock.instant());
                 metrics.counter("media.artifacts", "kind", "file_meta", "result", "too_large").increment();
                 return;
             }
-            String uri = null;
+            String uri = d.keptAt() == null ? null : d.keptAt().toString(); // the channel kept it already
             String blobError = null;
             try {
-                uri = blobs.put(key(c, source, d.filePath()), d.bytes(), mime(source)).toString();
+                if (uri == null) {
+                    uri = blobs.put(key(c, source, d.filePath()), d.bytes(), mime(source)).toString();
+                }
             } catch (RuntimeException e) { // disk full, permissions: the artifact goes on from the bytes in hand
                 blobError = reason(e);
             }
@@ -188,8 +191,8 @@ public final class ArtifactWorker implements Lifecycle {
     void keepOriginal(Claimed c) {
         try {
             JsonNode source = JSON.readTree(c.contentJson()).path("source");
-            TelegramFiles.Download d = files.download(source.path("file_id").asText());
-            String uri = blobs.put(key(c, source, d.filePath()), d.bytes(), mime(source)).toString();
+            FileSource.Fetched d = files.fetch(source);
+            String uri = (d.keptAt() != null ? d.keptAt() : blobs.put(key(c, source, d.filePath()), d.bytes(), mime(source))).toString();
             repository.blobStored(c.id(), uri, clock.instant());
             log.info("Artifact {} of message {}: the original is now kept", c.id(), c.messageId());
         } catch (java.io.IOException | RuntimeException e) {
@@ -215,7 +218,7 @@ public final class ArtifactWorker implements Lifecycle {
         if (dot >= 0 && filePath.length() - dot <= 6) {
             ext = filePath.substring(dot).replaceAll("[^A-Za-z0-9.]", "");
         }
-        return "telegram/" + c.chatId() + "/" + c.platformMessageId() + "/" + c.id() + "-" + unique + ext;
+        return source.path("from").asText("telegram") + "/" + c.chatId() + "/" + c.platformMessageId() + "/" + c.id() + "-" + unique + ext;
     }
 
     private static String fileName(JsonNode source, String filePath) {

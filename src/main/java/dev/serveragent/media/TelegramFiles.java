@@ -16,14 +16,14 @@ import java.time.Duration;
  * never more than {@link #MAX_BYTES} (Telegram's limit for bots). The URL holds the token, so it
  * is never logged or put in an error message.
  */
-public final class TelegramFiles {
+public final class TelegramFiles implements FileSource {
     public static final long MAX_BYTES = 20L * 1024 * 1024;
 
     /** A downloaded file and the path Telegram gave it. */
     public record Download(byte[] bytes, String filePath) {}
 
     /** The file is over Telegram's download limit: only its metadata can be kept. */
-    public static final class TooLargeException extends MediaException {
+    public static final class TooLargeException extends FileSource.TooLargeException {
         public final long size;
 
         TooLargeException(long size) {
@@ -40,6 +40,13 @@ public final class TelegramFiles {
     public TelegramFiles(TelegramBot bot, URI apiUrl, String token) {
         this.bot = bot;
         this.fileBase = apiUrl.toString().replaceAll("/+$", "") + "/file/bot" + token + "/";
+    }
+
+    /** Downloads the file of a placeholder Telegram's ingestion wrote ({@code source.file_id}). */
+    @Override
+    public Fetched fetch(com.fasterxml.jackson.databind.JsonNode source) {
+        Download d = download(source.path("file_id").asText());
+        return new Fetched(d.bytes(), d.filePath(), null);
     }
 
     public Download download(String fileId) {

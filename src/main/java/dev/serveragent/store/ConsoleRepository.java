@@ -15,9 +15,19 @@ import org.jdbi.v3.core.JdbiException;
  * since a revision for the live feed. Thread-safe.
  */
 public final class ConsoleRepository {
-    /** A message as the console shows it; {@code replyMarkupJson} and {@code entitiesJson} may be null. */
+    /**
+     * A message as the console shows it; {@code replyMarkupJson}, {@code entitiesJson} and
+     * {@code fileJson} (an upload's name, type, size) may be null.
+     */
     public record Shown(long id, long rev, boolean settled, String role, String text, Instant createdAt,
-                        String replyMarkupJson, boolean edited, String entitiesJson) {}
+                        String replyMarkupJson, boolean edited, String entitiesJson, String fileJson) {}
+
+    /**
+     * A file the Master uploaded, already kept in the blob store: {@code kind} is the message's
+     * ({@code photo}, {@code voice}, {@code document}), {@code fileJson} what the page shows of it,
+     * {@code artifactKind} and {@code sourceJson} the placeholder the media worker derives from.
+     */
+    public record Upload(String kind, String fileJson, String artifactKind, String sourceJson) {}
 
     /** What storing a console message did; {@code duplicate}: the nonce was seen before. */
     public record Stored(long messageId, Optional<Long> jobId, boolean duplicate) {}
@@ -54,18 +64,34 @@ public final class ConsoleRepository {
      * @throws DatabaseUnavailableException when the database did not take it (nothing stored)
      */
     public Stored storeUserMessage(long threadId, long authorUserId, String text, Optional<String> nonce, Instant now) {
+        return store(threadId, authorUserId, text, Optional.empty(), nonce, now);
+    }
+
+    /**
+     * Stores the Master's upload (its caption may be null) with its artifact placeholder and its
+     * job in one transaction, as Telegram's ingestion does: the classification waits for the
+     * artifact. The same {@code nonce} again stores nothing and returns the first.
+     *
+     * @throws DatabaseUnavailableException when the database did not take it (nothing stored)
+     */
+    public Stored storeUserUpload(long threadId, long authorUserId, String caption, Upload upload, Optional<String> nonce, Instant now) {
+        return store(threadId, authorUserId, caption, Optional.of(upload), nonce, now);
+    }
+
+    private Stored store(long threadId, long authorUserId, String text, Optional<Upload> upload, Optional<String> nonce, Instant now) {
         ObjectNode raw = JSON.createObjectNode().put("console", true).put("text", text);
         nonce.ifPresent(n -> raw.put("console_nonce", n));
+        upload.ifPresent(u -> raw.putRawValue("console_file", new com.fasterxml.jackson.databind.util.RawValue(u.fileJson())));
         try {
             return jdbi.inTransaction(h -> {
                 Optional<Long> id = h.createQuery("""
                                 insert into chat_messages (thread_id, platform_message_id, role, author_user_id, text,
                                                            created_at, raw_payload, kind, stored_at)
-                                values (:thread, nextval('console_message_ids'), 'user', :author, :text, :now, cast(:raw as jsonb), 'text', :now)
+                                values (:thread, nextval('console_message_ids'), 'user', :author, :text, :now, cast(:raw as jsonb), :kind, :now)
                                 on conflict (thread_id, (raw_payload ->> 'console_nonce')) where (raw_payload ->> 'console_nonce') is not null do nothing
                                 returning id""")
                         .bind("thread", threadId).bind("author", authorUserId).bind("text", text)
-                        .bind("now", now).bind("raw", raw.toString())
+                        .bind("now", now).bind("raw", raw.toString()).bind("kind", upload.map(Upload::kind).orElse("text"))
                         .mapTo(Long.class).findOne();
                 if (id.isEmpty()) {
                     long first = h.createQuery("""
@@ -73,7 +99,14 @@ public final class ConsoleRepository {
                             .bind("thread", threadId).bind("nonce", nonce.orElseThrow()).mapTo(Long.class).one();
                     return new Stored(first, Optional.empty(), true);
                 }
-                long job = IngestRepository.queueJob(h, threadId, id.get(), null, 0, now);
+                if (upload.isPresent()) {
+                    h.createUpdate("""
+                                    insert into message_artifacts (message_id, kind, content_json, status, created_at, updated_at, run_after)
+                                    values (:msg, :kind, jsonb_build_object('source', cast(:source as jsonb)), 'pending', :now, :now, :now)""")
+                            .bind("msg", id.get()).bind("kind", upload.get().artifactKind()).bind("source", upload.get().sourceJson())
+                            .bind("now", now).execute();
+                }
+                long job = IngestRepository.queueJob(h, threadId, id.get(), null, upload.isPresent() ? 1 : 0, now);
                 return new Stored(id.get(), Optional.of(job), false);
             });
         } catch (JdbiException e) {
@@ -87,7 +120,8 @@ public final class ConsoleRepository {
                         select * from (
                             select id, rev, rev_at < clock_timestamp() - interval '%s' as settled, role, text, created_at,
                                    cast(reply_markup as text) as markup, edited_at is not null as edited,
-                               cast(entities as text) as entities
+                                   cast(entities as text) as entities,
+                                   cast(raw_payload -> 'console_file' as text) as file
                             from chat_messages where thread_id = :thread
                             order by created_at desc, id desc limit :limit) m
                         order by created_at, id""".formatted(SETTLE))
@@ -106,12 +140,27 @@ public final class ConsoleRepository {
         return jdbi.withHandle(h -> h.createQuery("""
                         select id, rev, rev_at < clock_timestamp() - interval '%s' as settled, role, text, created_at,
                                cast(reply_markup as text) as markup, edited_at is not null as edited,
-                               cast(entities as text) as entities
+                               cast(entities as text) as entities,
+                               cast(raw_payload -> 'console_file' as text) as file
                         from chat_messages where thread_id = :thread and rev > :after
                         order by rev limit :limit""".formatted(SETTLE))
                 .bind("thread", threadId).bind("after", after).bind("limit", limit)
                 .map((rs, ctx) -> shown(rs))
                 .list());
+    }
+
+    /**
+     * Where the conversation stands, from the thread's newest job: {@code working} (queued or
+     * running), {@code waiting} (for the Master's OK), {@code answered}, {@code failed}, or
+     * {@code idle} (no job yet, or the newest was canceled).
+     */
+    public String conversationState(long threadId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select case status when 'queued' then 'working' when 'running' then 'working'
+                                           when 'awaiting_approval' then 'waiting' when 'done' then 'answered'
+                                           when 'failed' then 'failed' else 'idle' end
+                        from reactive_jobs where thread_id = :thread order by id desc limit 1""")
+                .bind("thread", threadId).mapTo(String.class).findOne().orElse("idle"));
     }
 
     /** The newest revision of the thread that is settled: where a feed starting now begins. */
@@ -125,6 +174,6 @@ public final class ConsoleRepository {
     private static Shown shown(java.sql.ResultSet rs) throws java.sql.SQLException {
         return new Shown(rs.getLong("id"), rs.getLong("rev"), rs.getBoolean("settled"), rs.getString("role"), rs.getString("text"),
                 rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getString("markup"), rs.getBoolean("edited"),
-                rs.getString("entities"));
+                rs.getString("entities"), rs.getString("file"));
     }
 }

@@ -1,6 +1,5 @@
 package dev.serveragent.telegram;
 
-import com.anthropic.client.AnthropicClient;
 import com.pengrad.telegrambot.TelegramBot;
 import dev.serveragent.Lifecycle;
 import dev.serveragent.admin.HttpRoutes;
@@ -10,18 +9,13 @@ import dev.serveragent.channel.PressListener;
 import dev.serveragent.config.Secret;
 import dev.serveragent.config.AppConfig;
 import dev.serveragent.config.TelegramConfig;
-import dev.serveragent.media.AnthropicClients;
 import dev.serveragent.media.ArtifactWorker;
-import dev.serveragent.media.BlobStore;
-import dev.serveragent.media.BlobStores;
-import dev.serveragent.media.ImageDescriber;
+import dev.serveragent.media.MediaModule;
 import dev.serveragent.media.TelegramFiles;
-import dev.serveragent.media.Transcriber;
 import dev.serveragent.store.ArtifactRepository;
 import dev.serveragent.store.Database;
 import dev.serveragent.store.IngestRepository;
 import dev.serveragent.store.LeaderLock;
-import dev.serveragent.store.LedgerRepository;
 import dev.serveragent.store.OutboxRepository;
 import dev.serveragent.store.PollStateRepository;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,8 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Telegram and its media, assembled for the composition root: ingestion (webhook or long poll),
- * the outbox sender, the {@link TelegramChannel}, and the artifact worker. With no bot token there
+ * Telegram, assembled for the composition root: ingestion (webhook or long poll),
+ * the outbox sender, the {@link TelegramChannel}, and its files for the shared media pipeline. With no bot token there
  * is no channel: Telegram threads' messages are stored and never sent.
  *
  * <p>Start {@link #components()} before the HTTP server and {@link #afterHttp()} after it (the
@@ -48,7 +42,6 @@ public final class TelegramModule {
     /** Bot API client timeouts (the long poll has its own client). */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     static final Duration IO_TIMEOUT = Duration.ofSeconds(30);
-    static final int ARTIFACT_THREADS = 2;
 
     private final Optional<Channel> channel;
     private final ArtifactRepository artifacts;
@@ -78,7 +71,8 @@ public final class TelegramModule {
      * @param webhookSecret the configured {@code TELEGRAM_WEBHOOK_SECRET}, or the one the agent
      *     generated and keeps in the database
      */
-    public static TelegramModule build(AppConfig config, Database database, Secret webhookSecret, Clock clock, MeterRegistry metrics) {
+    public static TelegramModule build(AppConfig config, Database database, Secret webhookSecret, MediaModule media, Clock clock,
+                                       MeterRegistry metrics) {
         TelegramConfig tg = config.telegram();
         OutboxRepository outboxRepository = new OutboxRepository(database.jdbi());
         ArtifactRepository artifacts = new ArtifactRepository(database.jdbi());
@@ -99,25 +93,15 @@ public final class TelegramModule {
         BotIdentity identity = new BotIdentity(bot, BotIdentity.FIRST_RETRY);
         components.add(identity); // getMe in the background: readiness does not wait for Telegram
 
-        Optional<Transcriber> transcriber = config.transcribe().url()
-                .map(url -> new Transcriber(url, config.transcribe().apiKey(), config.transcribe().model()));
-        Optional<AnthropicClient> haiku = AnthropicClients.haiku(config.anthropic());
-        haiku.ifPresent(c -> resources.add(c::close));
-        Optional<ImageDescriber> describer = haiku.map(c ->
-                new ImageDescriber(c, config.anthropic().haikuModel(), new LedgerRepository(database.jdbi()), clock));
-        BlobStore blobs = BlobStores.from(config);
-        if (blobs instanceof AutoCloseable closeable) {
-            resources.add(closeable);
-        }
-        ArtifactWorker worker = new ArtifactWorker(artifacts, new TelegramFiles(bot, tg.apiUrl(), token),
-                blobs, transcriber, describer, clock, ARTIFACT_THREADS, metrics);
-        components.add(worker);
+        // Media: the shared pipeline fetches this channel's files by file id.
+        ArtifactWorker worker = media.worker();
+        media.sources().register(Channel.TELEGRAM, new TelegramFiles(bot, tg.apiUrl(), token));
 
         OutboxSender sender = new OutboxSender(outboxRepository, bot, clock, metrics);
         components.add(sender);
 
         UpdateIngestor ingestor = new UpdateIngestor(
-                new UpdateNormalizer(new UpdateNormalizer.Capabilities(transcriber.isPresent(), describer.isPresent())),
+                new UpdateNormalizer(new UpdateNormalizer.Capabilities(media.transcription(), media.vision())),
                 new IngestRepository(database.jdbi(), tg.masterChatIds()), callbacks, worker::wake, clock, metrics);
         LongPoller poller = new LongPoller(bot, tg.apiUrl(), token, ingestor, new PollStateRepository(database.jdbi()),
                 new LeaderLock(() -> database.dedicatedConnection("server-agent-telegram-poller"), LongPoller.LEADER_LOCK_KEY),
@@ -129,8 +113,8 @@ public final class TelegramModule {
         }
         log.info("Telegram on ({}); transcription {}, image description {}",
                 tg.publicUrl().isPresent() ? "webhook" : "long polling",
-                transcriber.isPresent() ? "on" : "off (TRANSCRIBE_URL unset)",
-                describer.isPresent() ? "on" : "off (no HAIKU_API_KEY/ANTHROPIC_API_KEY)");
+                media.transcription() ? "on" : "off (TRANSCRIBE_URL unset)",
+                media.vision() ? "on" : "off (no HAIKU_API_KEY/ANTHROPIC_API_KEY)");
         // The webhook is served in both modes: harmless when polling, and it lets an operator
         // switch to PUBLIC_URL without a gap.
         HttpRoutes webhook = new WebhookRoutes(webhookSecret, ingestor, metrics);

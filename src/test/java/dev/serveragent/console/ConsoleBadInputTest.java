@@ -91,4 +91,53 @@ class ConsoleBadInputTest {
             assertThat(stored.get()).as("some generated bodies were valid").isPositive();
         }
     }
+
+    @Test
+    void an_oversized_empty_mistyped_or_malformed_upload_is_a_clear_4xx_and_nothing_is_stored() throws java.io.IOException {
+        try (TestApp app = TestApp.start(db, dir, Map.of("REACTIVE_WORKERS", "0"), Clock.systemUTC());
+             ConsoleClient console = ConsoleClient.of(app)) {
+            console.open();
+            long before = db.jdbi().withHandle(h -> h.createQuery("select count(*) from chat_messages").mapTo(Long.class).one());
+            // Requests the server answers without reading the whole body (it then closes the connection) come last.
+            HttpResponse<String> json = console.post("/console/api/upload", "{\"text\":\"no file\"}");
+            assertThat(json.statusCode()).isEqualTo(400);
+            HttpResponse<String> empty = console.upload("empty.jpg", "image/jpeg", new byte[0], "look");
+            assertThat(empty.statusCode()).isEqualTo(400);
+            assertThat(empty.body()).contains("is empty");
+            HttpResponse<String> fake = console.upload("cat.png", "image/png", "<script>alert(1)</script>".getBytes(java.nio.charset.StandardCharsets.UTF_8), null);
+            assertThat(fake.statusCode()).isEqualTo(415);
+            assertThat(fake.body()).contains("sent as image/png but its content is text/plain");
+            HttpResponse<String> noToken = ConsoleClient.of(app).send(HttpRequest.newBuilder(app.uri("/console/api/upload"))
+                    .header("Content-Type", "multipart/form-data; boundary=x").POST(HttpRequest.BodyPublishers.ofString("--x--\r\n")).build());
+            assertThat(noToken.statusCode()).isIn(401, 403);
+            HttpResponse<String> malformed = console.send(HttpRequest.newBuilder(app.uri("/console/api/upload"))
+                    .header("Content-Type", "multipart/form-data; boundary=nope").header("X-CSRF-Token", console.csrf())
+                    .POST(HttpRequest.BodyPublishers.ofString("--other\r\nnot a part")).build());
+            assertThat(malformed.statusCode()).isEqualTo(400);
+            ConsoleClient second = ConsoleClient.of(app); // its own connection: the one above may be closed by now
+            second.open();
+            HttpResponse<String> big = second.upload("big.pdf", "application/pdf", new byte[(int) ConsoleUploadRoutes.MAX_FILE_BYTES + 1], null);
+            assertThat(big.statusCode()).isEqualTo(413);
+            assertThat(big.body()).contains("over 20 MB");
+            // Without a Content-Length (chunked), Jetty's multipart limits for the route stop it.
+            ConsoleClient third = ConsoleClient.of(app);
+            third.open();
+            byte[] multipart = ("--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.bin\"\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] chunkedBody = java.util.Arrays.copyOf(multipart, multipart.length + (int) ConsoleUploadRoutes.MAX_FILE_BYTES + 1024);
+            HttpResponse<String> chunked = third.send(HttpRequest.newBuilder(app.uri("/console/api/upload"))
+                    .header("Content-Type", "multipart/form-data; boundary=b").header("X-CSRF-Token", third.csrf())
+                    .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofByteArray(chunkedBody))).build());
+            assertThat(chunked.statusCode()).as(chunked.body()).isEqualTo(413);
+
+            long messages = db.jdbi().withHandle(h -> h.createQuery("select count(*) from chat_messages").mapTo(Long.class).one());
+            long artifacts = db.jdbi().withHandle(h -> h.createQuery("select count(*) from message_artifacts").mapTo(Long.class).one());
+            assertThat(messages).as("messages (the class's other test shares the database)").isEqualTo(before);
+            assertThat(artifacts).isZero();
+            Path blobs = dir.resolve("blobs");
+            assertThat(!java.nio.file.Files.exists(blobs) || java.nio.file.Files.walk(blobs).noneMatch(java.nio.file.Files::isRegularFile))
+                    .as("no file kept in %s", blobs).isTrue();
+            assertThat(app.get("/healthz").statusCode()).isEqualTo(200);
+        }
+    }
 }

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.serveragent.claude.FakeClaude;
 import dev.serveragent.testing.Browser;
 import dev.serveragent.testing.FakeAnthropic;
+import dev.serveragent.testing.FakeTranscriber;
 import dev.serveragent.testing.TestApp;
 import dev.serveragent.testing.TestDatabase;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
@@ -35,7 +37,7 @@ class ConsoleBrowserTest {
     Path dir;
 
     @Test
-    void a_master_chats_approves_and_sees_the_answer_live_and_after_a_reload() {
+    void a_master_chats_approves_and_sees_the_answer_live_and_after_a_reload() throws java.io.IOException {
         Path workdir = dir.resolve("workspace");
         FakeClaude claude = FakeClaude.useInWorkdir(workdir, "console-demo");
         Map<String, String> env = Map.of(
@@ -61,6 +63,9 @@ class ConsoleBrowserTest {
 
             ok.click();
             browser.await().until(ExpectedConditions.textToBePresentInElementLocated(By.id("messages"), "Done: nginx was restarted"));
+            // The header follows the conversation: the press's "OK, working on it." gives way to the answer.
+            browser.await().until(ExpectedConditions.textToBe(By.id("state"), "answered"));
+            assertThat(driver.findElement(By.tagName("header")).getText()).doesNotContain("working on it");
             // The button went away in place, on the same message.
             browser.await().until(d -> d.findElements(By.cssSelector(".msg.agent .buttons button")).isEmpty());
             assertThat(claude.runs()).hasSize(1);
@@ -71,6 +76,88 @@ class ConsoleBrowserTest {
             String page = driver.findElement(By.id("messages")).getText();
             assertThat(page).contains("nginx is answering 502 again").contains("Understood: you want nginx restarted");
             assertThat(driver.findElements(By.cssSelector(".msg"))).hasSize(3);
+
+            // Times: today's as a time, an older one with its date; the full timestamp in the title.
+            db.jdbi().useHandle(h -> h.execute("update chat_messages set created_at = created_at - interval '40 days' where text like 'nginx is answering%'"));
+            driver.navigate().refresh();
+            browser.await().until(ExpectedConditions.textToBePresentInElementLocated(By.id("messages"), "Done: nginx was restarted"));
+            List<WebElement> times = driver.findElements(By.cssSelector(".msg time"));
+            java.time.LocalDate older = java.time.LocalDate.now().minusDays(40);
+            assertThat(times.getFirst().getText()).contains(Integer.toString(older.getDayOfMonth()))
+                    .contains(older.getMonth().getDisplayName(java.time.format.TextStyle.SHORT, java.util.Locale.US));
+            assertThat(times.getLast().getText()).matches("\\d{1,2}:\\d{2}( [AP]M)?");
+            assertThat(times.getLast().getAttribute("title")).contains(Integer.toString(java.time.Year.now().getValue()));
+
+            // A file attached from the browser goes with the message and shows in the conversation.
+            Path photo = java.nio.file.Files.write(dir.resolve("rack.png"), PNG);
+            driver.findElement(By.id("file")).sendKeys(photo.toString());
+            browser.await().until(ExpectedConditions.textToBePresentInElementLocated(By.id("attachment"), "rack.png"));
+            input = driver.findElement(By.id("text"));
+            input.sendKeys("what is blinking on this rack?");
+            input.sendKeys(Keys.ENTER);
+            WebElement sent = browser.await().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".msg.user .file.photo")));
+            assertThat(sent.getText()).contains("rack.png");
+            assertThat(sent.findElement(By.xpath("..")).getText()).contains("what is blinking on this rack?");
+            assertThat(driver.findElement(By.id("attachment")).isDisplayed()).isFalse();
+            browser.await().until(d -> db.jdbi().withHandle(h -> h.createQuery(
+                    "select count(*) from message_artifacts where kind = 'image_json'").mapTo(Integer.class).one()) == 1);
+
+            // The dashboard is one click away, and the console one click back.
+            driver.findElement(By.linkText("Dashboard")).click();
+            browser.await().until(ExpectedConditions.urlContains("/admin"));
+            driver.findElement(By.linkText("Console")).click();
+            browser.await().until(ExpectedConditions.textToBe(By.id("status"), "live"));
+        }
+    }
+
+    /** A 1×1 PNG. */
+    static final byte[] PNG = java.util.Base64.getDecoder().decode(
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+
+    @Test
+    void a_voice_note_recorded_in_the_browser_is_sent_and_transcribed() {
+        Path workdir = dir.resolve("workspace");
+        FakeClaude.useInWorkdir(workdir, "console-demo");
+        // A database of its own: the conversation of one test must not show in another's page.
+        try (TestDatabase own = TestDatabase.create(); FakeTranscriber transcriber = FakeTranscriber.start()) {
+            Map<String, String> env = Map.of("TRANSCRIBE_URL", transcriber.url(), "ANTHROPIC_API_KEY", "sk-ant-test",
+                    "ANTHROPIC_BASE_URL", anthropic.url(), "CLAUDE_CODE_BIN", FakeClaude.SCRIPT.toString(),
+                    "CLAUDE_CODE_WORKDIR", workdir.toString(), "PROACTIVE_ENABLED", "false");
+            transcriber.transcript("how full is the disk?");
+            try (TestApp app = TestApp.start(own, dir, env, Clock.systemUTC());
+                 Browser browser = Browser.start("--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream")) {
+                var driver = browser.driver();
+                driver.get("http://localhost:" + app.app().httpPort() + "/console");
+                browser.await().until(ExpectedConditions.textToBe(By.id("status"), "live"));
+                WebElement record = browser.await().until(ExpectedConditions.elementToBeClickable(By.id("record")));
+                record.click();
+                browser.await().until(ExpectedConditions.textToBe(By.id("record"), "Stop"));
+                record.click();
+                browser.await().until(ExpectedConditions.textToBePresentInElementLocated(By.id("attachment"), "voice-"));
+                driver.findElement(By.id("text")).sendKeys(Keys.ENTER);
+                WebElement sent = browser.await().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".msg.user .file.voice")));
+                assertThat(sent.getText()).startsWith("Voice note: voice-").contains(".webm");
+                org.awaitility.Awaitility.await().atMost(Browser.WAIT).until(() -> transcriber.requests().size() == 1);
+                byte[] audio = transcriber.requests().getFirst().file();
+                assertThat(java.util.Arrays.copyOf(audio, 4)).as("a WebM recording").isEqualTo(new byte[] {0x1A, 0x45, (byte) 0xDF, (byte) 0xA3});
+            }
+        }
+    }
+
+    @Test
+    void with_no_model_the_notice_says_it_once_even_after_the_agent_said_it_in_the_conversation() {
+        try (TestDatabase own = TestDatabase.create(); // its conversation must not show in another test's page
+             TestApp app = TestApp.start(own, dir, Map.of("PROACTIVE_ENABLED", "false"), Clock.systemUTC()); Browser browser = Browser.start()) {
+            var driver = browser.driver();
+            driver.get("http://localhost:" + app.app().httpPort() + "/console");
+            browser.await().until(ExpectedConditions.textToBePresentInElementLocated(By.id("notices"), "no model is configured"));
+            WebElement input = driver.findElement(By.id("text"));
+            input.sendKeys("hello?");
+            input.sendKeys(Keys.ENTER);
+            browser.await().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#messages"), "ANTHROPIC_API_KEY=sk-ant-"));
+            String page = driver.findElement(By.tagName("body")).getText();
+            assertThat(page.split("no model is configured", -1)).as(page).hasSize(2);
+            browser.await().until(ExpectedConditions.textToBe(By.id("state"), "answered"));
         }
     }
 }

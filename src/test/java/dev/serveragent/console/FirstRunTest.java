@@ -84,4 +84,39 @@ class FirstRunTest {
             }
         }
     }
+
+    @Test
+    void with_telegram_off_a_pdf_from_the_console_goes_through_the_media_pipeline_and_gives_its_text() throws Exception {
+        byte[] pdf = pdf("Invoice 42: hosting for November, 310 EUR");
+        try (TestApp app = TestApp.start(db, dir, Map.of(), Clock.systemUTC()); ConsoleClient console = ConsoleClient.of(app)) {
+            console.open();
+            var r = console.upload("invoice.pdf", "application/pdf", pdf, "is this right?");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(30)).until(() -> db.jdbi().withHandle(h -> h.createQuery(
+                    "select count(*) from message_artifacts where status = 'done'").mapTo(Integer.class).one()) == 1);
+            String json = db.jdbi().withHandle(h -> h.createQuery("select cast(content_json as text) from message_artifacts").mapTo(String.class).one());
+            var content = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+            assertThat(content.path("text").asText()).contains("Invoice 42: hosting for November, 310 EUR");
+            assertThat(content.path("pages").asInt()).isEqualTo(1);
+            assertThat(content.path("source").path("file_name").asText()).isEqualTo("invoice.pdf");
+            console.awaitMessage(m -> m.path("file").path("name").asText().equals("invoice.pdf") && m.path("text").asText().equals("is this right?"));
+        }
+    }
+
+    /** A one-page PDF with {@code line} on it, made with PDFBox as a real file would be. */
+    static byte[] pdf(String line) throws IOException {
+        try (var doc = new org.apache.pdfbox.pdmodel.PDDocument(); var out = new java.io.ByteArrayOutputStream()) {
+            var page = new org.apache.pdfbox.pdmodel.PDPage();
+            doc.addPage(page);
+            try (var text = new org.apache.pdfbox.pdmodel.PDPageContentStream(doc, page)) {
+                text.beginText();
+                text.setFont(new org.apache.pdfbox.pdmodel.font.PDType1Font(org.apache.pdfbox.pdmodel.font.Standard14Fonts.FontName.HELVETICA), 12);
+                text.newLineAtOffset(72, 700);
+                text.showText(line);
+                text.endText();
+            }
+            doc.save(out);
+            return out.toByteArray();
+        }
+    }
 }

@@ -37,6 +37,11 @@ public final class Browser implements AutoCloseable {
     }
 
     public static Browser start() {
+        return start(new String[0]);
+    }
+
+    /** With more Chromium switches, e.g. a fake microphone ({@code --use-fake-device-for-media-stream}). */
+    public static Browser start(String... extraArguments) {
         boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
         if (!installed && System.getenv("CI") == null) {
             Assumptions.abort("chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)");
@@ -48,6 +53,7 @@ public final class Browser implements AutoCloseable {
             options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
                     "--disable-quic", "--no-first-run", "--window-size=1280,900", "--user-data-dir=" + profile);
+            options.addArguments(extraArguments);
             ChromeDriverService service = new ChromeDriverService.Builder()
                     .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
             return new Browser(new ChromeDriver(service, options), profile);

@@ -37,6 +37,7 @@ public final class ConsoleClient implements AutoCloseable {
     private final List<JsonNode> events = new CopyOnWriteArrayList<>();
     private String csrf;
     private InputStream feed;
+    private volatile String state = "";
 
     public ConsoleClient(URI base) {
         this.base = base;
@@ -96,6 +97,35 @@ public final class ConsoleClient implements AutoCloseable {
         return json(r.body()).path("message_id").asLong();
     }
 
+    /**
+     * Uploads a file as the page does (multipart {@code file}, optional {@code text} caption) with
+     * the page's CSRF token; returns the response as it is.
+     */
+    public HttpResponse<String> upload(String fileName, String contentType, byte[] bytes, String caption) {
+        String boundary = "----console-test-" + System.nanoTime();
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        java.util.function.Consumer<String> text = t -> body.writeBytes(t.getBytes(StandardCharsets.UTF_8));
+        if (caption != null) {
+            text.accept("--" + boundary + "\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\n" + caption + "\r\n");
+        }
+        text.accept("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName + "\"\r\n"
+                + "Content-Type: " + contentType + "\r\n\r\n");
+        body.writeBytes(bytes);
+        text.accept("\r\n--" + boundary + "--\r\n");
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve("/console/api/upload"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary);
+        if (csrf != null) {
+            b.header("X-CSRF-Token", csrf);
+        }
+        return send(b.build());
+    }
+
+    /** Where the conversation stands, as the live feed last said ({@code working}, {@code answered}, ...); empty before any. */
+    public String state() {
+        return state;
+    }
+
     /** Presses a button by its data; returns the answer text. */
     public String press(String data) {
         HttpResponse<String> r = post("/console/api/press", JSON.createObjectNode().put("data", data).toString());
@@ -137,9 +167,16 @@ public final class ConsoleClient implements AutoCloseable {
             Thread.ofVirtual().start(() -> {
                 try (BufferedReader in = new BufferedReader(new InputStreamReader(feed, StandardCharsets.UTF_8))) {
                     String line;
+                    String event = "message";
                     while ((line = in.readLine()) != null) {
-                        if (line.startsWith("data:")) {
+                        if (line.startsWith("event:")) {
+                            event = line.substring(6).trim();
+                        } else if (line.startsWith("data:") && event.equals("state")) {
+                            state = json(line.substring(5).trim()).path("state").asText();
+                        } else if (line.startsWith("data:")) {
                             events.add(json(line.substring(5).trim()));
+                        } else if (line.isEmpty()) {
+                            event = "message";
                         }
                     }
                 } catch (IOException e) {
