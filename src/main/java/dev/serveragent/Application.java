@@ -185,6 +185,7 @@ public final class Application implements AutoCloseable {
                     new Notices(classifier.missing(), storedLogin.map(p -> "Using the Claude Code CLI's own stored login ("
                             + p + ") for classification and answers: no token is configured."), config.telegram().enabled(), masters, pairing),
                     clock));
+            routes.add(new dev.serveragent.admin.SendAgainRoutes(web, new OutboxRepository(database.jdbi()), channels::wakeAll, clock));
             if (!web.enabled()) {
                 log.warn("Console and dashboard: {}", web.describe());
             }

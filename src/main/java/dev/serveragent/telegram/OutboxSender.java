@@ -233,10 +233,14 @@ public final class OutboxSender implements Lifecycle {
         metrics.counter("telegram.outbox", "result", "sent_unidentified").increment();
     }
 
-    /** Telegram may or may not have it: not sent again (that could deliver it twice). */
+    /**
+     * Telegram may or may not have it: not sent again by itself (that could deliver it twice); the
+     * Master is told in the thread, once, and can send it again from the console or dashboard.
+     */
     private void uncertain(Outgoing o, String reason) {
-        log.warn("Message {} for chat {} may or may not have reached Telegram; not sending it again: {}", o.id(), o.chatId(), reason);
-        repository.markUncertain(o.id(), reason);
+        log.warn("Message {} for chat {} may or may not have reached Telegram; not sending it again by itself, the Master is told: {}",
+                o.id(), o.chatId(), reason);
+        repository.markUncertain(o.id(), reason, UncertainNotice::about, clock.instant());
         metrics.counter("telegram.outbox", "result", "uncertain").increment();
     }
 

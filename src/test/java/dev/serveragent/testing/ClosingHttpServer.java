@@ -38,8 +38,14 @@ public final class ClosingHttpServer implements AutoCloseable {
         }
     }
 
-    /** The answer to write. */
-    public record Answer(int status, String contentType, String body) {}
+    /**
+     * The answer to write; {@link #CLOSE} closes the connection without a byte of answer, {@link
+     * #CUT} after the first bytes of a status line.
+     */
+    public record Answer(int status, String contentType, String body) {
+        public static final Answer CLOSE = new Answer(-1, "", "");
+        public static final Answer CUT = new Answer(-2, "", "");
+    }
 
     private final ServerSocket server;
     private final Mode mode;
@@ -115,6 +121,13 @@ public final class ClosingHttpServer implements AutoCloseable {
                 socket.setSoTimeout(10_000);
                 Request request = read(first, in);
                 Answer answer = handler.apply(request);
+                if (answer.status() == Answer.CUT.status()) {
+                    out.write("HTTP/1.1 2".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                }
+                if (answer.status() < 0) {
+                    return;
+                }
                 write(out, answer);
                 if (mode == Mode.HTTP_1_0) {
                     return;
