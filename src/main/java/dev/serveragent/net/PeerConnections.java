@@ -68,7 +68,8 @@ final class PeerConnections {
         synchronized (states) {
             State s = states.computeIfAbsent(connection, c -> new State());
             reused = s.exchanges++ > 0;
-            if (reused && System.nanoTime() - s.usableUntil > 0) {
+            // HTTP/2 multiplexes: its connection is never closed here (and its answers carry no keep-alive limits).
+            if (reused && connection.protocol() != Protocol.HTTP_2 && System.nanoTime() - s.usableUntil > 0) {
                 connection.socket().close(); // never offered again by the pool
                 throw new Unanswered("the peer's keep-alive limit for this connection had passed", null);
             }

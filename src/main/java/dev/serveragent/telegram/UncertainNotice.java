@@ -13,7 +13,7 @@ final class UncertainNotice {
     static String about(String reply) {
         String flat = reply == null ? "" : reply.strip().replaceAll("\\s+", " ");
         String quote = flat.length() > QUOTE_CHARS ? flat.substring(0, QUOTE_CHARS) + "…" : flat;
-        return "A reply of mine may be missing here: the connection to Telegram broke while it was sent (\"" + quote
+        return "A reply of mine may be missing here: I could not confirm that Telegram received it (\"" + quote
                 + "\"). If you do not see it above, use \"Send again\" in the console or on the dashboard.";
     }
 }
