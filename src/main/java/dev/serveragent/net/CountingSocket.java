@@ -64,6 +64,19 @@ final class CountingSocket extends Socket {
         return read.get();
     }
 
+    /** Bytes read so far, and bytes that arrived and wait unread: taken before a request is written. */
+    record Baseline(long read, long waiting) {}
+
+    Baseline baseline() {
+        long waiting;
+        try {
+            waiting = getInputStream().available(); // what the kernel holds (FIONREAD); nothing is consumed
+        } catch (IOException e) {
+            waiting = 0;
+        }
+        return new Baseline(read.get(), waiting);
+    }
+
     @Override
     public void connect(SocketAddress endpoint, int timeout) throws IOException {
         super.connect(endpoint, timeout);

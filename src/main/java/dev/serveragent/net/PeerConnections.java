@@ -1,6 +1,5 @@
 package dev.serveragent.net;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.Socket;
@@ -29,7 +28,6 @@ final class PeerConnections {
     static final int MAX_ATTEMPTS = 7;
     /** Peers count their keep-alive from their last write; ours starts a little later. */
     static final long KEEP_ALIVE_MARGIN_NS = TimeUnit.SECONDS.toNanos(1);
-    static final long TLS_CLOSE_NOTIFY_BYTES = 31;
     private static final Pattern TIMEOUT = Pattern.compile("timeout\\s*=\\s*(\\d+)");
 
     /** Exchanges a connection has carried, and until when its peer keeps it (nanoTime; MAX_VALUE: no limit said). */
@@ -75,12 +73,12 @@ final class PeerConnections {
             }
         }
         Socket socket = connection.socket();
-        long before = CountingSocket.of(socket).map(CountingSocket::bytesRead).orElse(-1L);
+        CountingSocket.Baseline before = CountingSocket.of(socket).map(CountingSocket::baseline).orElse(null);
         Response response;
         try {
             response = chain.proceed(chain.request());
         } catch (IOException e) {
-            if (reused && closedByPeer(e) && !chain.call().isCanceled() && nothingCameBack(socket, before, e)) {
+            if (reused && closedByPeer(e) && !chain.call().isCanceled() && nothingCameBack(socket, before)) {
                 throw new Unanswered("a reused connection was closed before any answer came: " + e.getMessage(), e);
             }
             throw e;
@@ -121,30 +119,12 @@ final class PeerConnections {
     }
 
     /**
-     * No byte of an answer arrived since {@code before}. On a plain socket: no byte at all. Under
-     * TLS the wire also carries the peer's close_notify alert (24 bytes in TLS 1.3, 31 in TLS 1.2
-     * with GCM), so there it takes both a count no larger than that alone and okio's words for a
-     * stream that ended with nothing buffered ("\n not found: limit=0"), which a record holding
-     * any answer byte plus the alert could not give.
+     * No byte of an answer arrived: every byte read from the wire since the exchange began was
+     * already waiting there before the request was written ({@code baseline}). That holds under
+     * TLS too, where a peer that drops an idle connection sends a close_notify alert (and may have
+     * left a session ticket) before closing: bytes, but none of them an answer to this request.
      */
-    private static boolean nothingCameBack(Socket socket, long before, Throwable e) {
-        var counted = CountingSocket.of(socket);
-        if (before < 0 || counted.isEmpty()) {
-            return false; // unknown: assume something came
-        }
-        long read = counted.get().bytesRead() - before;
-        if (socket instanceof CountingSocket) {
-            return read == 0;
-        }
-        return read <= TLS_CLOSE_NOTIFY_BYTES && endedEmpty(e);
-    }
-
-    private static boolean endedEmpty(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof EOFException && t.getMessage() != null && t.getMessage().contains("limit=0 ")) {
-                return true;
-            }
-        }
-        return false;
+    private static boolean nothingCameBack(Socket socket, CountingSocket.Baseline baseline) {
+        return baseline != null && CountingSocket.of(socket).map(c -> c.bytesRead() - baseline.read() <= baseline.waiting()).orElse(false);
     }
 }

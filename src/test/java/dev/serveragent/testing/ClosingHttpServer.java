@@ -56,25 +56,38 @@ public final class ClosingHttpServer implements AutoCloseable {
     private final AtomicLong idleCloses = new AtomicLong();
     private volatile boolean closed;
 
-    private ClosingHttpServer(Mode mode, Duration idle, Function<Request, Answer> handler) throws IOException {
+    private final String scheme;
+
+    private ClosingHttpServer(Mode mode, Duration idle, Function<Request, Answer> handler, javax.net.ServerSocketFactory sockets,
+            String scheme) throws IOException {
         this.mode = mode;
         this.idle = idle;
         this.handler = handler;
-        server = new ServerSocket();
+        this.scheme = scheme;
+        server = sockets.createServerSocket();
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 200);
         Thread.ofVirtual().name("closing-http-accept").start(this::accept);
     }
 
     public static ClosingHttpServer start(Mode mode, Duration idle, Function<Request, Answer> handler) {
         try {
-            return new ClosingHttpServer(mode, idle, handler);
+            return new ClosingHttpServer(mode, idle, handler, javax.net.ServerSocketFactory.getDefault(), "http");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The same over TLS with {@code tls}'s certificate (an idle close then sends close_notify first). */
+    public static ClosingHttpServer startTls(Mode mode, Duration idle, javax.net.ssl.SSLContext tls, Function<Request, Answer> handler) {
+        try {
+            return new ClosingHttpServer(mode, idle, handler, tls.getServerSocketFactory(), "https");
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
     }
 
     public String url() {
-        return "http://127.0.0.1:" + server.getLocalPort();
+        return scheme + "://127.0.0.1:" + server.getLocalPort();
     }
 
     /** Connections accepted so far. */
