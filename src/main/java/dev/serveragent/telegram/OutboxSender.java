@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * {@code retry_after}, retries what never reached Telegram and the Bot API's own 5xx with
  * exponential backoff up to {@link #MAX_ATTEMPTS}, and fails other 4xx at once. A send Telegram may
  * have acted on (answer lost after the request was written, a sender stopped mid-send) is never
- * repeated: it ends {@code uncertain}; an unreadable 2xx ends {@code sent} without a message id
+ * repeated by itself: it ends {@code uncertain} and the Master is told in the thread, once
+ * ({@link UncertainNotice}); an unreadable 2xx ends {@code sent} without a message id
  * (the table is in docs/TELEGRAM.md, "Delivery rules"; the client must be {@link BotApiHttp}'s).
  * Plain text only: no parse mode, so model output can never be rejected for markup.
  */
