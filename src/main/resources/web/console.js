@@ -212,6 +212,30 @@
     }
   }
 
+  // Replies Telegram may not have shown (the connection broke while they were sent): one
+  // notice each, with "Send again" (admin/SendAgainRoutes). Drawn after the other notices.
+  function showUndelivered() {
+    fetch("/console/api/undelivered", { credentials: "same-origin" }).then(r => r.json()).then(u => {
+      for (const old of notices.querySelectorAll(".notice.undelivered")) old.remove();
+      for (const m of u.undelivered || []) {
+        const p = document.createElement("p");
+        p.className = "notice undelivered";
+        p.textContent = "This reply may not have reached Telegram: \u201c" + (m.text || "").slice(0, 120) + "\u201d ";
+        const btn = document.createElement("button");
+        btn.type = "button";
+        btn.textContent = "Send again";
+        btn.addEventListener("click", () => {
+          btn.disabled = true;
+          post("/console/api/send-again", { message_id: m.id })
+            .then(() => { p.remove(); showStatus("Queued again."); })
+            .catch(e => { btn.disabled = false; showStatus("Could not send again: " + e.message); });
+        });
+        p.appendChild(btn);
+        notices.appendChild(p);
+      }
+    }).catch(() => {});
+  }
+
   function showStatus(text) { status.textContent = text; }
 
   // The header follows the conversation; a press's answer or an error shows for a moment.
@@ -309,9 +333,10 @@
 
   fetch("/console/api/history", { credentials: "same-origin" }).then(r => r.json()).then(h => {
     showNotices(h.notices);
+    showUndelivered();
     for (const m of h.messages) draw(m);
     connect();
   }).catch(e => showStatus("Could not load the conversation: " + e.message));
   setInterval(() => fetch("/console/api/state", { credentials: "same-origin" })
-    .then(r => r.json()).then(s => showNotices(s.notices)).catch(() => {}), 30000);
+    .then(r => r.json()).then(s => { showNotices(s.notices); showUndelivered(); }).catch(() => {}), 30000);
 })();

@@ -198,6 +198,7 @@ public final class Application implements AutoCloseable {
                             + p + ") for classification and answers: no token is configured."), config.telegram().enabled(), masters, invite),
                     clock));
             routes.add(new dev.serveragent.console.PairingQr(web, invite, masters, config.telegram().enabled()));
+            routes.add(new dev.serveragent.admin.SendAgainRoutes(web, new OutboxRepository(database.jdbi()), channels::wakeAll, clock));
             if (!web.enabled()) {
                 log.warn("Console and dashboard: {}", web.describe());
             }

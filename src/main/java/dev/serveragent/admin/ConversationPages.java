@@ -39,7 +39,7 @@ final class ConversationPages {
     static String search(String q, Listed found, Optional<Long> olderBefore) {
         StringBuilder b = new StringBuilder(searchForm(q));
         b.append("<p class=\"hint\">Messages matching <b>").append(esc(q)).append("</b>, newest first.</p>");
-        messages(b, found, true);
+        messages(b, found, true, null);
         olderBefore.ifPresent(older -> {
             if (found.messages().size() < DashboardRoutes.PAGE) { // the search stopped at its bound for this page
                 b.append("<p class=\"hint\" id=\"searched-to\">").append(found.messages().isEmpty() ? "No match" : "No more matches")
@@ -51,15 +51,16 @@ final class ConversationPages {
         return b.toString();
     }
 
-    static String thread(Thread t, Listed page) {
+    /** One thread; {@code csrf} signs its "Send again" forms. */
+    static String thread(Thread t, Listed page, String csrf) {
         StringBuilder b = new StringBuilder("<p>").append(esc(t.platform())).append(" chat ").append(t.chatId())
                 .append(t.title() == null ? "" : " · " + esc(t.title())).append(" · <a href=\"/admin/conversations\">all conversations</a></p>");
-        messages(b, page, false);
+        messages(b, page, false, csrf);
         return b.append(AdminPage.more("/admin/conversations/" + t.id(), "", page.messages().size(), DashboardRoutes.PAGE,
                 page.messages().isEmpty() ? null : page.messages().getLast().id())).toString();
     }
 
-    private static void messages(StringBuilder b, Listed page, boolean linkThread) {
+    private static void messages(StringBuilder b, Listed page, boolean linkThread, String csrf) {
         b.append("<table class=\"list\" id=\"messages\"><tr><th>at</th><th>role</th><th>message</th><th>sent</th></tr>");
         for (Message m : page.messages()) {
             b.append("<tr class=\"message\" id=\"m").append(m.id()).append("\"><td>").append(time(m.createdAt()));
@@ -82,10 +83,21 @@ final class ConversationPages {
                 }
                 b.append("</div>");
             }
-            b.append("</td><td>").append(m.sendStatus() == null ? "" : AdminPage.status(m.sendStatus()) + " " + time(m.sentAt()))
-                    .append("</td></tr>");
+            b.append("</td><td>").append(m.sendStatus() == null ? "" : AdminPage.status(m.sendStatus()) + " " + time(m.sentAt()));
+            if ("uncertain".equals(m.sendStatus()) && csrf != null) {
+                sendAgainForm(b, m, csrf);
+            }
+            b.append("</td></tr>");
         }
         b.append("</table>");
+    }
+
+    /** Telegram may or may not have shown this reply: offer to send it again (admin/SendAgainRoutes). */
+    private static void sendAgainForm(StringBuilder b, Message m, String csrf) {
+        b.append("<form class=\"inline send-again\" method=\"post\" action=\"/admin/messages/").append(m.id())
+                .append("/send-again\"><input type=\"hidden\" name=\"").append(dev.serveragent.web.WebAccess.CSRF_FIELD)
+                .append("\" value=\"").append(esc(csrf)).append("\"><input type=\"hidden\" name=\"thread\" value=\"")
+                .append(m.threadId()).append("\"><button title=\"Telegram may not have shown it\">Send again</button></form>");
     }
 
     private static String searchForm(String q) {

@@ -76,7 +76,7 @@ public final class DashboardRoutes implements HttpRoutes {
         page(r, "/admin/conversations/{id}", (ctx, csrf) -> {
             long id = pathId(ctx);
             var thread = conversations.thread(id).orElseThrow(() -> new NotFoundResponse("no such conversation"));
-            return ConversationPages.thread(thread, withArtifacts(conversations.messages(id, longParam(ctx, "before"), PAGE)));
+            return ConversationPages.thread(thread, withArtifacts(conversations.messages(id, longParam(ctx, "before"), PAGE)), csrf);
         });
         page(r, "/admin/jobs", (ctx, csrf) -> WorkPages.jobs(operations.jobs(choice(ctx, JOB_STATUSES), longParam(ctx, "before"), PAGE),
                 operations.jobsByStatus(List.of("queued", "running", "awaiting_approval")), choice(ctx, JOB_STATUSES)));

@@ -4,10 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.serveragent.config.TelegramConfig;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,7 +22,9 @@ public final class MasterNotifier {
     /** Telegram's limit is 4096; reports are cut below it. */
     static final int MAX_TEXT = 4000;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** The shared connection rule (OutgoingHttp): reports go out minutes apart, after Telegram may have dropped the connection. */
+    private static final okhttp3.OkHttpClient HTTP = dev.serveragent.net.OutgoingHttp.builder(Duration.ofSeconds(5), Duration.ofSeconds(15))
+            .callTimeout(Duration.ofSeconds(15)).build();
 
     private final TelegramConfig telegram;
 
@@ -68,22 +66,19 @@ public final class MasterNotifier {
         payload.put("text", text);
         String base = telegram.apiUrl().toString().replaceFirst("/+$", "");
         try {
-            HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/bot" + telegram.botToken().orElseThrow().reveal() + "/sendMessage"))
-                    .timeout(Duration.ofSeconds(15))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(payload)))
+            okhttp3.Request req = new okhttp3.Request.Builder().url(base + "/bot" + telegram.botToken().orElseThrow().reveal() + "/sendMessage")
+                    .post(okhttp3.RequestBody.create(JSON.writeValueAsString(payload), okhttp3.MediaType.get("application/json")))
                     .build();
-            HttpResponse<String> r = HTTP.send(req, HttpResponse.BodyHandlers.ofString());
-            JsonNode answer = r.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.body());
-            if (r.statusCode() == 200 && answer.path("ok").asBoolean(false)) {
-                return Optional.empty();
+            try (okhttp3.Response r = HTTP.newCall(req).execute()) {
+                String body = r.body().string();
+                JsonNode answer = body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body);
+                if (r.code() == 200 && answer.path("ok").asBoolean(false)) {
+                    return Optional.empty();
+                }
+                return Optional.of("HTTP " + r.code() + ": " + answer.path("description").asText("no description"));
             }
-            return Optional.of("HTTP " + r.statusCode() + ": " + answer.path("description").asText("no description"));
         } catch (IOException e) {
             return Optional.of(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.of("interrupted");
         }
     }
 }

@@ -6,9 +6,10 @@ import com.pengrad.telegrambot.response.GetFileResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.serveragent.net.OutgoingHttp;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
 import java.time.Duration;
 
 /**
@@ -34,8 +35,8 @@ public final class TelegramFiles implements FileSource {
 
     private final TelegramBot bot;
     private final String fileBase;
-    private final HttpClient http = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NORMAL).build();
+    private final OkHttpClient http = OutgoingHttp.builder(Duration.ofSeconds(10), Duration.ofMinutes(2))
+            .callTimeout(Duration.ofMinutes(2)).build(); // follows redirects, as OkHttp does by default
 
     public TelegramFiles(TelegramBot bot, URI apiUrl, String token) {
         this.bot = bot;
@@ -66,24 +67,18 @@ public final class TelegramFiles implements FileSource {
             throw new TooLargeException(r.file().fileSize());
         }
         String path = r.file().filePath();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(fileBase + path)).timeout(Duration.ofMinutes(2)).GET().build();
-        try {
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = response.body()) {
-                if (response.statusCode() != 200) {
-                    throw new MediaException("file download answered HTTP " + response.statusCode());
-                }
-                byte[] bytes = in.readNBytes((int) MAX_BYTES + 1);
-                if (bytes.length > MAX_BYTES) {
-                    throw new TooLargeException(bytes.length);
-                }
-                return new Download(bytes, path);
+        try (Response response = http.newCall(new Request.Builder().url(fileBase + path).get().build()).execute();
+             InputStream in = response.body().byteStream()) {
+            if (response.code() != 200) {
+                throw new MediaException("file download answered HTTP " + response.code());
             }
+            byte[] bytes = in.readNBytes((int) MAX_BYTES + 1);
+            if (bytes.length > MAX_BYTES) {
+                throw new TooLargeException(bytes.length);
+            }
+            return new Download(bytes, path);
         } catch (IOException e) {
             throw new MediaException("file download failed: " + e.getClass().getSimpleName());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MediaException("file download interrupted");
         }
     }
 }

@@ -6,9 +6,12 @@ import dev.serveragent.config.Secret;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.serveragent.net.OutgoingHttp;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
@@ -24,7 +27,7 @@ public final class Transcriber {
     private final URI url;
     private final Optional<Secret> apiKey;
     private final String model;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final OkHttpClient http = OutgoingHttp.builder(Duration.ofSeconds(10), Duration.ofMinutes(5)).build();
 
     public Transcriber(URI url, Optional<Secret> apiKey, String model) {
         this.url = url;
@@ -42,26 +45,21 @@ public final class Transcriber {
                 + "\"\r\nContent-Type: " + contentType + "\r\n\r\n");
         body.writeBytes(audio);
         write(body, "\r\n--" + boundary + "--\r\n");
-        HttpRequest.Builder request = HttpRequest.newBuilder(url)
-                .timeout(Duration.ofMinutes(5))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
+        Request.Builder request = new Request.Builder().url(url.toString())
+                .post(RequestBody.create(body.toByteArray(), MediaType.get("multipart/form-data; boundary=" + boundary)));
         apiKey.ifPresent(k -> request.header("Authorization", "Bearer " + k.reveal()));
-        try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() / 100 != 2) {
-                throw new MediaException("transcription endpoint answered HTTP " + response.statusCode() + ": " + abbreviate(response.body()));
+        try (Response response = http.newCall(request.build()).execute()) {
+            String answer = response.body().string();
+            if (response.code() / 100 != 2) {
+                throw new MediaException("transcription endpoint answered HTTP " + response.code() + ": " + abbreviate(answer));
             }
-            JsonNode text = JSON.readTree(response.body()).get("text");
+            JsonNode text = JSON.readTree(answer).get("text");
             if (text == null || !text.isTextual()) {
-                throw new MediaException("transcription answer has no text: " + abbreviate(response.body()));
+                throw new MediaException("transcription answer has no text: " + abbreviate(answer));
             }
             return text.asText();
         } catch (IOException e) {
             throw new MediaException("transcription request failed: " + e.getClass().getSimpleName() + " " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MediaException("transcription interrupted");
         }
     }
 

@@ -228,9 +228,70 @@ public final class OutboxRepository {
 
     /** Ends a row Telegram may or may not have: never sent again; {@code reason} says why. */
     public void markUncertain(long id, String reason) {
-        jdbi.useHandle(h -> h.createUpdate("""
-                        update chat_messages set send_status = 'uncertain', locked_until = null, send_error = :reason
-                        where id = :id""")
-                .bind("reason", reason).bind("id", id).execute());
+        markUncertain(id, reason, text -> null, Instant.EPOCH);
+    }
+
+    /**
+     * As {@link #markUncertain(long, String)}, and in the same transaction queues, in the row's
+     * thread, the notice {@code notice} makes of the row's text, so that an uncertain send is never
+     * silent. A notice that itself ends uncertain gets none (no loop); a null notice means none.
+     */
+    public void markUncertain(long id, String reason, java.util.function.UnaryOperator<String> notice, Instant now) {
+        jdbi.useTransaction(h -> {
+            var row = h.createQuery("""
+                            update chat_messages set send_status = 'uncertain', locked_until = null, send_error = :reason
+                            where id = :id
+                            returning thread_id, text, kind""")
+                    .bind("reason", reason).bind("id", id)
+                    .map((rs, ctx) -> new Object[] {rs.getLong(1), rs.getString(2), rs.getString(3)}).findOne();
+            if (row.isEmpty() || NOTICE_KIND.equals(row.get()[2])) {
+                return;
+            }
+            String text = notice.apply((String) row.get()[1]);
+            if (text != null) {
+                h.createUpdate("""
+                                insert into chat_messages (thread_id, role, text, created_at, stored_at, kind, send_status, next_attempt_at)
+                                values (:thread, 'assistant', :text, :now, :now, :kind, 'pending', :now)""")
+                        .bind("thread", (long) row.get()[0]).bind("text", text).bind("now", now).bind("kind", NOTICE_KIND).execute();
+            }
+        });
+    }
+
+    /** {@code chat_messages.kind} of the notice that a reply may be missing. */
+    public static final String NOTICE_KIND = "delivery_notice";
+
+    /** A reply that may not have reached its chat and was not sent again yet. */
+    public record Undelivered(long id, long threadId, String text, Instant createdAt, String reason) {}
+
+    /** The newest {@code limit} uncertain replies not sent again (notices left out), newest first. */
+    public List<Undelivered> undelivered(int limit) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select id, thread_id, text, created_at, send_error from chat_messages  -- chat_messages_uncertain_idx
+                        where send_status = 'uncertain' and resent_as is null and kind <> :kind
+                        order by id desc limit :limit""")
+                .bind("kind", NOTICE_KIND).bind("limit", limit)
+                .map((rs, ctx) -> new Undelivered(rs.getLong(1), rs.getLong(2), rs.getString(3),
+                        rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getString(5)))
+                .list());
+    }
+
+    /**
+     * Queues an uncertain reply again as a new row of its thread (its text and button), once: the
+     * new row's id, or empty when {@code id} is not an uncertain reply or was already sent again.
+     */
+    public Optional<Long> sendAgain(long id, Instant now) {
+        return jdbi.inTransaction(h -> {
+            Optional<Long> copy = h.createQuery("""
+                            insert into chat_messages (thread_id, role, text, created_at, stored_at, kind, send_status, next_attempt_at, reply_markup)
+                            select thread_id, 'assistant', text, :now, :now, 'text', 'pending', :now, reply_markup
+                              from chat_messages
+                             where id = :id and send_status = 'uncertain' and resent_as is null and kind <> :kind
+                               for update  -- a second press waits here, then finds resent_as set
+                            returning id""")
+                    .bind("id", id).bind("now", now).bind("kind", NOTICE_KIND).mapTo(Long.class).findOne();
+            copy.ifPresent(c -> h.createUpdate("update chat_messages set resent_as = :copy where id = :id")
+                    .bind("copy", c).bind("id", id).execute());
+            return copy;
+        });
     }
 }

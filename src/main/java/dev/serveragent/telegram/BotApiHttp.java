@@ -2,6 +2,7 @@ package dev.serveragent.telegram;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.serveragent.net.OutgoingHttp;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,8 +18,10 @@ import okio.BufferedSink;
  * The HTTP client under the Bot API library, built so that a caller can tell a request Telegram
  * never received from one it may have acted on (docs/TELEGRAM.md, "Delivery rules"):
  * <ul>
- *   <li>OkHttp's silent retry on connection failure is off: it would re-post a request whose
- *       answer was lost, and Telegram would send the message twice.</li>
+ *   <li>It is an {@link OutgoingHttp} client: OkHttp's silent retry is off (it would re-post a
+ *       request whose answer was lost, and Telegram would send the message twice); a request the
+ *       Bot API closed a reused connection on without answering is sent again on a fresh one
+ *       before anything here sees it; connections live no longer than the Bot API allows.</li>
  *   <li>A failure after the request was written in full becomes {@link AnswerLost}; a failure
  *       before (connect refused, DNS, connect timeout, write broken off) stays a plain
  *       {@link IOException}: Telegram cannot have acted on an incomplete request.</li>
@@ -56,9 +59,7 @@ public final class BotApiHttp {
     }
 
     public static OkHttpClient client(Duration connectTimeout, Duration ioTimeout) {
-        return new OkHttpClient.Builder()
-                .connectTimeout(connectTimeout).writeTimeout(ioTimeout).readTimeout(ioTimeout)
-                .retryOnConnectionFailure(false)
+        return OutgoingHttp.builder(connectTimeout, ioTimeout)
                 // A network interceptor runs once the connection is up, around the exchange itself.
                 .addNetworkInterceptor(BotApiHttp::intercept)
                 .build();

@@ -10,13 +10,8 @@ import dev.serveragent.store.PollStateRepository;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import dev.serveragent.store.DatabaseUnavailableException;
 import dev.serveragent.store.LeaderLock;
@@ -51,14 +46,14 @@ public final class LongPoller implements Lifecycle {
     private final PollStateRepository state;
     private final int timeoutSeconds;
     private final Clock clock;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final okhttp3.OkHttpClient http;
     private final ObjectMapper json = new ObjectMapper();
     private final AtomicLong polls = new AtomicLong();
     private final Counter errors;
     private final Counter skipped;
     private volatile boolean running;
     private volatile java.util.concurrent.CountDownLatch stopping = new java.util.concurrent.CountDownLatch(1);
-    private volatile CompletableFuture<HttpResponse<byte[]>> inFlight;
+    private volatile okhttp3.Call inFlight;
     private Thread thread;
     private volatile boolean leading;  // this replica holds the poller lock (the telegram.poll.leader gauge)
     private long poisonId = -1;      // touched by the polling thread only
@@ -76,6 +71,9 @@ public final class LongPoller implements Lifecycle {
         this.state = state;
         this.timeoutSeconds = timeoutSeconds;
         this.clock = clock;
+        // The long poll itself may take timeoutSeconds; a connection Telegram closed while idle is
+        // the shared rule's to handle (OutgoingHttp).
+        this.http = dev.serveragent.net.OutgoingHttp.builder(Duration.ofSeconds(10), Duration.ofSeconds(timeoutSeconds + 15L)).build();
     }
 
     @Override
@@ -95,9 +93,9 @@ public final class LongPoller implements Lifecycle {
         }
         running = false;
         stopping.countDown();
-        CompletableFuture<?> f = inFlight;
-        if (f != null) {
-            f.cancel(true); // ends the long poll at once; an update being stored is let finish
+        okhttp3.Call call = inFlight;
+        if (call != null) {
+            call.cancel(); // ends the long poll at once; an update being stored is let finish
         }
         Lifecycle.awaitEnd(thread);
     }
@@ -174,26 +172,23 @@ public final class LongPoller implements Lifecycle {
         body.put("offset", offset);
         body.put("timeout", timeoutSeconds);
         body.set("allowed_updates", json.valueToTree(WebhookRegistrar.ALLOWED_UPDATES));
-        HttpRequest request = HttpRequest.newBuilder(getUpdatesUri)
-                .timeout(Duration.ofSeconds(timeoutSeconds + 15L))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-                .build();
-        inFlight = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
-        HttpResponse<byte[]> response;
-        try {
-            response = inFlight.get();
-        } catch (ExecutionException e) {
-            throw new java.io.IOException("getUpdates: " + e.getCause(), e.getCause());
+        okhttp3.Call call = http.newCall(new okhttp3.Request.Builder().url(getUpdatesUri.toString())
+                .post(okhttp3.RequestBody.create(body.toString(), okhttp3.MediaType.get("application/json"))).build());
+        inFlight = call;
+        int status;
+        byte[] answer;
+        try (okhttp3.Response response = call.execute()) {
+            status = response.code();
+            answer = response.body().bytes();
         }
         polls.incrementAndGet();
-        JsonNode root = json.readTree(response.body());
+        JsonNode root = json.readTree(answer);
         if (!root.path("ok").asBoolean()) {
             int retryAfter = root.path("parameters").path("retry_after").asInt(0);
             if (retryAfter > 0) {
                 stopping.await(retryAfter, java.util.concurrent.TimeUnit.SECONDS);
             }
-            throw new IllegalStateException("getUpdates: " + response.statusCode() + " " + root.path("description").asText());
+            throw new IllegalStateException("getUpdates: " + status + " " + root.path("description").asText());
         }
         for (JsonNode update : root.path("result")) {
             if (!running) {

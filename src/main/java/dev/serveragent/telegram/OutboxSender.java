@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * {@code retry_after}, retries what never reached Telegram and the Bot API's own 5xx with
  * exponential backoff up to {@link #MAX_ATTEMPTS}, and fails other 4xx at once. A send Telegram may
  * have acted on (answer lost after the request was written, a sender stopped mid-send) is never
- * repeated: it ends {@code uncertain}; an unreadable 2xx ends {@code sent} without a message id
+ * repeated by itself: it ends {@code uncertain} and the Master is told in the thread, once
+ * ({@link UncertainNotice}); an unreadable 2xx ends {@code sent} without a message id
  * (the table is in docs/TELEGRAM.md, "Delivery rules"; the client must be {@link BotApiHttp}'s).
  * No parse mode ever, so model output can never be rejected for markup: a rich text goes as its
  * plain text with the stored {@code entities} (docs/TELEGRAM.md, "Rich text").
@@ -244,10 +245,14 @@ public final class OutboxSender implements Lifecycle {
         metrics.counter("telegram.outbox", "result", "sent_unidentified").increment();
     }
 
-    /** Telegram may or may not have it: not sent again (that could deliver it twice). */
+    /**
+     * Telegram may or may not have it: not sent again by itself (that could deliver it twice); the
+     * Master is told in the thread, once, and can send it again from the console or dashboard.
+     */
     private void uncertain(Outgoing o, String reason) {
-        log.warn("Message {} for chat {} may or may not have reached Telegram; not sending it again: {}", o.id(), o.chatId(), reason);
-        repository.markUncertain(o.id(), reason);
+        log.warn("Message {} for chat {} may or may not have reached Telegram; not sending it again by itself, the Master is told: {}",
+                o.id(), o.chatId(), reason);
+        repository.markUncertain(o.id(), reason, UncertainNotice::about, clock.instant());
         metrics.counter("telegram.outbox", "result", "uncertain").increment();
     }
 
