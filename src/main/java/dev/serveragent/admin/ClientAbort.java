@@ -1,0 +1,32 @@
+package dev.serveragent.admin;
+
+import java.io.IOException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Recognises a request that failed because its client went away or was too slow (a closed
+ * socket, a body slower than the minimum data rate, an idle timeout): worth one log line, never
+ * an ERROR with a stack trace.
+ */
+final class ClientAbort {
+    private ClientAbort() {}
+
+    static boolean is(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof IOException || t instanceof TimeoutException
+                    || t.getClass().getName().equals("org.eclipse.jetty.http.BadMessageException")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The innermost cause in a few words, without a stack trace. */
+    static String describe(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+}
