@@ -34,8 +34,8 @@ final class OverviewPage {
                 .append(st.paused() ? "resume" : "pause").append("\"><p><button>")
                 .append(st.paused() ? "Resume the proactive loop" : "Pause the proactive loop").append("</button></p></form>");
 
-        b.append("<h3>Tokens per hour, last 7 days</h3><p class=\"legend\"><span><i style=\"background:#7c3aed\"></i>proactive</span>")
-                .append("<span><i style=\"background:#0ea5e9\"></i>reactive</span><span><i style=\"background:#dc2626\"></i>proactive budget ÷ 24</span></p>")
+        b.append("<h3>Tokens per hour, last 7 days</h3><p class=\"legend\"><span><i class=\"key-proactive\"></i>proactive</span>")
+                .append("<span><i class=\"key-reactive\"></i>reactive</span><span><i class=\"key-budget\"></i>proactive budget ÷ 24</span></p>")
                 .append(TokenChart.hourly(o.hourly(), now, st.dailyBudget()));
         b.append("<h3>Proactive tokens today: pace and projection</h3>")
                 .append(TokenChart.today(o.hourly(), now, st.dailyBudget(), st.projectedEndOfDay()));
