@@ -2,6 +2,7 @@ package dev.serveragent.admin;
 
 import java.io.IOException;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.BadMessageException;
 
 /**
  * Recognises a request that failed because its client went away or was too slow (a closed
@@ -13,12 +14,24 @@ final class ClientAbort {
 
     static boolean is(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof IOException || t instanceof TimeoutException
-                    || t.getClass().getName().equals("org.eclipse.jetty.http.BadMessageException")) {
+            if (t instanceof IOException || t instanceof TimeoutException || t instanceof BadMessageException) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** 408 when the body was too slow (Jetty's minimum data rate), else 400. */
+    static int status(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof BadMessageException bad) {
+                return bad.getCode();
+            }
+            if (t instanceof TimeoutException) {
+                return 408;
+            }
+        }
+        return 400;
     }
 
     /** The innermost cause in a few words, without a stack trace. */

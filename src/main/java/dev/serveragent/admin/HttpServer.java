@@ -106,7 +106,7 @@ public final class HttpServer implements Lifecycle {
                 if (ClientAbort.is(e)) {
                     // The client hung up or was too slow: its problem, not ours, and no stack trace.
                     log.info("Client {} gave up on {} {}: {}", ctx.ip(), ctx.method(), ctx.path(), ClientAbort.describe(e));
-                    ctx.status(HttpStatus.BAD_REQUEST).json(Map.of("error", "the request body could not be read"));
+                    ctx.status(ClientAbort.status(e)).json(Map.of("error", "the request body could not be read in time"));
                     return;
                 }
                 log.error("Unhandled error on {} {}", ctx.method(), ctx.path(), e);
