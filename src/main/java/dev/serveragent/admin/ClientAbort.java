@@ -21,7 +21,7 @@ final class ClientAbort {
         return false;
     }
 
-    /** 408 when the body was too slow (Jetty's minimum data rate), else 400. */
+    /** The status a bad or timed-out body calls for (408 for a timeout), else 400. */
     static int status(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof BadMessageException bad) {

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * {@link #stop()} stops accepting, lets in-flight requests finish within {@link #STOP_TIMEOUT_MS}.
  *
  * <p>What a slow or hostile client can hold (docs/THREAT_MODEL.md, "The HTTP surface"): a request
- * body must arrive at {@link #MIN_BODY_BYTES_PER_SECOND} or faster, a connection that sends
+ * body must arrive whole within {@link BodyDeadline#LIMIT}, a connection that sends
  * nothing for {@link #IDLE_TIMEOUT_MS} is closed, one client address keeps at most
  * {@link #MAX_CONNECTIONS_PER_CLIENT} connections and the server {@link #MAX_CONNECTIONS}; a
  * request waiting for its body parks a virtual thread, not one of a fixed pool, so
@@ -34,8 +34,6 @@ public final class HttpServer implements Lifecycle {
     /** Largest request body accepted anywhere; the webhook applies its own, smaller cap. */
     static final long MAX_REQUEST_BYTES = 2L * 1024 * 1024;
 
-    /** Slowest accepted request body: a 1 MiB webhook body then takes at most ~4 minutes. */
-    static final long MIN_BODY_BYTES_PER_SECOND = 4 * 1024;
     /** A connection silent this long (between requests, or inside one) is closed. */
     static final long IDLE_TIMEOUT_MS = 20_000;
     /** Open connections of the whole server; past it Jetty stops accepting until some close. */
@@ -46,6 +44,7 @@ public final class HttpServer implements Lifecycle {
     private static final long PID = ProcessHandle.current().pid();
 
     private final HttpConfig config;
+    private final BodyDeadline bodyDeadline = new BodyDeadline();
     private final Javalin app;
     private boolean started;
 
@@ -73,8 +72,6 @@ public final class HttpServer implements Lifecycle {
                 server.addBean(new org.eclipse.jetty.server.ConnectionLimit(MAX_CONNECTIONS, server));
             });
             c.jetty.modifyHttpConfiguration(http -> {
-                // Jetty answers 408 and closes when a body arrives slower than this (slow-loris bodies).
-                http.setMinRequestDataRate(MIN_BODY_BYTES_PER_SECOND);
                 http.setIdleTimeout(IDLE_TIMEOUT_MS);
                 http.setSendServerVersion(false);
             });
@@ -91,6 +88,8 @@ public final class HttpServer implements Lifecycle {
                 return connector;
             });
             c.routes.before(dev.serveragent.web.SecurityHeaders::apply);
+            c.routes.before(bodyDeadline::arm);
+            c.routes.after(bodyDeadline::disarm);
             c.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok", "pid", PID)));
             c.routes.get("/readyz", ctx -> {
                 List<String> reasons = readiness.stream().map(ReadinessCheck::notReadyReason).flatMap(Optional::stream).toList();
@@ -141,6 +140,7 @@ public final class HttpServer implements Lifecycle {
             return;
         }
         app.stop();
+        bodyDeadline.stop();
         started = false;
     }
 }

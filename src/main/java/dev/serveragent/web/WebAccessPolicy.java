@@ -16,7 +16,6 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -26,9 +25,6 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Pattern;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The {@link WebAccess} rules, with sessions in the database ({@link WebSessionRepository}).
@@ -45,15 +41,13 @@ public final class WebAccessPolicy implements WebAccess {
     static final Duration SESSION_TTL = Duration.ofDays(30);
     private static final String SESSION_ATTR = "sa.session";
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final Pattern SESSION_ID = Pattern.compile("[0-9a-f]{64}");
 
     private final Mode mode;
     private final Optional<Secret> adminToken;
     private final Optional<TokenThrottle> throttle;
     private final WebSessionRepository sessions;
     private final Clock clock;
-    /** Key of the loopback CSRF tokens derived before a session row exists; never leaves the process. */
-    private final SecretKeySpec loopbackKey;
+    private final LoopbackCsrf loopbackCsrf = new LoopbackCsrf(RANDOM);
 
     public WebAccessPolicy(Optional<Secret> adminToken, boolean publicUrlSet, WebSessionRepository sessions, Clock clock) {
         this.adminToken = adminToken;
@@ -61,9 +55,6 @@ public final class WebAccessPolicy implements WebAccess {
         this.mode = adminToken.isPresent() ? Mode.TOKEN : publicUrlSet ? Mode.OFF : Mode.LOOPBACK;
         this.sessions = sessions;
         this.clock = clock;
-        byte[] key = new byte[32];
-        RANDOM.nextBytes(key);
-        this.loopbackKey = new SecretKeySpec(key, "HmacSHA256");
     }
 
     public Mode mode() {
@@ -202,38 +193,25 @@ public final class WebAccessPolicy implements WebAccess {
     /** A loopback page view: the browser's id (a new one when it has none), no database row. */
     private void loopbackPageSession(Context ctx) {
         String id = ctx.cookie(COOKIE);
-        if (id == null || !SESSION_ID.matcher(id).matches()) {
+        if (!LoopbackCsrf.wellFormedId(id)) {
             id = randomToken();
             ctx.cookie(cookie(id, (int) SESSION_TTL.toSeconds(), ctx));
         }
-        ctx.attribute(SESSION_ATTR, new WebSessionRepository.Session(loopbackCsrf(id), clock.instant().plus(SESSION_TTL)));
+        ctx.attribute(SESSION_ATTR, new WebSessionRepository.Session(loopbackCsrf.tokenFor(id), clock.instant().plus(SESSION_TTL)));
     }
 
     /** The first post of a loopback page: when it carries its page's derived token, the session row is written now. */
     private Optional<WebSessionRepository.Session> loopbackFirstPost(Context ctx, String sent) {
         String id = ctx.cookie(COOKIE);
-        if (id == null || sent == null || !SESSION_ID.matcher(id).matches()) {
+        if (!loopbackCsrf.matches(id, sent)) {
             return Optional.empty();
         }
-        String csrf = loopbackCsrf(id);
-        if (!MessageDigest.isEqual(sent.getBytes(StandardCharsets.UTF_8), csrf.getBytes(StandardCharsets.UTF_8))) {
-            return Optional.empty();
-        }
+        String csrf = loopbackCsrf.tokenFor(id);
         Instant now = clock.instant();
         WebSessionRepository.Session s = new WebSessionRepository.Session(csrf, now.plus(SESSION_TTL));
         sessions.create(sha256(id), csrf, now, s.expiresAt());
         ctx.attribute(SESSION_ATTR, s);
         return Optional.of(s);
-    }
-
-    private String loopbackCsrf(String id) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(loopbackKey);
-            return HexFormat.of().formatHex(mac.doFinal(id.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private void startSession(Context ctx) {

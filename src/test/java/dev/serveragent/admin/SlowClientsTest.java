@@ -69,8 +69,8 @@ class SlowClientsTest {
                         .getBytes(StandardCharsets.US_ASCII));
                 slow.add(s);
             }
-            // Half trickle a byte per round (Jetty's minimum data rate ends them), half go silent after
-            // their first byte (a handler waits on each until the idle timeout): all are open at first.
+            // Half trickle a byte per round, half go silent after their first byte (a handler waits on
+            // each until the idle timeout): all 500 stay open while /healthz and the webhook are timed.
             List<Socket> trickling = slow.subList(0, SLOW / 2);
             long end = System.nanoTime() + Duration.ofSeconds(6).toNanos();
             int round = 0;
@@ -84,7 +84,7 @@ class SlowClientsTest {
                 assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
                 round++;
             }
-            // Bounded body-read time: the server itself ends every trickle (408 or a close).
+            // The server itself ends every one once it stops making progress (idle timeout).
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             for (Socket s : slow) {
                 s.setSoTimeout((int) Math.max(100, (deadline - System.nanoTime()) / 1_000_000));
@@ -94,6 +94,54 @@ class SlowClientsTest {
             for (Socket s : slow) {
                 s.close();
             }
+        }
+    }
+
+    @Test
+    void a_body_trickled_without_pause_is_cut_off_at_the_body_deadline() throws Exception {
+        List<Socket> slow = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                Socket s = connectFrom("127.0.0.6");
+                s.getOutputStream().write(("POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 4000\r\n\r\nt")
+                        .getBytes(StandardCharsets.US_ASCII));
+                slow.add(s);
+            }
+            long start = System.nanoTime();
+            long giveUp = start + BodyDeadline.LIMIT.plusSeconds(15).toNanos();
+            // A byte every 500 ms never trips the idle timeout: only the deadline can end these.
+            long firstCut = 0;
+            while (System.nanoTime() < giveUp) {
+                long open = slow.stream().filter(SlowClientsTest::stillWritable).count(); // a byte to each, no short cut
+                if (open < slow.size() && firstCut == 0) {
+                    firstCut = System.nanoTime();
+                }
+                if (open == 0) {
+                    break;
+                }
+                Thread.sleep(500);
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(slow).allSatisfy(s -> assertThat(stillWritable(s)).as("cut off by the server").isFalse());
+            assertThat(took).isLessThan(BodyDeadline.LIMIT.plusSeconds(15));
+            // Not the idle timeout (20 s): none was cut before the deadline.
+            assertThat(Duration.ofNanos(firstCut - start)).isGreaterThan(BodyDeadline.LIMIT.minusSeconds(2));
+        } finally {
+            for (Socket s : slow) {
+                s.close();
+            }
+        }
+    }
+
+    /** Writes one more byte; false once the server has closed the connection (reset or answered). */
+    private static boolean stillWritable(Socket s) {
+        try {
+            s.getOutputStream().write('x');
+            s.getOutputStream().flush();
+            return s.getInputStream().available() == 0;
+        } catch (IOException closed) {
+            return false;
         }
     }
 
