@@ -1,14 +1,13 @@
 package dev.serveragent.admin;
 
 import io.javalin.http.Context;
-import jakarta.servlet.ServletInputStream;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.ee10.servlet.HttpInput;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,13 +34,15 @@ final class BodyDeadline {
         return t;
     });
 
-    void arm(Context ctx) throws IOException {
+    void arm(Context ctx) {
         boolean hasBody = ctx.req().getContentLengthLong() > 0 || ctx.header("Transfer-Encoding") != null;
         if (!hasBody) {
             return;
         }
         ServletContextRequest request = ServletContextRequest.getServletContextRequest(ctx.req());
-        ServletInputStream body = ctx.req().getInputStream();
+        // Jetty's input itself, not getInputStream(): that would fix the servlet input mode and
+        // forbid a later getReader() or multipart parsing by the handler.
+        HttpInput body = request.getHttpInput();
         String what = ctx.method() + " " + ctx.path();
         String client = ctx.ip();
         AtomicBoolean done = new AtomicBoolean();

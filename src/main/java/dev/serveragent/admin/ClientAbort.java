@@ -1,12 +1,13 @@
 package dev.serveragent.admin;
 
-import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.io.EofException;
 
 /**
  * Recognises a request that failed because its client went away or was too slow (a closed
- * socket, a body slower than the minimum data rate, an idle timeout): worth one log line, never
+ * socket, a body cut off at its deadline, an idle timeout): worth one log line, never
  * an ERROR with a stack trace.
  */
 final class ClientAbort {
@@ -14,7 +15,10 @@ final class ClientAbort {
 
     static boolean is(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof IOException || t instanceof TimeoutException || t instanceof BadMessageException) {
+            // Only what Jetty raises for the client's side of the socket: an IOException of our own
+            // (a full disk, a failed peer) stays an ERROR.
+            if (t instanceof EofException || t instanceof ClosedChannelException || t instanceof TimeoutException
+                    || t instanceof BadMessageException) {
                 return true;
             }
         }

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * nothing for {@link #IDLE_TIMEOUT_MS} is closed, one client address keeps at most
  * {@link #MAX_CONNECTIONS_PER_CLIENT} connections and the server {@link #MAX_CONNECTIONS}; a
  * request waiting for its body parks a virtual thread, not one of a fixed pool, so
- * {@code /healthz} and the webhook stay answered. Every response carries {@link SecurityHeaders}.
+ * {@code /healthz} and the webhook stay answered. Every response carries {@code web.SecurityHeaders}.
  */
 public final class HttpServer implements Lifecycle {
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
