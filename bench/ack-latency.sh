@@ -40,7 +40,7 @@ psql "$PG/postgres" -qXc "create database $DB" >/dev/null
 
 # Chats: warm-up from 100000000, rate level k from 100000000 + k*1000000; all of them are Masters.
 CONSOLE_ROUNDS="${ACK_CONSOLE_ROUNDS:-200}"
-ADMIN="bench-admin-token-0123456789"
+ADMIN="bench-admin-token-0123456789abcdef"
 ranges=("100000000 $((100000000 + 10 * WARMUP - 1))" "99000000 $((99000000 + CONSOLE_ROUNDS))")
 k=1
 for r in $RATES; do

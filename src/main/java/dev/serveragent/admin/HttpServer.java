@@ -16,9 +16,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one embedded HTTP server (Javalin on Jetty, handlers on Jetty's pool of platform threads): health,
- * readiness, metrics, and the endpoints other capabilities contribute as {@link HttpRoutes}.
+ * The one embedded HTTP server (Javalin on Jetty, handlers on virtual threads): health, readiness,
+ * metrics, and the endpoints other capabilities contribute as {@link HttpRoutes}.
  * {@link #stop()} stops accepting, lets in-flight requests finish within {@link #STOP_TIMEOUT_MS}.
+ *
+ * <p>What a slow or hostile client can hold (docs/THREAT_MODEL.md, "The HTTP surface"): a request
+ * body must arrive whole within {@link BodyDeadline#LIMIT}, a connection that sends
+ * nothing for {@link #IDLE_TIMEOUT_MS} is closed, one client address keeps at most
+ * {@link #MAX_CONNECTIONS_PER_CLIENT} connections and the server {@link #MAX_CONNECTIONS}; a
+ * request waiting for its body parks a virtual thread, not one of a fixed pool, so
+ * {@code /healthz} and the webhook stay answered. Every response carries {@code web.SecurityHeaders}.
  */
 public final class HttpServer implements Lifecycle {
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
@@ -27,9 +34,17 @@ public final class HttpServer implements Lifecycle {
     /** Largest request body accepted anywhere; the webhook applies its own, smaller cap. */
     static final long MAX_REQUEST_BYTES = 2L * 1024 * 1024;
 
+    /** A connection silent this long (between requests, or inside one) is closed. */
+    static final long IDLE_TIMEOUT_MS = 20_000;
+    /** Open connections of the whole server; past it Jetty stops accepting until some close. */
+    static final int MAX_CONNECTIONS = 4_000;
+    /** Open connections of one client address; one more is closed at once. */
+    static final int MAX_CONNECTIONS_PER_CLIENT = 256;
+
     private static final long PID = ProcessHandle.current().pid();
 
     private final HttpConfig config;
+    private final BodyDeadline bodyDeadline = new BodyDeadline();
     private final Javalin app;
     private boolean started;
 
@@ -44,16 +59,22 @@ public final class HttpServer implements Lifecycle {
         readiness.add(database::notReadyReason);
         readiness.addAll(checks);
         this.app = Javalin.create(c -> {
-            // Platform threads, measured: a webhook runs four JDBC round trips, and on a virtual
-            // thread each one parks and is handed back through the JDK's I/O poller and a carrier
-            // (two thread wake-ups instead of one), which cost 0.2-0.3 ms per webhook at one
-            // connection on 2 cores (bench/webhook-ingest.sh, docs/PERFORMANCE.md). The pool's
-            // 250 threads are far above the database pool and Telegram's 40 connections.
-            c.concurrency.useVirtualThreads = false;
+            // Virtual threads: a request that waits for its body (or for the database) parks a virtual
+            // thread instead of holding one of a fixed pool, so slow clients cannot starve /healthz
+            // and the webhook (issue 18). Platform threads were measured 0.2-0.3 ms faster per
+            // webhook at one connection (docs/PERFORMANCE.md), but 260 trickling bodies stalled them.
+            c.concurrency.useVirtualThreads = true;
             c.startup.showJavalinBanner = false;
             c.startup.showOldJavalinVersionWarning = false;
             c.http.maxRequestSize = MAX_REQUEST_BYTES;
-            c.jetty.modifyServer(server -> server.setStopTimeout(STOP_TIMEOUT_MS));
+            c.jetty.modifyServer(server -> {
+                server.setStopTimeout(STOP_TIMEOUT_MS);
+                server.addBean(new org.eclipse.jetty.server.ConnectionLimit(MAX_CONNECTIONS, server));
+            });
+            c.jetty.modifyHttpConfiguration(http -> {
+                http.setIdleTimeout(IDLE_TIMEOUT_MS);
+                http.setSendServerVersion(false);
+            });
             // SO_REUSEPORT: a new release binds the port beside the running one and takes over
             // without a gap (docs/DEPLOY.md, zero-downtime swap); the pid in /healthz and /readyz
             // tells the deploy which instance answered.
@@ -62,8 +83,13 @@ public final class HttpServer implements Lifecycle {
                 connector.setHost(config.bindHost());
                 connector.setPort(config.port());
                 connector.setReusePort(true);
+                connector.setIdleTimeout(IDLE_TIMEOUT_MS);
+                connector.addBean(new ClientConnectionLimit(MAX_CONNECTIONS_PER_CLIENT));
                 return connector;
             });
+            c.routes.before(dev.serveragent.web.SecurityHeaders::apply);
+            c.routes.before(bodyDeadline::arm);
+            c.routes.after(bodyDeadline::disarm);
             c.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok", "pid", PID)));
             c.routes.get("/readyz", ctx -> {
                 List<String> reasons = readiness.stream().map(ReadinessCheck::notReadyReason).flatMap(Optional::stream).toList();
@@ -76,6 +102,12 @@ public final class HttpServer implements Lifecycle {
             c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             routes.forEach(r -> r.addTo(c.routes));
             c.routes.exception(Exception.class, (e, ctx) -> {
+                if (ClientAbort.is(e)) {
+                    // The client hung up or was too slow: its problem, not ours, and no stack trace.
+                    log.info("Client {} gave up on {} {}: {}", ctx.ip(), ctx.method(), ctx.path(), ClientAbort.describe(e));
+                    ctx.status(ClientAbort.status(e)).json(Map.of("error", "the request body could not be read in time"));
+                    return;
+                }
                 log.error("Unhandled error on {} {}", ctx.method(), ctx.path(), e);
                 ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).json(Map.of("error", "internal error"));
             });
@@ -108,6 +140,7 @@ public final class HttpServer implements Lifecycle {
             return;
         }
         app.stop();
+        bodyDeadline.stop();
         started = false;
     }
 }

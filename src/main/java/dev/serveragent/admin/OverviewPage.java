@@ -46,9 +46,9 @@ final class OverviewPage {
                     .append(esc(ProactiveOff.howToStart(st))).append("</p>");
         }
 
-        b.append("<h3>Tokens per hour, last 7 days</h3><p class=\"legend\"><span><i style=\"background:#7c3aed\"></i>proactive</span>")
-                .append("<span><i style=\"background:#0ea5e9\"></i>reactive</span>")
-                .append(st.running() ? "<span><i style=\"background:#dc2626\"></i>proactive budget ÷ 24</span>" : "").append("</p>")
+        b.append("<h3>Tokens per hour, last 7 days</h3><p class=\"legend\"><span><i class=\"key-proactive\"></i>proactive</span>")
+                .append("<span><i class=\"key-reactive\"></i>reactive</span>")
+                .append(st.running() ? "<span><i class=\"key-budget\"></i>proactive budget ÷ 24</span>" : "").append("</p>")
                 .append(TokenChart.hourly(o.hourly(), now, st.running() ? st.dailyBudget() : 0));
         if (st.running()) {
             b.append("<h3>Proactive tokens today: pace and projection</h3>")

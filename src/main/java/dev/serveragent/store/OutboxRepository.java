@@ -282,8 +282,8 @@ public final class OutboxRepository {
     public Optional<Long> sendAgain(long id, Instant now) {
         return jdbi.inTransaction(h -> {
             Optional<Long> copy = h.createQuery("""
-                            insert into chat_messages (thread_id, role, text, created_at, stored_at, kind, send_status, next_attempt_at, reply_markup)
-                            select thread_id, 'assistant', text, :now, :now, 'text', 'pending', :now, reply_markup
+                            insert into chat_messages (thread_id, role, text, entities, created_at, stored_at, kind, send_status, next_attempt_at, reply_markup)
+                            select thread_id, 'assistant', text, entities, :now, :now, 'text', 'pending', :now, reply_markup
                               from chat_messages
                              where id = :id and send_status = 'uncertain' and resent_as is null and kind <> :kind
                                for update  -- a second press waits here, then finds resent_as set

@@ -18,10 +18,12 @@ public final class WebSessionRepository {
         this.jdbi = jdbi;
     }
 
+    /** Idempotent: a second create of the same id (two first posts of one loopback browser at once) keeps the first. */
     public void create(String idSha256, String csrfToken, Instant now, Instant expiresAt) {
         jdbi.useHandle(h -> h.createUpdate("""
                         insert into web_sessions (id_sha256, csrf_token, created_at, expires_at, last_seen_at)
-                        values (:id, :csrf, :now, :expires, :now)""")
+                        values (:id, :csrf, :now, :expires, :now)
+                        on conflict (id_sha256) do nothing""")
                 .bind("id", idSha256).bind("csrf", csrfToken).bind("now", now).bind("expires", expiresAt).execute());
     }
 

@@ -27,7 +27,8 @@ public final class UpdateNormalizer {
     /** Which derivations are configured: without them, media are kept as {@code file_meta}. */
     public record Capabilities(boolean transcription, boolean vision) {}
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // FAIL_ON_TRAILING_TOKENS: a body of two JSON values ({…}{…}) is not an update (issue 18).
+    private static final ObjectMapper JSON = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private final Capabilities capabilities;
 
     public UpdateNormalizer(Capabilities capabilities) {

@@ -4,30 +4,21 @@ import dev.serveragent.admin.HttpRoutes;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.router.JavalinDefaultRoutingApi;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code GET/POST /login} (the ADMIN_TOKEN form), {@code POST /logout}, and the shared stylesheet.
- * Wrong tokens are rate-limited per client address ({@link #MAX_FAILURES} per
- * {@link #FAILURE_WINDOW}); the token itself is never logged or echoed.
+ * Wrong tokens are throttled per client address by the one {@link TokenThrottle} of every way
+ * the token is presented; the right token always logs in. The token is never logged or echoed.
  */
 public final class LoginRoutes implements HttpRoutes {
-    static final int MAX_FAILURES = 10;
-    static final Duration FAILURE_WINDOW = Duration.ofMinutes(10);
-
     private final WebAccessPolicy access;
-    private final Clock clock;
-    private final Map<String, Deque<Instant>> failures = new ConcurrentHashMap<>();
 
+    /** {@code clock} is unused since the throttle moved into {@link WebAccessPolicy}; kept for the callers. */
     public LoginRoutes(WebAccessPolicy access, Clock clock) {
         this.access = access;
-        this.clock = clock;
     }
 
     @Override
@@ -52,41 +43,43 @@ public final class LoginRoutes implements HttpRoutes {
     private void logIn(Context ctx) {
         access.gate(ctx);
         String next = ctx.formParam("next");
-        String client = ctx.req().getRemoteAddr();
-        if (tooMany(client)) {
-            ctx.status(HttpStatus.TOO_MANY_REQUESTS).html(form(next, "Too many wrong tokens; wait a few minutes."));
-            return;
-        }
         String token = ctx.formParam("token");
-        if (token != null && access.logIn(ctx, token.trim())) {
-            failures.remove(client);
-            ctx.redirect(safeNext(next), HttpStatus.SEE_OTHER);
-            return;
-        }
-        failures.computeIfAbsent(client, k -> new ArrayDeque<>()).add(clock.instant());
-        ctx.status(HttpStatus.UNAUTHORIZED).html(form(next, "Wrong token."));
-    }
-
-    private boolean tooMany(String client) {
-        Deque<Instant> seen = failures.get(client);
-        if (seen == null) {
-            return false;
-        }
-        synchronized (seen) {
-            Instant cutoff = clock.instant().minus(FAILURE_WINDOW);
-            while (!seen.isEmpty() && seen.peekFirst().isBefore(cutoff)) {
-                seen.pollFirst();
-            }
-            return seen.size() >= MAX_FAILURES;
+        TokenThrottle.Verdict verdict = access.logIn(ctx, token == null ? "" : token.trim());
+        switch (verdict) {
+            case ACCEPTED -> ctx.redirect(safeNext(next), HttpStatus.SEE_OTHER);
+            case THROTTLED -> ctx.status(HttpStatus.TOO_MANY_REQUESTS)
+                    .html(form(next, "Too many wrong tokens from this address; wait a few minutes."));
+            case WRONG -> ctx.status(HttpStatus.UNAUTHORIZED).html(form(next, "Wrong token."));
         }
     }
 
-    /** Only a path of this site: never {@code //host} or a scheme (an open redirect). */
+    /** Where a login without a usable {@code next} goes. */
+    static final String DEFAULT_NEXT = "/console";
+
+    /**
+     * {@code next} when it is a path of this site, else {@link #DEFAULT_NEXT}. Parsed as a URI
+     * reference, not pattern-matched: it must have no scheme and no authority and an absolute path
+     * that does not start with {@code //}, and it must be a strictly valid URI, which refuses
+     * every control character, space and backslash (browsers drop a tab or newline and read
+     * {@code /\t/evil} as {@code //evil}, and read {@code /\\evil} as {@code //evil}). The
+     * answer is rebuilt from the parsed parts, so nothing unparsed reaches {@code Location}.
+     */
     static String safeNext(String next) {
-        if (next == null || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\") || next.contains("\n")) {
-            return "/console";
+        if (next == null || next.isEmpty() || next.startsWith("//")) {
+            return DEFAULT_NEXT; // "//" opens an authority, even an empty one ("///host" is read as "//host" by browsers)
         }
-        return next;
+        URI uri;
+        try {
+            uri = new URI(next);
+        } catch (URISyntaxException e) {
+            return DEFAULT_NEXT;
+        }
+        String path = uri.getRawPath();
+        if (uri.getScheme() != null || uri.getRawAuthority() != null || uri.isOpaque()
+                || path == null || !path.startsWith("/") || path.startsWith("//")) {
+            return DEFAULT_NEXT;
+        }
+        return path + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
     }
 
     private static String form(String next, String error) {

@@ -9,6 +9,7 @@ import io.javalin.http.HttpStatus;
 import io.javalin.http.NotFoundResponse;
 import io.javalin.http.RedirectResponse;
 import io.javalin.http.SameSite;
+import io.javalin.http.TooManyRequestsResponse;
 import io.javalin.http.UnauthorizedResponse;
 import java.net.InetAddress;
 import java.net.URI;
@@ -43,11 +44,14 @@ public final class WebAccessPolicy implements WebAccess {
 
     private final Mode mode;
     private final Optional<Secret> adminToken;
+    private final Optional<TokenThrottle> throttle;
     private final WebSessionRepository sessions;
     private final Clock clock;
+    private final LoopbackCsrf loopbackCsrf = new LoopbackCsrf(RANDOM);
 
     public WebAccessPolicy(Optional<Secret> adminToken, boolean publicUrlSet, WebSessionRepository sessions, Clock clock) {
         this.adminToken = adminToken;
+        this.throttle = adminToken.map(t -> new TokenThrottle(t, clock));
         this.mode = adminToken.isPresent() ? Mode.TOKEN : publicUrlSet ? Mode.OFF : Mode.LOOPBACK;
         this.sessions = sessions;
         this.clock = clock;
@@ -78,7 +82,7 @@ public final class WebAccessPolicy implements WebAccess {
             return;
         }
         if (mode == Mode.LOOPBACK) {
-            startSession(ctx);
+            loopbackPageSession(ctx);
             return;
         }
         String next = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
@@ -93,8 +97,14 @@ public final class WebAccessPolicy implements WebAccess {
             return;
         }
         String auth = ctx.header("Authorization");
-        if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) && adminToken.orElseThrow().matches(auth.substring(7).trim())) {
-            return;
+        if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            TokenThrottle.Verdict verdict = verify(ctx, auth.substring(7).trim());
+            if (verdict == TokenThrottle.Verdict.ACCEPTED) {
+                return;
+            }
+            if (verdict == TokenThrottle.Verdict.THROTTLED) {
+                throw new TooManyRequestsResponse("too many wrong tokens from this address: wait and try again");
+            }
         }
         throw new UnauthorizedResponse("missing or wrong token: send Authorization: Bearer <ADMIN_TOKEN> or log in at " + LOGIN_PATH);
     }
@@ -103,10 +113,13 @@ public final class WebAccessPolicy implements WebAccess {
     public void requireCsrf(Context ctx) {
         gate(ctx);
         Optional<WebSessionRepository.Session> s = session(ctx);
+        String sent = Optional.ofNullable(ctx.header(CSRF_HEADER)).orElseGet(() -> formField(ctx));
+        if (s.isEmpty() && mode == Mode.LOOPBACK) {
+            s = loopbackFirstPost(ctx, sent);
+        }
         if (s.isEmpty()) {
             throw mode == Mode.TOKEN ? new UnauthorizedResponse("log in first") : new ForbiddenResponse("no session: reload the page");
         }
-        String sent = Optional.ofNullable(ctx.header(CSRF_HEADER)).orElseGet(() -> formField(ctx));
         if (sent == null || !MessageDigest.isEqual(sent.getBytes(StandardCharsets.UTF_8), s.get().csrfToken().getBytes(StandardCharsets.UTF_8))) {
             throw new ForbiddenResponse("missing or wrong CSRF token: reload the page");
         }
@@ -122,13 +135,27 @@ public final class WebAccessPolicy implements WebAccess {
                 .orElseThrow(() -> new IllegalStateException("csrfToken() before a require method"));
     }
 
-    /** Checks the token and, when it matches, starts a session for this browser. */
-    boolean logIn(Context ctx, String token) {
-        if (mode != Mode.TOKEN || !adminToken.get().matches(token)) {
-            return false;
+    /** Checks the token (throttled like every presentation of it) and, when it matches, starts a session. */
+    TokenThrottle.Verdict logIn(Context ctx, String token) {
+        if (mode != Mode.TOKEN) {
+            return TokenThrottle.Verdict.WRONG;
         }
-        startSession(ctx);
-        return true;
+        TokenThrottle.Verdict verdict = verify(ctx, token);
+        if (verdict == TokenThrottle.Verdict.ACCEPTED) {
+            startSession(ctx);
+        }
+        return verdict;
+    }
+
+    /** The one place a presented ADMIN_TOKEN is compared; sets {@code Retry-After} when throttled. */
+    private TokenThrottle.Verdict verify(Context ctx, String presented) {
+        TokenThrottle t = throttle.orElseThrow();
+        String client = ctx.req().getRemoteAddr();
+        TokenThrottle.Verdict verdict = t.verify(client, presented);
+        if (verdict == TokenThrottle.Verdict.THROTTLED) {
+            ctx.header("Retry-After", Long.toString(t.retryAfterSeconds(client)));
+        }
+        return verdict;
     }
 
     void logOut(Context ctx) {
@@ -161,6 +188,30 @@ public final class WebAccessPolicy implements WebAccess {
         Optional<WebSessionRepository.Session> found = sessions.find(sha256(cookie), clock.instant());
         found.ifPresent(s -> ctx.attribute(SESSION_ATTR, s));
         return found;
+    }
+
+    /** A loopback page view: the browser's id (a new one when it has none), no database row. */
+    private void loopbackPageSession(Context ctx) {
+        String id = ctx.cookie(COOKIE);
+        if (!LoopbackCsrf.wellFormedId(id)) {
+            id = randomToken();
+            ctx.cookie(cookie(id, (int) SESSION_TTL.toSeconds(), ctx));
+        }
+        ctx.attribute(SESSION_ATTR, new WebSessionRepository.Session(loopbackCsrf.tokenFor(id), clock.instant().plus(SESSION_TTL)));
+    }
+
+    /** The first post of a loopback page: when it carries its page's derived token, the session row is written now. */
+    private Optional<WebSessionRepository.Session> loopbackFirstPost(Context ctx, String sent) {
+        String id = ctx.cookie(COOKIE);
+        if (!loopbackCsrf.matches(id, sent)) {
+            return Optional.empty();
+        }
+        String csrf = loopbackCsrf.tokenFor(id);
+        Instant now = clock.instant();
+        WebSessionRepository.Session s = new WebSessionRepository.Session(csrf, now.plus(SESSION_TTL));
+        sessions.create(sha256(id), csrf, now, s.expiresAt());
+        ctx.attribute(SESSION_ATTR, s);
+        return Optional.of(s);
     }
 
     private void startSession(Context ctx) {

@@ -123,7 +123,7 @@ class AppConfigTest {
                 "TELEGRAM_WEBHOOK_SECRET", "hook-secret",
                 "ANTHROPIC_API_KEY", "sk-ant-secret",
                 "CLAUDE_CODE_OAUTH_TOKEN", "oauth-secret",
-                "ADMIN_TOKEN", "admin-secret",
+                "ADMIN_TOKEN", "admin-secret-0123456789abcdef-for-tests",
                 "DATABASE_URL", "postgres://u:db-secret@h/db"));
         assertThat(c.toString()).doesNotContain("tg-secret-token", "hook-secret", "sk-ant-secret",
                 "oauth-secret", "admin-secret", "db-secret");

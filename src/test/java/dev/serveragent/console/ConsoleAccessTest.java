@@ -51,6 +51,29 @@ class ConsoleAccessTest {
     }
 
     @Test
+    void a_loopback_page_view_writes_no_session_row_and_the_first_post_writes_one() {
+        try (TestApp app = TestApp.start(db, dir, Map.of(), Clock.systemUTC())) {
+            long before = sessionRows();
+            for (int i = 0; i < 20; i++) {
+                assertThat(app.get("/console").statusCode()).isEqualTo(200); // cookie-less, as a script or a scanner
+            }
+            try (ConsoleClient console = ConsoleClient.of(app)) {
+                console.open();
+                console.open();
+                assertThat(sessionRows()).isEqualTo(before);
+                console.say("first post");
+                assertThat(sessionRows()).isEqualTo(before + 1);
+                console.say("second post");
+                assertThat(sessionRows()).isEqualTo(before + 1);
+            }
+        }
+    }
+
+    private static long sessionRows() {
+        return db.jdbi().withHandle(h -> h.createQuery("select count(*) from web_sessions").mapTo(Long.class).one());
+    }
+
+    @Test
     void posts_need_the_pages_csrf_token_and_a_foreign_host_or_origin_is_refused() throws IOException {
         try (TestApp app = TestApp.start(db, dir, Map.of(), Clock.systemUTC()); ConsoleClient console = ConsoleClient.of(app)) {
             console.open();

@@ -24,7 +24,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  * screenshots the README shows ({@code docs/img/dashboard-*.png}).
  */
 class DashboardBrowserTest {
-    static final String TOKEN = "browser-admin-token-0123456789";
+    static final String TOKEN = "browser-admin-token-0123456789abcdef";
     static final Instant NOW = Instant.parse("2026-12-02T15:30:00Z");
     static final Path IMG = Path.of("docs/img");
 

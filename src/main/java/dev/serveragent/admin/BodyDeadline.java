@@ -1,0 +1,69 @@
+package dev.serveragent.admin;
+
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.ee10.servlet.HttpInput;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A whole request body must arrive within {@link #LIMIT}: past it, a body still unfinished has
+ * its connection closed (the blocked read then fails, and {@link ClientAbort} logs one line).
+ * Jetty's idle timeout bounds each wait for the next byte, not a body trickled one byte per
+ * idle period; and its minimum data rate counts from the first byte without a grace period,
+ * which refused small bodies whose end arrived a few milliseconds late, so it is not used.
+ * Armed before the handler, disarmed after it (Javalin runs after-handlers on every outcome).
+ */
+final class BodyDeadline {
+    private static final Logger log = LoggerFactory.getLogger(BodyDeadline.class);
+    /** 1 MiB (the webhook's cap) in 30 s is 35 KiB/s; a console message or a login is far smaller. */
+    static final Duration LIMIT = Duration.ofSeconds(30);
+    private static final String ARMED = "sa.bodyDeadline";
+
+    private record Armed(AtomicBoolean done, ScheduledFuture<?> timer) {}
+
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "http-body-deadline");
+        t.setDaemon(true);
+        return t;
+    });
+
+    void arm(Context ctx) {
+        boolean hasBody = ctx.req().getContentLengthLong() > 0 || ctx.header("Transfer-Encoding") != null;
+        if (!hasBody) {
+            return;
+        }
+        ServletContextRequest request = ServletContextRequest.getServletContextRequest(ctx.req());
+        // Jetty's input itself, not getInputStream(): that would fix the servlet input mode and
+        // forbid a later getReader() or multipart parsing by the handler.
+        HttpInput body = request.getHttpInput();
+        String what = ctx.method() + " " + ctx.path();
+        String client = ctx.ip();
+        AtomicBoolean done = new AtomicBoolean();
+        ScheduledFuture<?> task = timer.schedule(() -> {
+            // done: the handler finished, the request may already serve the connection's next one.
+            if (!done.get() && !body.isFinished()) {
+                log.info("Client {} took over {} s to send the body of {}: connection closed", client, LIMIT.toSeconds(), what);
+                request.getConnectionMetaData().getConnection().getEndPoint().close();
+            }
+        }, LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        ctx.attribute(ARMED, new Armed(done, task));
+    }
+
+    void disarm(Context ctx) {
+        if (ctx.attribute(ARMED) instanceof Armed armed) {
+            armed.done().set(true);
+            armed.timer().cancel(false);
+        }
+    }
+
+    void stop() {
+        timer.shutdownNow();
+    }
+}

@@ -1,0 +1,234 @@
+package dev.serveragent.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.serveragent.testing.CapturedLogs;
+import dev.serveragent.testing.TelegramFixtures;
+import dev.serveragent.testing.TestApp;
+import dev.serveragent.testing.FakeTelegram;
+import dev.serveragent.testing.TestDatabase;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Slow or vanishing clients (issue 18): bodies trickled a byte at a time from 500 connections
+ * must not stall {@code /healthz} or the webhook, the server must end them by itself, one client
+ * address cannot hold more than its share of connections, and a client that hangs up mid-body is
+ * one short log line.
+ */
+class SlowClientsTest {
+    static final int SLOW = 500;
+    static final String ADMIN = "slow-clients-admin-token-0123456789abcdef";
+    static TestDatabase db;
+    static FakeTelegram telegram;
+    static TestApp app;
+
+    /** Webhook mode with ADMIN_TOKEN set, so {@code POST /login} reads its body. */
+    @BeforeAll
+    static void start() throws IOException {
+        db = TestDatabase.create();
+        telegram = FakeTelegram.start(TelegramFixtures.TOKEN);
+        Map<String, String> env = new HashMap<>(TelegramFixtures.env(telegram, "https://agent.example.org"));
+        env.put("ADMIN_TOKEN", ADMIN);
+        app = TestApp.start(db, Files.createTempDirectory("sa-slow"), env, Clock.systemUTC());
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+        telegram.close();
+        db.close();
+    }
+
+    @Test
+    void five_hundred_slow_bodies_neither_stall_healthz_and_the_webhook_nor_stay_open() throws Exception {
+        List<Socket> slow = new ArrayList<>();
+        try {
+            // Two source addresses, so the per-client limit lets all 500 in.
+            for (int i = 0; i < SLOW; i++) {
+                Socket s = connectFrom(i % 2 == 0 ? "127.0.0.2" : "127.0.0.3");
+                s.getOutputStream().write(("POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 4000\r\n\r\nt")
+                        .getBytes(StandardCharsets.US_ASCII));
+                slow.add(s);
+            }
+            // Half trickle a byte per round, half go silent after their first byte (a handler waits on
+            // each until the idle timeout): all 500 stay open while /healthz and the webhook are timed.
+            List<Socket> trickling = slow.subList(0, SLOW / 2);
+            long end = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+            int round = 0;
+            while (System.nanoTime() < end) {
+                trickle(trickling);
+                long t0 = System.nanoTime();
+                assertThat(app.send(HttpRequest.newBuilder(app.uri("/healthz")).timeout(Duration.ofSeconds(3)).build()).statusCode())
+                        .isEqualTo(200);
+                HttpResponse<String> hook = TelegramFixtures.post(app, TelegramFixtures.text(90_000 + round, 4242, 500 + round, "hi"));
+                assertThat(hook.statusCode()).isEqualTo(200);
+                assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
+                round++;
+            }
+            // The server itself ends every one once it stops making progress (idle timeout).
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            for (Socket s : slow) {
+                s.setSoTimeout((int) Math.max(100, (deadline - System.nanoTime()) / 1_000_000));
+                assertThat(endedByServer(s)).as("a trickled body ended by the server").isTrue();
+            }
+        } finally {
+            for (Socket s : slow) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void a_body_trickled_without_pause_is_cut_off_at_the_body_deadline() throws Exception {
+        List<Socket> slow = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                Socket s = connectFrom("127.0.0.6");
+                s.getOutputStream().write(("POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 4000\r\n\r\nt")
+                        .getBytes(StandardCharsets.US_ASCII));
+                slow.add(s);
+            }
+            long start = System.nanoTime();
+            long giveUp = start + BodyDeadline.LIMIT.plusSeconds(15).toNanos();
+            // A byte every 500 ms never trips the idle timeout: only the deadline can end these.
+            long firstCut = 0;
+            while (System.nanoTime() < giveUp) {
+                long open = slow.stream().filter(SlowClientsTest::stillWritable).count(); // a byte to each, no short cut
+                if (open < slow.size() && firstCut == 0) {
+                    firstCut = System.nanoTime();
+                }
+                if (open == 0) {
+                    break;
+                }
+                Thread.sleep(500);
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(slow).allSatisfy(s -> assertThat(stillWritable(s)).as("cut off by the server").isFalse());
+            assertThat(took).isLessThan(BodyDeadline.LIMIT.plusSeconds(15));
+            // Not the idle timeout (20 s): none was cut before the deadline.
+            assertThat(Duration.ofNanos(firstCut - start)).isGreaterThan(BodyDeadline.LIMIT.minusSeconds(2));
+        } finally {
+            for (Socket s : slow) {
+                s.close();
+            }
+        }
+    }
+
+    /** Writes one more byte; false once the server has closed the connection (reset or answered). */
+    private static boolean stillWritable(Socket s) {
+        try {
+            s.getOutputStream().write('x');
+            s.getOutputStream().flush();
+            return s.getInputStream().available() == 0;
+        } catch (IOException closed) {
+            return false;
+        }
+    }
+
+    @Test
+    void one_client_address_keeps_at_most_its_share_of_connections() throws Exception {
+        int extra = 40;
+        List<Socket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < HttpServer.MAX_CONNECTIONS_PER_CLIENT + extra; i++) {
+                sockets.add(connectFrom("127.0.0.4"));
+            }
+            int answered = 0;
+            int refused = 0;
+            for (Socket s : sockets) {
+                s.setSoTimeout(10_000);
+                try {
+                    s.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    int first = s.getInputStream().read();
+                    if (first == 'H') {
+                        answered++;
+                    } else {
+                        refused++;
+                    }
+                } catch (IOException closed) {
+                    refused++;
+                }
+            }
+            assertThat(answered).isEqualTo(HttpServer.MAX_CONNECTIONS_PER_CLIENT);
+            assertThat(refused).isEqualTo(extra);
+            // Another client is not affected.
+            assertThat(app.get("/healthz").statusCode()).isEqualTo(200);
+        } finally {
+            for (Socket s : sockets) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void a_client_that_hangs_up_mid_body_is_one_short_line_not_an_error() throws Exception {
+        try (CapturedLogs logs = CapturedLogs.start()) {
+            for (int i = 0; i < 5; i++) {
+                try (Socket s = connectFrom("127.0.0.5")) {
+                    s.getOutputStream().write(("POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                            + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 500\r\n\r\ntoken=abc")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                    Thread.sleep(50); // let the server start reading the body before the hang-up
+                }
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                    logs.lines().stream().filter(l -> l.contains("gave up on POST /login")).count() >= 5);
+            assertThat(logs.lines()).noneSatisfy(l -> assertThat(l).contains("Unhandled error"));
+            assertThat(logs.lines()).filteredOn(l -> l.contains("gave up")).allSatisfy(l -> assertThat(l).doesNotContain("\n"));
+        }
+    }
+
+    private static Socket connectFrom(String source) throws IOException {
+        Socket s = new Socket();
+        s.bind(new InetSocketAddress(source, 0));
+        s.connect(new InetSocketAddress("127.0.0.1", app.uri("/").getPort()), 5_000);
+        return s;
+    }
+
+    /** One more byte on every still-open slow connection. */
+    private static void trickle(List<Socket> slow) {
+        for (Socket s : slow) {
+            try {
+                OutputStream out = s.getOutputStream();
+                out.write('x');
+                out.flush();
+            } catch (IOException closedByServer) {
+                // Expected once the server has given up on this body.
+            }
+        }
+    }
+
+    /** True when the server answered (a status line) or closed the connection. */
+    private static boolean endedByServer(Socket s) {
+        try {
+            InputStream in = s.getInputStream();
+            int first = in.read();
+            return first == -1 || first == 'H';
+        } catch (java.net.SocketTimeoutException stillOpen) {
+            return false;
+        } catch (IOException reset) {
+            return true;
+        }
+    }
+}
