@@ -24,6 +24,12 @@ final class BodyDeadline {
     private static final Logger log = LoggerFactory.getLogger(BodyDeadline.class);
     /** 1 MiB (the webhook's cap) in 30 s is 35 KiB/s; a console message or a login is far smaller. */
     static final Duration LIMIT = Duration.ofSeconds(30);
+    /**
+     * A declared length adds its time at this rate (512 kbit/s), as Apache's mod_reqtimeout's
+     * MinRate does: a 20 MB console upload over a slow uplink gets about 5 minutes, not 30 s. The
+     * per-address connection cap bounds how many such slow bodies one client can hold.
+     */
+    static final long MIN_BYTES_PER_SECOND = 64 * 1024;
     private static final String ARMED = "sa.bodyDeadline";
 
     private record Armed(AtomicBoolean done, ScheduledFuture<?> timer) {}
@@ -34,8 +40,13 @@ final class BodyDeadline {
         return t;
     });
 
+    static Duration limitFor(long contentLength) {
+        return LIMIT.plusSeconds(Math.max(0, contentLength) / MIN_BYTES_PER_SECOND);
+    }
+
     void arm(Context ctx) {
-        boolean hasBody = ctx.req().getContentLengthLong() > 0 || ctx.header("Transfer-Encoding") != null;
+        long length = ctx.req().getContentLengthLong();
+        boolean hasBody = length > 0 || ctx.header("Transfer-Encoding") != null;
         if (!hasBody) {
             return;
         }
@@ -46,13 +57,14 @@ final class BodyDeadline {
         String what = ctx.method() + " " + ctx.path();
         String client = ctx.ip();
         AtomicBoolean done = new AtomicBoolean();
+        Duration limit = limitFor(length);
         ScheduledFuture<?> task = timer.schedule(() -> {
             // done: the handler finished, the request may already serve the connection's next one.
             if (!done.get() && !body.isFinished()) {
-                log.info("Client {} took over {} s to send the body of {}: connection closed", client, LIMIT.toSeconds(), what);
+                log.info("Client {} took over {} s to send the body of {}: connection closed", client, limit.toSeconds(), what);
                 request.getConnectionMetaData().getConnection().getEndPoint().close();
             }
-        }, LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        }, limit.toMillis(), TimeUnit.MILLISECONDS);
         ctx.attribute(ARMED, new Armed(done, task));
     }
 

@@ -98,6 +98,14 @@ class SlowClientsTest {
     }
 
     @Test
+    void a_large_declared_body_gets_time_at_the_minimum_rate_and_a_small_one_the_plain_deadline() {
+        assertThat(BodyDeadline.limitFor(4000)).isEqualTo(BodyDeadline.LIMIT);
+        assertThat(BodyDeadline.limitFor(-1)).isEqualTo(BodyDeadline.LIMIT);
+        // A 20 MB console upload at 512 kbit/s: 320 s on top of the 30 s.
+        assertThat(BodyDeadline.limitFor(20L * 1024 * 1024)).isEqualTo(BodyDeadline.LIMIT.plusSeconds(320));
+    }
+
+    @Test
     void a_body_trickled_without_pause_is_cut_off_at_the_body_deadline() throws Exception {
         List<Socket> slow = new ArrayList<>();
         try {
