@@ -183,7 +183,8 @@ public final class Application implements AutoCloseable {
             // Served even when off: every console path then answers 404 saying why.
             routes.add(new ConsoleRoutes(web, consoleRepository, feed, console, reactive.presses(),
                     new Notices(classifier.missing(), storedLogin.map(p -> "Using the Claude Code CLI's own stored login ("
-                            + p + ") for classification and answers: no token is configured."), config.telegram().enabled(), masters, pairing),
+                            + p + ") for classification and answers: no token is configured."), config.telegram().enabled(), masters, pairing,
+                            config.files().secrets()),
                     clock));
             if (!web.enabled()) {
                 log.warn("Console and dashboard: {}", web.describe());
@@ -238,16 +239,18 @@ public final class Application implements AutoCloseable {
             return new CliClassifier(runner, config.anthropic().haikuModel());
         }
         return Classifier.unavailable("no classifier is configured (set ANTHROPIC_API_KEY, HAIKU_API_KEY or CLAUDE_CODE_OAUTH_TOKEN)",
-                NO_MODEL);
+                noModel(config.files().secrets()));
     }
 
-    /** What a Master is told, in the conversation, when no model can be called. */
-    static final String NO_MODEL = """
-            I can't understand or answer yet: no model is configured. Fix it with one line in the .env file beside \
-            the jar, then restart:
-              ANTHROPIC_API_KEY=sk-ant-…   (an Anthropic API key)
-            or log in the Claude Code CLI on this machine with your Claude subscription (run `claude`, then restart me), \
-            or set CLAUDE_CODE_OAUTH_TOKEN (from `claude setup-token`).""";
+    /** What a Master is told, in the conversation, when no model can be called; {@code secrets} is where the key goes. */
+    static String noModel(java.nio.file.Path secrets) {
+        return """
+                I can't understand or answer yet: no model is configured. Fix it with one line in %s \
+                (keep it readable by you only: chmod 600), then restart:
+                  ANTHROPIC_API_KEY=sk-ant-…   (an Anthropic API key)
+                or log in the Claude Code CLI on this machine with your Claude subscription (run `claude`, then restart me), \
+                or set CLAUDE_CODE_OAUTH_TOKEN (from `claude setup-token`) in the same file.""".formatted(secrets);
+    }
 
     /** Builds and starts everything; on failure, whatever was started is stopped again. */
     public static Application start(AppConfig config, Clock clock) {
