@@ -1,4 +1,5 @@
-JAVA_HOME ?= $(shell ls -d /usr/lib/jvm/temurin-25-jdk-amd64 2>/dev/null)
+# The JDK >= 21 that ./server-agent finds (JAVA_HOME if >= 21, else the newest under /usr/lib/jvm, else java on PATH).
+JAVA_HOME := $(or $(shell SERVER_AGENT_JDK_ONLY=1 ./server-agent 2>/dev/null),$(JAVA_HOME))
 export JAVA_HOME
 
 .PHONY: help build test run install-service ci bench-startup
