@@ -120,7 +120,11 @@ public final class Main implements Callable<Integer> {
             }
             Application app = Application.start(config, Clock.systemUTC());
             Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(app::close));
-            log.info("server-agent ready on port {}", app.httpPort());
+            ProcessHandle.Info self = ProcessHandle.current().info();
+            // Wall time depends on what else runs on the machine; CPU time much less (bench/startup.sh).
+            log.info("server-agent ready on port {} ({} ms after the process started, {} ms of CPU)", app.httpPort(),
+                    self.startInstant().map(t -> java.time.Duration.between(t, java.time.Instant.now()).toMillis()).orElse(-1L),
+                    self.totalCpuDuration().map(java.time.Duration::toMillis).orElse(-1L));
             log.info(app.consoleLine()); // the start-up log's last line says where to go
             if (exitWhenReady) {
                 stop.countDown();
