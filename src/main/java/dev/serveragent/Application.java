@@ -274,13 +274,13 @@ public final class Application implements AutoCloseable {
     private static void describeMissing(AppConfig config, Optional<java.nio.file.Path> storedLogin) {
         if (!config.telegram().enabled()) {
             log.info("TELEGRAM_BOT_TOKEN is not set: Telegram is off; talk to the agent in the console."
-                    + " Set TELEGRAM_BOT_TOKEN to use Telegram too.");
+                    + " Set TELEGRAM_BOT_TOKEN in {} to use Telegram too.", config.files().secrets());
         }
         if (storedLogin.isPresent()) {
             log.info("Using the Claude Code CLI's own stored login ({}) for classification and answers", storedLogin.get());
         } else if (config.anthropic().haikuApiKey().isEmpty() && config.claudeCode().oauthToken().isEmpty()) {
-            log.warn("No model can be called: set ANTHROPIC_API_KEY (or HAIKU_API_KEY), set CLAUDE_CODE_OAUTH_TOKEN,"
-                    + " or log in the claude CLI on this machine, then restart.");
+            log.warn("No model can be called: set ANTHROPIC_API_KEY (or HAIKU_API_KEY) or CLAUDE_CODE_OAUTH_TOKEN in {},"
+                    + " or log in the claude CLI on this machine, then restart.", config.files().secrets());
         }
     }
 

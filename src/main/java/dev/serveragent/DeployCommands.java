@@ -152,13 +152,11 @@ final class DeployCommands {
 
     @Command(name = "install-service", description = "Write a systemd unit that keeps the agent running (started at boot,"
             + " restarted on failure) with this JDK, jar, working directory and DATA_DIR, and print the commands that enable it."
-            + " As root: a system unit running as SUDO_USER (or USER); otherwise a user unit (systemctl --user).")
+            + " As root: a system unit running as SUDO_USER (or USER); otherwise a user unit (systemctl --user).",
+            mixinStandardHelpOptions = true, versionProvider = Main.Version.class)
     static final class InstallService implements Callable<Integer> {
         @ParentCommand
         Main parent;
-
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-        boolean help;
 
         @Option(names = "--user", description = "Write a user unit (~/.config/systemd/user) even as root.")
         boolean userUnit;
