@@ -195,7 +195,8 @@ public final class Application implements AutoCloseable {
             // Served even when off: every console path then answers 404 saying why.
             routes.add(new ConsoleRoutes(web, consoleRepository, feed, console, reactive.presses(),
                     new Notices(classifier.missing(), storedLogin.map(p -> "Using the Claude Code CLI's own stored login ("
-                            + p + ") for classification and answers: no token is configured."), config.telegram().enabled(), masters, invite),
+                            + p + ") for classification and answers: no token is configured."), config.telegram().enabled(), masters, invite,
+                            config.files().secrets()),
                     clock));
             routes.add(new dev.serveragent.console.PairingQr(web, invite, masters, config.telegram().enabled()));
             routes.add(new dev.serveragent.admin.SendAgainRoutes(web, new OutboxRepository(database.jdbi()), channels::wakeAll, clock));
@@ -260,16 +261,18 @@ public final class Application implements AutoCloseable {
             return new CliClassifier(runner, config.anthropic().haikuModel());
         }
         return Classifier.unavailable("no classifier is configured (set ANTHROPIC_API_KEY, HAIKU_API_KEY or CLAUDE_CODE_OAUTH_TOKEN)",
-                NO_MODEL);
+                noModel(config.files().secrets()));
     }
 
-    /** What a Master is told, in the conversation, when no model can be called. */
-    static final String NO_MODEL = """
-            I can't understand or answer yet: no model is configured. Fix it with one line in the .env file beside \
-            the jar, then restart:
-              ANTHROPIC_API_KEY=sk-ant-…   (an Anthropic API key)
-            or log in the Claude Code CLI on this machine with your Claude subscription (run `claude`, then restart me), \
-            or set CLAUDE_CODE_OAUTH_TOKEN (from `claude setup-token`).""";
+    /** What a Master is told, in the conversation, when no model can be called; {@code secrets} is where the key goes. */
+    static String noModel(java.nio.file.Path secrets) {
+        return """
+                I can't understand or answer yet: no model is configured. Fix it with one line in %s \
+                (keep it readable by you only: chmod 600), then restart:
+                  ANTHROPIC_API_KEY=sk-ant-…   (an Anthropic API key)
+                or log in the Claude Code CLI on this machine with your Claude subscription (run `claude`, then restart me), \
+                or set CLAUDE_CODE_OAUTH_TOKEN (from `claude setup-token`) in the same file.""".formatted(secrets);
+    }
 
     /** Builds and starts everything; on failure, whatever was started is stopped again. */
     public static Application start(AppConfig config, Clock clock) {
@@ -293,13 +296,13 @@ public final class Application implements AutoCloseable {
     private static void describeMissing(AppConfig config, Optional<java.nio.file.Path> storedLogin) {
         if (!config.telegram().enabled()) {
             log.info("TELEGRAM_BOT_TOKEN is not set: Telegram is off; talk to the agent in the console."
-                    + " Set TELEGRAM_BOT_TOKEN to use Telegram too.");
+                    + " Set TELEGRAM_BOT_TOKEN in {} to use Telegram too.", config.files().secrets());
         }
         if (storedLogin.isPresent()) {
             log.info("Using the Claude Code CLI's own stored login ({}) for classification and answers", storedLogin.get());
         } else if (config.anthropic().haikuApiKey().isEmpty() && config.claudeCode().oauthToken().isEmpty()) {
-            log.warn("No model can be called: set ANTHROPIC_API_KEY (or HAIKU_API_KEY), set CLAUDE_CODE_OAUTH_TOKEN,"
-                    + " or log in the claude CLI on this machine, then restart.");
+            log.warn("No model can be called: set ANTHROPIC_API_KEY (or HAIKU_API_KEY) or CLAUDE_CODE_OAUTH_TOKEN in {},"
+                    + " or log in the claude CLI on this machine, then restart.", config.files().secrets());
         }
     }
 

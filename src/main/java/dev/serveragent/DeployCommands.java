@@ -17,6 +17,7 @@ import dev.serveragent.deploy.MasterNotifier;
 import dev.serveragent.deploy.ProcessRuntime;
 import dev.serveragent.deploy.Settlement;
 import dev.serveragent.deploy.Shell;
+import dev.serveragent.deploy.SystemdUnit;
 import dev.serveragent.store.Database;
 import dev.serveragent.store.DeploymentRepository;
 import java.nio.file.Files;
@@ -30,7 +31,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** The {@code deploy} and {@code install-hook} commands: the self-update pipeline's composition root. */
+/**
+ * The {@code deploy}, {@code install-hook} and {@code install-service} commands: the self-update
+ * pipeline's composition root, and the systemd unit that keeps the agent on.
+ */
 final class DeployCommands {
     /** Bound on any one command of the pipeline (build, tests, docker, pg_dump). */
     static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(30);
@@ -143,6 +147,62 @@ final class DeployCommands {
                 System.err.println("warning: " + target.script() + " is not there (yet): the hooks run it; pass --script for a bare repository");
             }
             return 0;
+        }
+    }
+
+    @Command(name = "install-service", description = "Write a systemd unit that keeps the agent running (started at boot,"
+            + " restarted on failure) with this JDK, jar, working directory and DATA_DIR, and print the commands that enable it."
+            + " As root: a system unit running as SUDO_USER (or USER); otherwise a user unit (systemctl --user).",
+            mixinStandardHelpOptions = true, versionProvider = Main.Version.class)
+    static final class InstallService implements Callable<Integer> {
+        @ParentCommand
+        Main parent;
+
+        @Option(names = "--user", description = "Write a user unit (~/.config/systemd/user) even as root.")
+        boolean userUnit;
+
+        @Option(names = "--run-as", paramLabel = "USER", description = "System unit: the user it runs as (default: SUDO_USER, else USER).")
+        String runAs;
+
+        @Option(names = "--name", defaultValue = SystemdUnit.DEFAULT_NAME, paramLabel = "NAME",
+                description = "Unit name (default: ${DEFAULT-VALUE}).")
+        String name;
+
+        @Option(names = "--jar", paramLabel = "PATH", description = "Jar to run (default: this one).")
+        Path jar;
+
+        @Option(names = "--output", paramLabel = "FILE", description = "Where to write the unit (default: where systemd looks for it).")
+        Path output;
+
+        @Override
+        public Integer call() throws Exception {
+            AppConfig config = parent.loadConfig();
+            boolean user = userUnit || !isRoot();
+            Path self = jar != null ? jar : Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path java = Path.of(ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java"));
+            SystemdUnit unit = new SystemdUnit(name, java.toAbsolutePath(), self.toAbsolutePath(), parent.workingDir.toAbsolutePath(),
+                    config.dataDir(), user ? Optional.empty() : Optional.ofNullable(runAs).or(() -> SystemdUnit.invokingUser(parent.environment)),
+                    user);
+            Path file = output != null ? output : SystemdUnit.defaultPath(name, user, parent.environment);
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.writeString(file, unit.text());
+            System.out.println("wrote " + file.toAbsolutePath());
+            System.out.println("Enable and start it:");
+            unit.enableCommands().forEach(c -> System.out.println("  " + c));
+            if (user) {
+                System.out.println("A user unit stops when you log out unless lingering is on: loginctl enable-linger "
+                        + SystemdUnit.invokingUser(parent.environment).orElse("$USER"));
+            }
+            System.out.println("Logs: journalctl " + (user ? "--user " : "") + "-u " + name + " -f");
+            return 0;
+        }
+
+        private static boolean isRoot() {
+            try {
+                return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+            } catch (Exception e) {
+                return false; // not Linux or no /proc: a user unit is the safe choice
+            }
         }
     }
 }

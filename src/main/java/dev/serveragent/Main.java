@@ -18,12 +18,29 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * The command line: {@code serve} (the default), {@code migrate}, {@code deploy}, {@code install-hook}.
- * Exit codes: 0 done, 1 failed at run time, 2 bad configuration or usage.
+ * The command line: {@code serve} (the default), {@code migrate}, {@code deploy}, {@code install-hook},
+ * {@code install-service}. Exit codes: 0 done, 1 failed at run time, 2 bad configuration or usage.
  */
 @Command(name = "server-agent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Self-hosted AI agent driven over Telegram, with Postgres as its memory.",
-        subcommands = {Main.Serve.class, Main.Migrate.class, DeployCommands.Deploy.class, DeployCommands.InstallHook.class})
+        description = {"Self-hosted AI agent you talk to in its browser console or over Telegram,",
+            "with Postgres as its memory. With no command it serves."},
+        usageHelpWidth = 100,
+        commandListHeading = "%nCommands:%n",
+        footerHeading = "%n",
+        footer = {
+            "Main settings, from the environment, else ./.env, else ./.env.secrets (tokens):",
+            "  PORT=8080  BIND_HOST=0.0.0.0  DATA_DIR=./data",
+            "  DATABASE_URL          unset: embedded Postgres in DATA_DIR/pg",
+            "  ANTHROPIC_API_KEY     the model (or CLAUDE_CODE_OAUTH_TOKEN, or a logged-in claude CLI)",
+            "  TELEGRAM_BOT_TOKEN    unset: console only; PUBLIC_URL unset: long polling",
+            "  ADMIN_TOKEN           unset: console and dashboard for loopback clients only",
+            "  Every setting: .env.example and README.md.",
+            "",
+            "Talk to it: the console at http://localhost:PORT/console, or Telegram (/pair CODE).",
+            "Docs: README.md, docs/OPERATIONS.md (running, always on, Telegram, backups),",
+            "  docs/DEPLOY.md (self-update). Exit codes: 0 done, 1 failed, 2 bad configuration."},
+        subcommands = {Main.Serve.class, Main.Migrate.class, DeployCommands.Deploy.class, DeployCommands.InstallHook.class,
+                DeployCommands.InstallService.class})
 public final class Main implements Callable<Integer> {
     static final int EXIT_FAILURE = 1;
     static final int EXIT_CONFIG = 2;
@@ -75,17 +92,26 @@ public final class Main implements Callable<Integer> {
         return serve.call();
     }
 
+    /** Reads the configuration, first logging which files it comes from (before any error in them). */
     AppConfig loadConfig() {
-        return AppConfig.from(Settings.load(environment, workingDir));
+        Settings settings = Settings.load(environment, workingDir);
+        log.info(settings.files().describe());
+        return AppConfig.from(settings);
     }
 
-    @Command(name = "serve", description = "Run the agent (the default).")
+    @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+            description = "Run the agent (the default): HTTP, console, Telegram when configured, workers.")
     static final class Serve implements Callable<Integer> {
         @ParentCommand
         Main parent;
 
+        /** For the launcher's training run (the start-up cache): start, report ready, stop. */
+        @picocli.CommandLine.Option(names = "--exit-when-ready", hidden = true)
+        boolean exitWhenReady;
+
         @Override
         public Integer call() {
+            log.info("server-agent {} starting", Version.current());
             AppConfig config = parent.loadConfig();
             CountDownLatch stop = new CountDownLatch(1);
             // SIGTERM/SIGINT end the wait below, so shutdown is orderly and the exit code is 0.
@@ -94,8 +120,15 @@ public final class Main implements Callable<Integer> {
             }
             Application app = Application.start(config, Clock.systemUTC());
             Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(app::close));
-            log.info("server-agent ready on port {}", app.httpPort());
+            ProcessHandle.Info self = ProcessHandle.current().info();
+            // Wall time depends on what else runs on the machine; CPU time much less (bench/startup.sh).
+            log.info("server-agent ready on port {} ({} ms after the process started, {} ms of CPU)", app.httpPort(),
+                    self.startInstant().map(t -> java.time.Duration.between(t, java.time.Instant.now()).toMillis()).orElse(-1L),
+                    self.totalCpuDuration().map(java.time.Duration::toMillis).orElse(-1L));
             log.info(app.consoleLine()); // the start-up log's last line says where to go
+            if (exitWhenReady) {
+                stop.countDown();
+            }
             try {
                 stop.await();
             } catch (InterruptedException e) {
@@ -107,7 +140,8 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    @Command(name = "migrate", description = "Apply database migrations and exit.")
+    @Command(name = "migrate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+            description = "Apply database migrations and exit.")
     static final class Migrate implements Callable<Integer> {
         @ParentCommand
         Main parent;
@@ -133,11 +167,33 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    /**
+     * {@code git describe --tags --always --dirty} of the build (server-agent-git.properties, written by
+     * the git-commit-id plugin), else the pom's version from the jar's manifest (a build without .git).
+     */
     static final class Version implements CommandLine.IVersionProvider {
+        static final String GIT_PROPERTIES = "/server-agent-git.properties";
+
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"server-agent " + (v == null ? "dev" : v)};
+            return new String[] {"server-agent " + current()};
+        }
+
+        static String current() {
+            String pom = Main.class.getPackage().getImplementationVersion();
+            try (var in = Main.class.getResourceAsStream(GIT_PROPERTIES)) {
+                if (in != null) {
+                    var props = new java.util.Properties();
+                    props.load(in);
+                    String describe = props.getProperty("git.commit.id.describe", "").strip();
+                    if (!describe.isEmpty()) {
+                        return pom == null ? describe : describe + " (" + pom + ")";
+                    }
+                }
+            } catch (java.io.IOException e) {
+                // Unreadable resource: fall through to the pom's version, which is still true.
+            }
+            return pom != null ? pom : "unknown (not built by Maven)";
         }
     }
 }

@@ -4,7 +4,8 @@ import java.nio.file.Path;
 
 /**
  * The whole configuration: one immutable record per capability, each validated when built.
- * Building it is the only place environment names are read.
+ * Building it is the only place environment names are read. {@code files} says where the
+ * {@code .env} files are, so that hints name the real path.
  */
 public record AppConfig(
         Path dataDir,
@@ -19,12 +20,14 @@ public record AppConfig(
         MinioConfig minio,
         ReactiveConfig reactive,
         DeployConfig deploy,
-        ReportConfig report) {
+        ReportConfig report,
+        ConfigFiles files) {
 
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
 
     public static AppConfig from(Settings s) {
-        Path dataDir = s.path("DATA_DIR", DEFAULT_DATA_DIR).toAbsolutePath().normalize();
+        // Relative to the directory of the .env files (the working directory when run from the command line).
+        Path dataDir = s.files().dir().resolve(s.path("DATA_DIR", DEFAULT_DATA_DIR)).normalize();
         AnthropicConfig anthropic = AnthropicConfig.from(s);
         ClaudeCodeConfig claudeCode = ClaudeCodeConfig.from(s, dataDir);
         boolean claudeConfigured = claudeCode.oauthToken().isPresent() || anthropic.apiKey().isPresent();
@@ -41,6 +44,7 @@ public record AppConfig(
                 MinioConfig.from(s),
                 ReactiveConfig.from(s),
                 DeployConfig.from(s, dataDir),
-                ReportConfig.from(s));
+                ReportConfig.from(s),
+                s.files());
     }
 }

@@ -22,25 +22,40 @@ public final class Settings {
     public static final String DOTENV_SECRETS = ".env.secrets";
 
     private final Map<String, String> values;
+    private final ConfigFiles files;
 
+    /** Values from the environment only (tests); hints name the working directory's files. */
     public Settings(Map<String, String> values) {
+        this(values, ConfigFiles.environmentOnly());
+    }
+
+    public Settings(Map<String, String> values, ConfigFiles files) {
         this.values = Map.copyOf(values);
+        this.files = files;
     }
 
     /** Environment over {@code .env} and {@code .env.secrets} found in {@code dir}. */
     public static Settings load(Map<String, String> environment, Path dir) {
         Map<String, String> merged = new HashMap<>();
+        List<Path> read = new ArrayList<>();
         Path secrets = dir.resolve(DOTENV_SECRETS);
         if (Files.exists(secrets)) {
             refuseIfShared(secrets);
             merged.putAll(DotEnv.parse(secrets));
+            read.add(secrets);
         }
         Path plain = dir.resolve(DOTENV);
         if (Files.exists(plain)) {
             merged.putAll(DotEnv.parse(plain));
+            read.add(0, plain);
         }
         merged.putAll(environment);
-        return new Settings(merged);
+        return new Settings(merged, new ConfigFiles(dir, read));
+    }
+
+    /** Where configuration files were looked for and which were read. */
+    public ConfigFiles files() {
+        return files;
     }
 
     private static void refuseIfShared(Path secrets) {

@@ -3,6 +3,7 @@ package dev.serveragent.console;
 import dev.serveragent.masters.Masters;
 import dev.serveragent.masters.Pairing;
 import dev.serveragent.masters.PairingInvite;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,8 +28,12 @@ public final class Notices {
     private final boolean telegramOn;
     private final Masters masters;
     private final PairingInvite invite;
+    private final Path secretsFile;
 
-    public Notices(Optional<String> missingModel, Optional<String> modelNote, boolean telegramOn, Masters masters, PairingInvite invite) {
+    /** @param secretsFile the {@code .env.secrets} that hints send tokens to (absolute) */
+    public Notices(Optional<String> missingModel, Optional<String> modelNote, boolean telegramOn, Masters masters, PairingInvite invite,
+                   Path secretsFile) {
+        this.secretsFile = secretsFile;
         this.missingModel = missingModel;
         this.modelNote = modelNote;
         this.telegramOn = telegramOn;
@@ -46,7 +51,8 @@ public final class Notices {
                     invite.link(code).orElse(null)));
         } else if (!telegramOn) {
             out.add(new Notice("info", "Telegram is off. To use it as well, create a bot with @BotFather, set "
-                    + "TELEGRAM_BOT_TOKEN=<its token> in .env and restart; this page then shows a pairing code.", null));
+                    + "TELEGRAM_BOT_TOKEN=<its token> in " + secretsFile + " (readable by you only: chmod 600) and restart;"
+                    + " this page then shows a pairing code.", null));
         }
         return out;
     }

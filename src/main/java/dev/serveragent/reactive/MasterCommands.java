@@ -53,7 +53,7 @@ final class MasterCommands {
         }
         return switch (word) {
             case "/start", "/help" -> Optional.of(HELP);
-            case "/status" -> Optional.of(status());
+            case "/status" -> Optional.of(status(ownJobId));
             case "/cancel" -> Optional.of(cancel(threadId, ownJobId));
             case "/budget" -> Optional.of(proactive.status().toText());
             case "/masters" -> Optional.of(masters(threadId, text));
@@ -90,11 +90,12 @@ final class MasterCommands {
         return b.append("\nThe console's user is a Master too.").toString();
     }
 
-    private String status() {
+    /** The queue without the job answering this very command (it would count itself as running). */
+    private String status(long ownJobId) {
         Instant now = clock.instant();
         Instant dayStart = LocalDate.ofInstant(now, ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toInstant();
         StringBuilder b = new StringBuilder("Queue: ");
-        List<JobRepository.StatusCount> counts = jobs.countsByStatus();
+        List<JobRepository.StatusCount> counts = jobs.countsByStatus(ownJobId);
         if (counts.isEmpty()) {
             b.append("empty");
         }
@@ -102,7 +103,7 @@ final class MasterCommands {
             b.append(i == 0 ? "" : ", ").append(counts.get(i).count()).append(' ').append(counts.get(i).status());
         }
         b.append("\nLast jobs:");
-        for (JobRepository.Job j : jobs.recent(5)) {
+        for (JobRepository.Job j : jobs.recent(5, ownJobId)) {
             b.append("\n  #").append(j.id()).append(' ').append(j.mode()).append(' ').append(j.status());
         }
         b.append("\nTokens today (UTC): reactive ").append(ledger.totalBetween(LedgerRepository.Scope.REACTIVE, dayStart, now.plusSeconds(1)))

@@ -41,7 +41,9 @@ public final class Database implements AutoCloseable {
                 .locations(MIGRATIONS)
                 .failOnMissingLocations(true)
                 .load();
-        this.expectedVersion = latestAvailableVersion(flyway);
+        // Known after migrate(); asked of Flyway only if readiness is checked without it (each
+        // flyway.info() scans and validates every migration: a large part of the start-up).
+        this.expectedVersion = null;
     }
 
     /** Opens a pool; fails fast, with words, when the server cannot be reached. */
@@ -73,7 +75,10 @@ public final class Database implements AutoCloseable {
     public MigrateResult migrate() {
         try {
             MigrateResult result = flyway.migrate();
-            expectedVersion = latestAvailableVersion(flyway);
+            // After a successful migrate the schema is at the latest version this build has (or at a
+            // newer replica's): the version reached, without a second scan through flyway.info().
+            String reached = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
+            expectedVersion = reached != null ? reached : latestAvailableVersion(flyway);
             log.info("Schema at version {} ({} migration(s) applied now)", expectedVersion, result.migrationsExecuted);
             return result;
         } catch (FlywayException e) {
@@ -87,6 +92,9 @@ public final class Database implements AutoCloseable {
                 var st = c.prepareStatement(
                         "select count(*) from flyway_schema_history where success and version = ?")) {
             st.setQueryTimeout(2);
+            if (expectedVersion == null) {
+                expectedVersion = latestAvailableVersion(flyway);
+            }
             st.setString(1, expectedVersion);
             try (var rs = st.executeQuery()) {
                 rs.next();

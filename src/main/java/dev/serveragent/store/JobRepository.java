@@ -173,24 +173,27 @@ public final class JobRepository {
         });
     }
 
-    /** Counts by status, for /status. */
-    public List<StatusCount> countsByStatus() {
+    /** Counts by status, for /status, leaving out {@code exceptJobId} (the job asking). */
+    public List<StatusCount> countsByStatus(long exceptJobId) {
         return jdbi.withHandle(h -> h.createQuery("""
                         select status, count(*) as count from reactive_jobs
-                        where status in ('queued', 'running', 'awaiting_approval') group by status order by status""")
+                        where status in ('queued', 'running', 'awaiting_approval') and id <> :except
+                        group by status order by status""")
+                .bind("except", exceptJobId)
                 .map((rs, ctx) -> new StatusCount(rs.getString("status"), rs.getLong("count")))
                 .list());
     }
 
     public record StatusCount(String status, long count) {}
 
-    /** The most recent jobs, for /status. */
-    public List<Job> recent(int limit) {
+    /** The most recent jobs, for /status, leaving out {@code exceptJobId} (the job asking). */
+    public List<Job> recent(int limit, long exceptJobId) {
         return jdbi.withHandle(h -> h.createQuery("""
                         select id, thread_id, trigger_message_id, status, mode, payload_json::text as payload_json,
                                attempts, false as reclaimed, created_at
-                        from reactive_jobs order by id desc limit :limit""")
+                        from reactive_jobs where id <> :except order by id desc limit :limit""")
                 .bind("limit", limit)
+                .bind("except", exceptJobId)
                 .mapTo(Job.class)
                 .list());
     }

@@ -52,6 +52,23 @@ class FirstRunTest {
     }
 
     @Test
+    void every_hint_sends_tokens_to_the_working_directorys_secrets_file_by_absolute_path() {
+        String secrets = Path.of("").toAbsolutePath().resolve(".env.secrets").toString();
+        try (TestApp app = TestApp.start(db, dir, Map.of("PROACTIVE_ENABLED", "false"), Clock.systemUTC());
+             ConsoleClient console = ConsoleClient.of(app)) {
+            console.open();
+            var notices = console.history().path("notices");
+            assertThat(notices.toString()).contains("no model is configured").contains("Telegram is off");
+            notices.forEach(n -> assertThat(n.path("text").asText()).as("notice %s", n)
+                    .satisfiesAnyOf(t -> assertThat(t).doesNotContain("TOKEN=", "KEY="),
+                            t -> assertThat(t).contains("in " + secrets).doesNotContain("beside the jar")));
+            console.say("hello?");
+            console.awaitMessage(m -> m.path("role").asText().equals("assistant")
+                    && m.path("text").asText().contains("one line in " + secrets));
+        }
+    }
+
+    @Test
     void in_webhook_mode_without_a_secret_one_is_generated_once_and_kept() {
         try (FakeTelegram telegram = FakeTelegram.start(TelegramFixtures.TOKEN)) {
             Map<String, String> env = new HashMap<>(TelegramFixtures.env(telegram, "https://agent.example.org"));

@@ -383,6 +383,15 @@ class ReactiveFlowTest {
     }
 
     @Test
+    void status_on_an_idle_agent_does_not_count_its_own_job_as_running() {
+        try (AgentHarness h = harness("echo")) {
+            h.say(MASTER, "/status");
+            String text = h.awaitSent(1).param("text");
+            assertThat(text).startsWith("Queue: empty").doesNotContain("running");
+        }
+    }
+
+    @Test
     void without_an_api_key_the_classifier_runs_through_claude_code_with_the_haiku_model() {
         try (AgentHarness h = new AgentHarness(dataDir, "classify-command", Map.of("ANTHROPIC_API_KEY", ""))) {
             h.say(MASTER, "clean up the disk");
