@@ -17,7 +17,12 @@ import java.util.List;
  * here. Thread-safe.
  */
 public final class Masters {
-    /** One Master, for listings. {@code source}: {@code config} or {@code paired}. */
+    /** {@code source} of a Master listed in {@code MASTER_CHAT_IDS}. */
+    public static final String LISTED = "config";
+    /** {@code source} of a Master paired from Telegram (the {@code masters.source} column's value). */
+    public static final String PAIRED = "paired";
+
+    /** One Master, for listings. {@code source}: {@link #LISTED} or {@link #PAIRED}. */
     public record Entry(String platform, long userId, String name, String source) {}
 
     /**
@@ -63,10 +68,10 @@ public final class Masters {
     /** The listed Masters first, then the paired ones, oldest first. */
     public List<Entry> list() {
         List<Entry> all = new ArrayList<>();
-        listed.forEach(id -> all.add(new Entry(Channel.TELEGRAM, id, null, "config")));
+        listed.forEach(id -> all.add(new Entry(Channel.TELEGRAM, id, null, LISTED)));
         repository.active(Channel.TELEGRAM).stream()
                 .filter(m -> !listed.contains(m.userId()))
-                .forEach(m -> all.add(new Entry(Channel.TELEGRAM, m.userId(), m.displayName(), "paired")));
+                .forEach(m -> all.add(new Entry(Channel.TELEGRAM, m.userId(), m.displayName(), PAIRED)));
         return all;
     }
 
@@ -81,8 +86,8 @@ public final class Masters {
     /** For the dashboard: every paired Master, newest first and revoked ones too, then the listed ones. */
     public List<Row> history() {
         List<Row> rows = new ArrayList<>();
-        repository.history(HISTORY_LIMIT).forEach(m -> rows.add(new Row(m.userId(), m.platform(), m.addedAt(), m.revokedAt(), "paired")));
-        listed.stream().distinct().forEach(id -> rows.add(new Row(id, Channel.TELEGRAM, null, null, "config")));
+        repository.history(HISTORY_LIMIT).forEach(m -> rows.add(new Row(m.userId(), m.platform(), m.addedAt(), m.revokedAt(), PAIRED)));
+        listed.stream().distinct().forEach(id -> rows.add(new Row(id, Channel.TELEGRAM, null, null, LISTED)));
         return rows;
     }
 
