@@ -141,7 +141,7 @@ public final class Application implements AutoCloseable {
             var media = dev.serveragent.media.MediaModule.build(config, database, Channel.TELEGRAM, clock, metrics.registry());
             resources.addAll(media.resources());
             components.add(media.worker());
-            telegram = TelegramModule.build(config, database, webhookSecret, media, clock, metrics.registry());
+            telegram = TelegramModule.build(config, database, webhookSecret, media, masters, clock, metrics.registry());
             resources.addAll(telegram.resources());
             telegram.routes().ifPresent(routes::add);
             PairingInvite invite = new PairingInvite(pairing,
@@ -176,7 +176,7 @@ public final class Application implements AutoCloseable {
             var operations = new dev.serveragent.store.OperationsRepository(database.jdbi());
             var ledger = new LedgerRepository(database.jdbi());
             routes.add(new dev.serveragent.admin.DashboardRoutes(web, new dev.serveragent.store.DashboardRepository(database.jdbi()),
-                    operations, ledger, proactive, config.telegram().masterChatIds(), config.telegram().enabled(), invite, clock));
+                    operations, ledger, proactive, masters, config.telegram().enabled(), invite, clock));
             new dev.serveragent.admin.DatabaseMeters(operations, ledger, clock).bindTo(metrics.registry());
             var ackLatency = new dev.serveragent.admin.AckLatency(operations, metrics.registry());
             telegram.components().stream().filter(dev.serveragent.telegram.OutboxSender.class::isInstance)

@@ -1,6 +1,7 @@
 package dev.serveragent.admin;
 
 import dev.serveragent.budget.Spending;
+import dev.serveragent.masters.Masters;
 import dev.serveragent.proactive.ProactiveControl;
 import dev.serveragent.store.DashboardRepository;
 import dev.serveragent.store.LedgerRepository;
@@ -41,20 +42,20 @@ public final class DashboardRoutes implements HttpRoutes {
     private final OperationsRepository operations;
     private final LedgerRepository ledger;
     private final ProactiveControl proactive;
-    private final List<Long> masterChatIds;
+    private final Masters masters;
     private final AddMasterHint addMaster;
     private final Clock clock;
     private final String css = resource("admin/admin.css");
 
     public DashboardRoutes(WebAccess access, DashboardRepository conversations, OperationsRepository operations,
-            LedgerRepository ledger, ProactiveControl proactive, List<Long> masterChatIds, boolean telegramOn,
+            LedgerRepository ledger, ProactiveControl proactive, Masters masters, boolean telegramOn,
             dev.serveragent.masters.PairingInvite invite, Clock clock) {
         this.access = access;
         this.conversations = conversations;
         this.operations = operations;
         this.ledger = ledger;
         this.proactive = proactive;
-        this.masterChatIds = List.copyOf(masterChatIds);
+        this.masters = masters;
         this.addMaster = new AddMasterHint(telegramOn, invite);
         this.clock = clock;
     }
@@ -63,9 +64,9 @@ public final class DashboardRoutes implements HttpRoutes {
     public void addTo(JavalinDefaultRoutingApi r) {
         r.get("/admin/static/admin.css", ctx -> ctx.contentType("text/css; charset=utf-8").result(css));
         page(r, "/admin", (ctx, csrf) -> {
-            List<OperationsRepository.Master> masters = operations.masters(masterChatIds);
-            return OverviewPage.html(overview(), operations.deployments(Optional.empty(), 1), masters,
-                    noneActive(masters) ? addMaster.html() : "", clock.instant(), csrf);
+            List<Masters.Row> known = masters.history();
+            return OverviewPage.html(overview(), operations.deployments(Optional.empty(), 1), known,
+                    noneActive(known) ? addMaster.html() : "", clock.instant(), csrf);
         });
         page(r, "/admin/conversations", (ctx, csrf) -> {
             Optional<String> q = Optional.ofNullable(ctx.queryParam("q")).map(String::strip).filter(s -> !s.isEmpty());
@@ -116,17 +117,17 @@ public final class DashboardRoutes implements HttpRoutes {
         api(r, "/admin/api/runs", ctx -> Map.of("runs", operations.runs(longParam(ctx, "before"), PAGE)));
         api(r, "/admin/api/deployments", ctx -> Map.of("deployments", operations.deployments(longParam(ctx, "before"), PAGE)));
         api(r, "/admin/api/masters", ctx -> {
-            List<OperationsRepository.Master> masters = operations.masters(masterChatIds);
+            List<Masters.Row> known = masters.history();
             Map<String, Object> out = new LinkedHashMap<>();
-            out.put("masters", masters);
-            if (noneActive(masters)) {
+            out.put("masters", known);
+            if (noneActive(known)) {
                 out.put("how_to_add", addMaster.text()); // the empty state says what to do
             }
             return out;
         });
     }
 
-    private static boolean noneActive(List<OperationsRepository.Master> masters) {
+    private static boolean noneActive(List<Masters.Row> masters) {
         return masters.stream().noneMatch(m -> m.revokedAt() == null);
     }
 

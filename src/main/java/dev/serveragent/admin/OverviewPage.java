@@ -18,7 +18,7 @@ final class OverviewPage {
 
     /** @param addMaster how to add a Master (HTML), shown when none is active */
     static String html(DashboardRoutes.Overview o, List<OperationsRepository.Deployment> lastDeploy,
-            List<OperationsRepository.Master> masters, String addMaster, Instant now, String csrf) {
+            List<dev.serveragent.masters.Masters.Row> masters, String addMaster, Instant now, String csrf) {
         ProactiveStatus st = o.status();
         Spending.Day today = o.days().getLast();
         StringBuilder b = new StringBuilder("<section class=\"cards\">");
@@ -81,7 +81,7 @@ final class OverviewPage {
         if (!addMaster.isEmpty()) {
             b.append("<tr class=\"empty\"><td colspan=\"5\">").append(addMaster).append("</td></tr>");
         }
-        for (OperationsRepository.Master m : masters) {
+        for (dev.serveragent.masters.Masters.Row m : masters) {
             b.append("<tr><td>").append(m.userId()).append("</td><td>").append(esc(m.platform())).append("</td><td>").append(esc(m.source()))
                     .append("</td><td>").append(time(m.addedAt())).append("</td><td>").append(time(m.revokedAt())).append("</td></tr>");
         }

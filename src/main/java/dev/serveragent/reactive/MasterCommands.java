@@ -82,7 +82,7 @@ final class MasterCommands {
         List<Masters.Entry> all = masters.list();
         for (Masters.Entry m : all) {
             b.append("\n  ").append(m.userId()).append(m.name() == null ? "" : " (" + m.name() + ")")
-                    .append(m.source().equals("config") ? " – MASTER_CHAT_IDS" : " – paired");
+                    .append(m.source().equals(Masters.LISTED) ? " – MASTER_CHAT_IDS" : " – paired");
         }
         if (all.isEmpty()) {
             b.append(" none on Telegram yet (the console's user is always one)");

@@ -60,7 +60,7 @@ public final class ReactiveWorker implements Lifecycle {
         this.clock = clock;
         this.slots = new Semaphore(config.workers());
         this.workerId = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
-        this.listener = new PgListener(dataSource, List.of("reactive_jobs"), payload -> wake());
+        this.listener = new PgListener(dataSource, List.of(dev.serveragent.store.NotifyChannel.REACTIVE_JOBS.sqlName()), payload -> wake());
     }
 
     @Override

@@ -134,7 +134,7 @@ public final class ApprovalRepository {
                 h.rollback();
                 return Optional.<Long>empty();
             }
-            h.execute("select pg_notify('reactive_jobs', ?)", job.get().toString());
+            h.execute("select pg_notify(?, ?)", NotifyChannel.REACTIVE_JOBS.sqlName(), job.get().toString());
             return job;
         });
     }

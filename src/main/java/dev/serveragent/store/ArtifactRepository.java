@@ -17,7 +17,6 @@ import org.jdbi.v3.core.Jdbi;
  * that next look, about a second after its artifact was ready.
  */
 public final class ArtifactRepository {
-    public static final String CHANNEL = "message_artifacts";
     public static final int MAX_ATTEMPTS = 3;
 
     /** A claimed placeholder. {@code contentJson} holds {@code {"source": {...}}} as ingestion wrote it. */
@@ -106,7 +105,7 @@ public final class ArtifactRepository {
 
     /** An artifact of the message reached done or failed: tell listeners, and let its waiting classification look now. */
     private static void finished(Handle h, long messageId, Instant now) {
-        h.execute("select pg_notify(?, ?)", CHANNEL, Long.toString(messageId));
+        h.execute("select pg_notify(?, ?)", NotifyChannel.MESSAGE_ARTIFACTS.sqlName(), Long.toString(messageId));
         h.createQuery("""
                         with due as (
                             update reactive_jobs set run_after = :now
@@ -115,7 +114,7 @@ public final class ArtifactRepository {
                                and run_after > :now  -- waiting for its next look
                             returning id)
                         select pg_notify(:channel, cast(id as text)) from due""")
-                .bind("now", now).bind("msg", messageId).bind("channel", IngestRepository.JOBS_CHANNEL)
+                .bind("now", now).bind("msg", messageId).bind("channel", NotifyChannel.REACTIVE_JOBS.sqlName())
                 .mapToMap().list();
     }
 

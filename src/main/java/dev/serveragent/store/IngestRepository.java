@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongPredicate;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
@@ -20,8 +21,6 @@ import org.jdbi.v3.core.JdbiException;
  * message and the job; if the first rolls back, the second stores it. Thread-safe.
  */
 public final class IngestRepository {
-    public static final String JOBS_CHANNEL = "reactive_jobs";
-
     /** The chat an update belongs to. {@code title} may be null. */
     public record Chat(long chatId, String type, String title) {}
 
@@ -51,12 +50,15 @@ public final class IngestRepository {
     }
 
     private final Jdbi jdbi;
-    private final List<Long> listedMasters;
+    private final LongPredicate isMaster;
 
-    /** @param listedMasters the {@code MASTER_CHAT_IDS}; paired Masters are read from {@code masters} */
-    public IngestRepository(Jdbi jdbi, List<Long> listedMasters) {
+    /**
+     * @param isMaster whether a Telegram user is a Master ({@code masters.Masters}, the one
+     *     source); asked before the transaction, and only for a message with attachments
+     */
+    public IngestRepository(Jdbi jdbi, LongPredicate isMaster) {
         this.jdbi = jdbi;
-        this.listedMasters = List.copyOf(listedMasters);
+        this.isMaster = isMaster;
     }
 
     /**
@@ -67,13 +69,13 @@ public final class IngestRepository {
      */
     public Result ingest(Update u, Instant now) {
         try {
-            return store(u, now);
+            return store(u, now, fromMaster(u));
         } catch (JdbiException e) {
             throw new DatabaseUnavailableException("update " + u.updateId() + " not stored: " + Database.rootMessage(e), e);
         }
     }
 
-    private Result store(Update u, Instant now) {
+    private Result store(Update u, Instant now, boolean fromMaster) {
         return jdbi.inTransaction(h -> {
             int inserted = h.createUpdate("""
                             insert into telegram_updates (update_id, kind, chat_id, raw_payload, received_at)
@@ -103,7 +105,7 @@ public final class IngestRepository {
                 }
                 // The original was never seen (sent before the bot ran): store it as a new message.
             }
-            Result stored = storeNewMessage(h, u, threadId, m, now, m.attachments().isEmpty() || fromMaster(h, m));
+            Result stored = storeNewMessage(h, u, threadId, m, now, m.attachments().isEmpty() || fromMaster);
             if (u.edit() && stored.messageId().isEmpty()) {
                 // The original was being stored at the same moment: its insert committed while ours
                 // waited and then found the key taken. Now the original is visible: edit it.
@@ -178,13 +180,10 @@ public final class IngestRepository {
      * Whether the sender is a Master: only a Master's media is downloaded, transcribed or
      * described; a stranger's stays in {@code raw_payload} and costs nothing.
      */
-    private boolean fromMaster(Handle h, Message m) {
-        if (m.authorUserId() == null) {
-            return false;
-        }
-        return listedMasters.contains(m.authorUserId()) || h.createQuery("""
-                        select exists (select 1 from masters where platform = 'telegram' and user_id = :user and revoked_at is null)""")
-                .bind("user", m.authorUserId()).mapTo(Boolean.class).one();
+    private boolean fromMaster(Update u) {
+        // Asked only when it matters (media), on its own connection before the transaction takes one.
+        return u.message().filter(m -> !m.attachments().isEmpty() && m.authorUserId() != null)
+                .map(m -> isMaster.test(m.authorUserId())).orElse(false);
     }
 
     private static Result storeNewMessage(Handle h, Update u, long threadId, Message m, Instant now, boolean withArtifacts) {
@@ -266,7 +265,7 @@ public final class IngestRepository {
                 .bind("msg", messageId)
                 .bind("update", updateId)
                 .bind("artifacts", artifacts)
-                .bind("channel", JOBS_CHANNEL)
+                .bind("channel", NotifyChannel.REACTIVE_JOBS.sqlName())
                 .bind("now", now)
                 .map((rs, ctx) -> rs.getLong("id"))
                 .one();

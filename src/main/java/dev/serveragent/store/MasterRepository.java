@@ -8,7 +8,7 @@ import org.jdbi.v3.core.Jdbi;
 /** Paired Masters ({@code masters}) and the pairing codes and failures that admit them. Thread-safe. */
 public final class MasterRepository {
     /** A paired Master, active or revoked. */
-    public record PairedMaster(long userId, String displayName, Instant addedAt, Instant revokedAt) {}
+    public record PairedMaster(String platform, long userId, String displayName, Instant addedAt, Instant revokedAt) {}
 
     /** What redeeming a code found. */
     public enum Redeemed { PAIRED, ALREADY_MASTER, UNKNOWN, USED, EXPIRED }
@@ -28,11 +28,23 @@ public final class MasterRepository {
     /** Active paired Masters, oldest first. */
     public List<PairedMaster> active(String platform) {
         return jdbi.withHandle(h -> h.createQuery("""
-                        select user_id, display_name, added_at, revoked_at from masters
+                        select user_id, display_name, added_at from masters
                         where platform = :p and revoked_at is null order by added_at, id""")
                 .bind("p", platform)
-                .map((rs, ctx) -> new PairedMaster(rs.getLong("user_id"), rs.getString("display_name"),
+                .map((rs, ctx) -> new PairedMaster(platform, rs.getLong("user_id"), rs.getString("display_name"),
                         rs.getTimestamp("added_at").toInstant(), null))
+                .list());
+    }
+
+    /** Every paired Master of every platform, revoked ones too, newest first (at most {@code limit}). */
+    public List<PairedMaster> history(int limit) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select platform, user_id, display_name, added_at, revoked_at from masters
+                        order by added_at desc, id desc limit :limit""")
+                .bind("limit", limit)
+                .map((rs, ctx) -> new PairedMaster(rs.getString("platform"), rs.getLong("user_id"), rs.getString("display_name"),
+                        rs.getTimestamp("added_at").toInstant(),
+                        rs.getTimestamp("revoked_at") == null ? null : rs.getTimestamp("revoked_at").toInstant()))
                 .list());
     }
 

@@ -11,7 +11,7 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * The dashboard's read queries over the agent's work: jobs, approvals, Claude Code runs,
- * deployments and Masters. Bounded and keyset-paginated like {@link DashboardRepository}.
+ * and deployments (the Masters are {@code masters.Masters}'s). Bounded and keyset-paginated like {@link DashboardRepository}.
  */
 public final class OperationsRepository {
     public record Job(long id, long threadId, Long triggerMessageId, String status, String mode, Instant createdAt,
@@ -29,8 +29,6 @@ public final class OperationsRepository {
 
     /** A first reply to a job's trigger: when the trigger was stored and the reply sent. */
     public record Acknowledgement(String platform, Instant triggerStoredAt, Instant sentAt) {}
-
-    public record Master(long userId, String platform, Instant addedAt, Instant revokedAt, String source) {}
 
     private final Jdbi jdbi;
 
@@ -113,26 +111,6 @@ public final class OperationsRepository {
                     m.put(row.getColumn("status", String.class), row.getColumn("n", Long.class));
                     return m;
                 }));
-    }
-
-    /**
-     * The Masters: the paired ones from {@code masters} (revoked ones with their date), then those
-     * of {@code MASTER_CHAT_IDS}.
-     */
-    public List<Master> masters(List<Long> configured) {
-        return jdbi.withHandle(h -> {
-            List<Master> out = new java.util.ArrayList<>(h.createQuery("""
-                            select user_id, platform, added_at, revoked_at, source from masters order by added_at desc limit 200""")
-                    .map((rs, ctx) -> new Master(rs.getLong("user_id"), rs.getString("platform"), ts(rs, "added_at"),
-                            ts(rs, "revoked_at"), rs.getString("source")))
-                    .list());
-            for (long id : configured) {
-                if (out.stream().noneMatch(m -> m.userId() == id && m.source().equals("config"))) {
-                    out.add(new Master(id, "telegram", null, null, "config"));
-                }
-            }
-            return out;
-        });
     }
 
     /**

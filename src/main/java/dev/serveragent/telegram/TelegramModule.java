@@ -9,6 +9,7 @@ import dev.serveragent.channel.PressListener;
 import dev.serveragent.config.Secret;
 import dev.serveragent.config.AppConfig;
 import dev.serveragent.config.TelegramConfig;
+import dev.serveragent.masters.Masters;
 import dev.serveragent.media.ArtifactWorker;
 import dev.serveragent.media.MediaModule;
 import dev.serveragent.media.TelegramFiles;
@@ -71,8 +72,8 @@ public final class TelegramModule {
      * @param webhookSecret the configured {@code TELEGRAM_WEBHOOK_SECRET}, or the one the agent
      *     generated and keeps in the database
      */
-    public static TelegramModule build(AppConfig config, Database database, Secret webhookSecret, MediaModule media, Clock clock,
-                                       MeterRegistry metrics) {
+    public static TelegramModule build(AppConfig config, Database database, Secret webhookSecret, MediaModule media, Masters masters,
+                                       Clock clock, MeterRegistry metrics) {
         TelegramConfig tg = config.telegram();
         OutboxRepository outboxRepository = new OutboxRepository(database.jdbi());
         ArtifactRepository artifacts = new ArtifactRepository(database.jdbi());
@@ -102,7 +103,7 @@ public final class TelegramModule {
 
         UpdateIngestor ingestor = new UpdateIngestor(
                 new UpdateNormalizer(new UpdateNormalizer.Capabilities(media.transcription(), media.vision())),
-                new IngestRepository(database.jdbi(), tg.masterChatIds()), callbacks, worker::wake, clock, metrics);
+                new IngestRepository(database.jdbi(), user -> masters.isMaster(Channel.TELEGRAM, user)), callbacks, worker::wake, clock, metrics);
         LongPoller poller = new LongPoller(bot, tg.apiUrl(), token, ingestor, new PollStateRepository(database.jdbi()),
                 new LeaderLock(() -> database.dedicatedConnection("server-agent-telegram-poller"), LongPoller.LEADER_LOCK_KEY),
                 POLL_TIMEOUT_SECONDS, clock, metrics);

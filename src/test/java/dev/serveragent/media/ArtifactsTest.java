@@ -147,6 +147,22 @@ class ArtifactsTest {
     }
 
     @Test
+    void a_paired_masters_document_is_fetched_and_a_revoked_ones_is_not() {
+        var masters = new dev.serveragent.store.MasterRepository(db.jdbi());
+        Instant now = clock.instant();
+        for (long user : List.of(7777L, 8888L)) {
+            masters.createCode("artifacts-" + user, now, now.plusSeconds(600));
+            masters.redeem("artifacts-" + user, "telegram", user, "user " + user, now);
+        }
+        masters.revoke("telegram", 8888L, "test", now);
+        post(app, update("message_document", 860001, 60001).replace("\"id\":4242", "\"id\":7777"));
+        post(app, update("message_document", 860002, 60002).replace("\"id\":4242", "\"id\":8888"));
+
+        assertThat(awaitFinished(messageId(860001)).status()).isEqualTo("done");
+        assertThat(artifacts().forMessage(messageId(860002))).as("a revoked Master is a stranger again").isEmpty();
+    }
+
+    @Test
     void a_photo_becomes_image_json_through_haiku_vision_and_its_usage_is_in_the_ledger() throws Exception {
         anthropic.respond(200, FakeAnthropic.message(
                 "{\"description\": \"A terminal showing an nginx error.\", \"text\": \"502 Bad Gateway\", \"objects\": [\"terminal\"]}", 1500, 60));
