@@ -52,6 +52,51 @@ class ProcessDeployTest extends DeployTestCase {
     }
 
     @Test
+    void a_java_release_starts_with_the_aot_cache_made_before_the_swap_without_the_agents_secrets() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() >= AotCache.FIRST_JDK, "JDK 25 makes AOT caches");
+        useJarFixture();
+        String v1 = repo.commitJar("j1", true);
+        assertThat(h.deploy("--sha", v1)).isEqualTo(0);
+
+        assertThat(h.servedVersion()).contains("j1");
+        java.nio.file.Path cache = h.dataDir.resolve("releases").resolve(v1).resolve("app.jar.aot");
+        assertThat(cache).isRegularFile();
+        assertThat(ProcessHandle.of(h.runningPid()).flatMap(p -> p.info().commandLine())).get().asString()
+                .contains("-XX:AOTCache=" + cache).contains("-jar");
+        assertThat(h.rows().getLast().reportText()).contains("Start-up cache: made " + cache);
+        String training = Files.readString(cache.resolveSibling("aot-training.log"));
+        assertThat(training).contains("training with").contains("PORT")
+                .doesNotContain("DATABASE_URL").doesNotContain("TELEGRAM").doesNotContain("FIXTURE_PG_URL")
+                .doesNotContain(h.root.resolve("home").toString());
+    }
+
+    @Test
+    void a_release_whose_training_run_fails_deploys_without_the_cache() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() >= AotCache.FIRST_JDK, "JDK 25 makes AOT caches");
+        useJarFixture();
+        String v1 = repo.commitJar("j1", false);
+        assertThat(h.deploy("--sha", v1)).isEqualTo(0);
+
+        assertThat(h.servedVersion()).contains("j1");
+        java.nio.file.Path release = h.dataDir.resolve("releases").resolve(v1);
+        assertThat(release.resolve("app.jar.aot")).doesNotExist();
+        assertThat(ProcessHandle.of(h.runningPid()).flatMap(p -> p.info().commandLine())).get().asString()
+                .doesNotContain("AOTCache");
+        Deployment d = h.rows().getLast();
+        assertThat(d.status()).isEqualTo("healthy");
+        assertThat(d.reportText()).contains("Start-up cache: none: the training run exited 2")
+                .contains("the release starts without it");
+        assertThat(release.resolve("aot-training.log")).content().contains("cannot train");
+    }
+
+    /** The release is a jar started by the runtime's default {@code java -jar} (where the AOT cache applies). */
+    private void useJarFixture() {
+        h.env.put("DEPLOY_BUILD_COMMAND", FixtureRepo.JAR_BUILD);
+        h.env.put("DEPLOY_ARTIFACT", FixtureRepo.JAR_ARTIFACT);
+        h.env.remove("DEPLOY_START_COMMAND");
+    }
+
+    @Test
     void commit_failing_its_health_check_is_rolled_back_and_the_previous_version_serves() throws Exception {
         String v1 = repo.commit(Version.good("v1"));
         assertThat(h.deploy("--sha", v1)).isEqualTo(0);
