@@ -80,7 +80,7 @@ final class FixtureRepo {
 
     /**
      * The service as a jar (JDK HTTP server): {@code serve} serves as {@code app.py}; {@code serve
-     * --exit-when-ready} (an AOT training run) binds, then exits 0, or exits 2 when it cannot {@code train}.
+     * --exit-when-ready} (an AOT training run) binds, then does as {@link Training} says.
      */
     private static final String JAVA_APP = """
             import com.sun.net.httpserver.HttpServer;
@@ -97,9 +97,13 @@ final class FixtureRepo {
                         x.close();
                     });
                     if (args.length > 1 && args[1].equals("--exit-when-ready")) {
-                        if (!%s) {
-                            System.err.println("this build cannot train: no database");
-                            System.exit(2);
+                        switch ("%s") {
+                            case "FAILS" -> {
+                                System.err.println("this build cannot train: no database");
+                                System.exit(2);
+                            }
+                            case "HANGS" -> Thread.sleep(600_000);
+                            default -> { }
                         }
                         System.out.println("training with " + new java.util.TreeSet<>(System.getenv().keySet()) + " in " + System.getProperty("user.dir"));
                         srv.stop(0);
@@ -132,9 +136,19 @@ final class FixtureRepo {
         return git("rev-parse", "HEAD").strip();
     }
 
-    /** Commits the Java variant named {@code name}; {@code trains}: whether its training run succeeds. Returns its SHA. */
-    String commitJar(String name, boolean trains) throws IOException {
-        Files.writeString(dir.resolve("App.java"), JAVA_APP.formatted(name, trains));
+    /** What the Java variant's training run ({@code serve --exit-when-ready}) does. */
+    enum Training {
+        /** Prints its environment's names and exits 0. */
+        SUCCEEDS,
+        /** Exits 2. */
+        FAILS,
+        /** Never ends. */
+        HANGS
+    }
+
+    /** Commits the Java variant named {@code name} whose training run does as {@code training} says; returns its SHA. */
+    String commitJar(String name, Training training) throws IOException {
+        Files.writeString(dir.resolve("App.java"), JAVA_APP.formatted(name, training.name()));
         Files.writeString(dir.resolve("test.sh"), "echo 'Tests run: 1, Failures: 0, Errors: 0, Skipped: 0'\n");
         git("add", "-A");
         git("commit", "--quiet", "-m", "jar version " + name);

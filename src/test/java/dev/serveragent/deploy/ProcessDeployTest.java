@@ -2,6 +2,7 @@ package dev.serveragent.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.serveragent.deploy.FixtureRepo.Training;
 import dev.serveragent.deploy.FixtureRepo.Version;
 import dev.serveragent.store.DeploymentRepository.Deployment;
 import dev.serveragent.store.DeploymentRepository.Status;
@@ -9,6 +10,8 @@ import java.nio.file.Files;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The {@code process} runtime end to end: a real git repository, real child processes, real Postgres. */
 class ProcessDeployTest extends DeployTestCase {
@@ -55,7 +58,7 @@ class ProcessDeployTest extends DeployTestCase {
     void a_java_release_starts_with_the_aot_cache_made_before_the_swap_without_the_agents_secrets() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() >= AotCache.FIRST_JDK, "JDK 25 makes AOT caches");
         useJarFixture();
-        String v1 = repo.commitJar("j1", true);
+        String v1 = repo.commitJar("j1", Training.SUCCEEDS);
         assertThat(h.deploy("--sha", v1)).isEqualTo(0);
 
         assertThat(h.servedVersion()).contains("j1");
@@ -70,11 +73,14 @@ class ProcessDeployTest extends DeployTestCase {
                 .doesNotContain(h.root.resolve("home").toString());
     }
 
-    @Test
-    void a_release_whose_training_run_fails_deploys_without_the_cache() throws Exception {
+    @ParameterizedTest
+    @CsvSource({"FAILS, 60, the training run exited 2", "HANGS, 1, the training run was still going after 1 s and was killed"})
+    void a_release_whose_training_run_fails_or_hangs_deploys_without_the_cache(Training training, String timeout, String reason)
+            throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() >= AotCache.FIRST_JDK, "JDK 25 makes AOT caches");
         useJarFixture();
-        String v1 = repo.commitJar("j1", false);
+        h.env.put("DEPLOY_AOT_TRAINING_TIMEOUT_SECONDS", timeout);
+        String v1 = repo.commitJar("j1", training);
         assertThat(h.deploy("--sha", v1)).isEqualTo(0);
 
         assertThat(h.servedVersion()).contains("j1");
@@ -84,9 +90,22 @@ class ProcessDeployTest extends DeployTestCase {
                 .doesNotContain("AOTCache");
         Deployment d = h.rows().getLast();
         assertThat(d.status()).isEqualTo("healthy");
-        assertThat(d.reportText()).contains("Start-up cache: none: the training run exited 2")
-                .contains("the release starts without it");
-        assertThat(release.resolve("aot-training.log")).content().contains("cannot train");
+        assertThat(d.reportText()).contains("Start-up cache: none: " + reason).contains("the release starts without it");
+        assertThat(ProcessHandle.current().descendants().filter(p -> p.info().commandLine().orElse("").contains("AOTCacheOutput")))
+                .as("no training run is left behind").isEmpty();
+    }
+
+    @Test
+    void with_the_cache_turned_off_no_training_runs_and_the_release_starts_plainly() throws Exception {
+        useJarFixture();
+        h.env.put("DEPLOY_AOT_CACHE", "false");
+        String v1 = repo.commitJar("j1", Training.SUCCEEDS);
+        assertThat(h.deploy("--sha", v1)).isEqualTo(0);
+
+        assertThat(h.dataDir.resolve("releases").resolve(v1).resolve("aot-training.log")).doesNotExist();
+        assertThat(ProcessHandle.of(h.runningPid()).flatMap(p -> p.info().commandLine())).get().asString()
+                .doesNotContain("AOTCache");
+        assertThat(h.rows().getLast().reportText()).doesNotContain("Start-up cache");
     }
 
     /** The release is a jar started by the runtime's default {@code java -jar} (where the AOT cache applies). */
