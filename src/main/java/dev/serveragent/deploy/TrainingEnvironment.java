@@ -12,7 +12,10 @@ import java.util.Set;
  * deny-list, so that a secret added to the agent later cannot reach the training run.
  */
 final class TrainingEnvironment {
-    private static final Set<String> KEPT = Set.of("PATH", "HOME", "USER", "LOGNAME", "LANG", "TZ", "TMPDIR", "JAVA_HOME");
+    // The JVM option variables too: a cache is only used by a JVM started with options compatible
+    // with the training run's, and the release gets the deploy's environment.
+    private static final Set<String> KEPT = Set.of("PATH", "HOME", "USER", "LOGNAME", "LANG", "TZ", "TMPDIR", "JAVA_HOME",
+            "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS");
 
     private TrainingEnvironment() {}
 
