@@ -65,9 +65,13 @@ final class AotCache {
             pb.environment().putAll(TrainingEnvironment.of(env, scratch));
             Process p = pb.start();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-                p.waitFor(10, TimeUnit.SECONDS);
+                // SIGTERM first: the agent then stops its embedded Postgres, which a SIGKILL would orphan.
+                p.destroy();
+                if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly();
+                    p.waitFor(10, TimeUnit.SECONDS);
+                }
                 return failed(cache, "the training run was still going after " + timeout.toSeconds() + " s and was killed", logFile);
             }
             if (p.exitValue() != 0 || !Files.isRegularFile(cache)) {
