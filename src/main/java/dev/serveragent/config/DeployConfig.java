@@ -17,6 +17,9 @@ import java.util.Optional;
  * @param dockerBuildArgs compose runtime: {@code --build-arg}s, {@code K=V} separated by spaces
  * @param zeroDowntime process runtime only: start the new release beside the running one on the
  *     shared port (SO_REUSEPORT) and stop the old one once the new is healthy
+ * @param aotCache process runtime only, default start command, JDK 25 or newer: make each
+ *     release's AOT cache before the swap and start the release with it ({@code DEPLOY_AOT_CACHE})
+ * @param aotTrainingTimeout the bound of that cache's training run ({@code DEPLOY_AOT_TRAINING_TIMEOUT_SECONDS})
  */
 public record DeployConfig(
         Path repo,
@@ -40,7 +43,9 @@ public record DeployConfig(
         boolean zeroDowntime,
         String composeCommand,
         Optional<String> imageBuildCommand,
-        java.util.List<String> dockerBuildArgs) {
+        java.util.List<String> dockerBuildArgs,
+        boolean aotCache,
+        Duration aotTrainingTimeout) {
 
     /** How a release runs: a container of a compose project, or a detached child process. */
     public enum Runtime { PROCESS, COMPOSE }
@@ -58,6 +63,7 @@ public record DeployConfig(
     public static final String DEFAULT_COMPOSE_PROJECT = "server-agent";
     public static final String DEFAULT_COMPOSE_SERVICE = "app";
     public static final String DEFAULT_DOCKER_BIN = "docker";
+    public static final Duration DEFAULT_AOT_TRAINING_TIMEOUT = Duration.ofSeconds(120);
 
     public DeployConfig {
         requireText("DEPLOY_BRANCH", branch);
@@ -112,7 +118,9 @@ public record DeployConfig(
                 s.bool("DEPLOY_ZERO_DOWNTIME", true),
                 s.string("DEPLOY_COMPOSE_COMMAND", s.string("DEPLOY_DOCKER_BIN", DEFAULT_DOCKER_BIN) + " compose"),
                 s.optional("DEPLOY_IMAGE_BUILD_COMMAND"),
-                java.util.Arrays.stream(s.string("DEPLOY_DOCKER_BUILD_ARGS", "").trim().split("\\s+")).filter(a -> !a.isEmpty()).toList());
+                java.util.Arrays.stream(s.string("DEPLOY_DOCKER_BUILD_ARGS", "").trim().split("\\s+")).filter(a -> !a.isEmpty()).toList(),
+                s.bool("DEPLOY_AOT_CACHE", true),
+                s.seconds("DEPLOY_AOT_TRAINING_TIMEOUT_SECONDS", DEFAULT_AOT_TRAINING_TIMEOUT, 1, 3600));
     }
 
     private static void requireText(String name, String value) {

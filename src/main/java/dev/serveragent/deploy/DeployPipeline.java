@@ -77,6 +77,7 @@ public final class DeployPipeline {
                 report.add("Restarted", NOTHING_RESTARTED);
                 return finish(id, Status.FAILED, Optional.of("unit tests failed: " + tests.reason()), report);
             }
+            runtime.prepareStart(sha).ifPresent(note -> report.add("Start-up cache", note));
             deployments.advance(id, Status.DEPLOYING);
         } catch (RuntimeException e) {
             report.add("Restarted", NOTHING_RESTARTED);

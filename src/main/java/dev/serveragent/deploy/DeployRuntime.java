@@ -62,6 +62,15 @@ public interface DeployRuntime {
         throw new UnsupportedOperationException(name() + " cannot start a release beside the running one");
     }
 
+    /**
+     * Readies {@code sha}'s built release for a faster start, before the swap (the process
+     * runtime makes its JDK 25 AOT cache); what was done, for the report, or empty when nothing
+     * applies. Never fails the deploy: a release that cannot be readied starts the plain way.
+     */
+    default java.util.Optional<String> prepareStart(String sha) {
+        return java.util.Optional.empty();
+    }
+
     /** Removes every kept release not in {@code keep}. */
     void prune(Set<String> keep);
 }

@@ -84,6 +84,29 @@ public final class ProcessRuntime implements DeployRuntime {
         return config.releasesDir().resolve(sha).resolve(Path.of(config.artifact()).getFileName());
     }
 
+    /**
+     * Makes the release's AOT cache when its start command is the default {@code java -jar} and
+     * this JDK (the one that starts it) makes caches; see {@link AotCache}.
+     */
+    @Override
+    public Optional<String> prepareStart(String sha) {
+        if (!config.aotCache() || config.startCommand().isPresent()) {
+            return Optional.empty();
+        }
+        if (Runtime.version().feature() < AotCache.FIRST_JDK) {
+            return Optional.of("none: the deploy runs on Java " + Runtime.version().feature()
+                    + "; Java " + AotCache.FIRST_JDK + " or newer makes one");
+        }
+        return Optional.of(new AotCache(javaPath(), config.aotTrainingTimeout()).make(artifactOf(sha), shell.environment()));
+    }
+
+    /** {@code -XX:AOTCache=<file> } when the release has a cache this JDK can use, else nothing. */
+    private String aotOption(Path artifact) {
+        Path cache = AotCache.of(artifact);
+        boolean usable = config.aotCache() && Runtime.version().feature() >= AotCache.FIRST_JDK && Files.isRegularFile(cache);
+        return usable ? " " + Shell.quote("-XX:AOTCache=" + cache) : "";
+    }
+
     @Override
     public boolean hasRelease(String sha) {
         return Files.isRegularFile(artifactOf(sha));
@@ -196,7 +219,7 @@ public final class ProcessRuntime implements DeployRuntime {
         if (!Files.isRegularFile(artifact)) {
             throw new DeployException("release " + sha + " is no longer kept (" + artifact + " is missing)");
         }
-        String command = config.startCommand().orElse(javaBin() + " -jar {artifact} serve")
+        String command = config.startCommand().orElse(Shell.quote(javaPath()) + aotOption(artifact) + " -jar {artifact} serve")
                 .replace("{artifact}", Shell.quote(artifact.toString()));
         List<String> argv = new ArrayList<>();
         // A session of its own: no hang-up or group signal reaches it when the deploy (or the
@@ -314,8 +337,9 @@ public final class ProcessRuntime implements DeployRuntime {
         }
     }
 
-    private static String javaBin() {
-        return Shell.quote(ProcessHandle.current().info().command().orElse("java"));
+    /** The {@code java} of this JVM: releases run on the JDK the deploy runs on. */
+    private static String javaPath() {
+        return ProcessHandle.current().info().command().orElse("java");
     }
 
     private static void sleep(Duration d) {

@@ -28,6 +28,19 @@ class DeployConfigTest {
         assertThat(c.startCommand()).isEmpty();
         assertThat(c.releasesDir()).isEqualTo(Path.of("data").toAbsolutePath().resolve("releases"));
         assertThat(c.backupsDir()).isEqualTo(Path.of("data").toAbsolutePath().resolve("backups"));
+        assertThat(c.aotCache()).isTrue();
+        assertThat(c.aotTrainingTimeout()).isEqualTo(Duration.ofSeconds(120));
+    }
+
+    @Test
+    void the_start_up_cache_of_releases_can_be_turned_off_and_its_training_bounded() {
+        DeployConfig c = deploy(Map.of("DEPLOY_AOT_CACHE", "false", "DEPLOY_AOT_TRAINING_TIMEOUT_SECONDS", "30"));
+        assertThat(c.aotCache()).isFalse();
+        assertThat(c.aotTrainingTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThatThrownBy(() -> deploy(Map.of("DEPLOY_AOT_CACHE", "sometimes"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("DEPLOY_AOT_CACHE");
+        assertThatThrownBy(() -> deploy(Map.of("DEPLOY_AOT_TRAINING_TIMEOUT_SECONDS", "0"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("DEPLOY_AOT_TRAINING_TIMEOUT_SECONDS");
     }
 
     @Test

@@ -72,6 +72,48 @@ final class FixtureRepo {
             srv.server_close()
             """;
 
+    /** The Java variant: {@code App.java} built into {@code out/app.jar}, started by the default {@code java -jar}. */
+    static final String JAR_ARTIFACT = "out/app.jar";
+    private static final Path JDK_BIN = Path.of(System.getProperty("java.home"), "bin");
+    static final String JAR_BUILD = "mkdir -p out/classes && " + JDK_BIN.resolve("javac") + " -d out/classes App.java && "
+            + JDK_BIN.resolve("jar") + " --create --file " + JAR_ARTIFACT + " --main-class App -C out/classes .";
+
+    /**
+     * The service as a jar (JDK HTTP server): {@code serve} serves as {@code app.py}; {@code serve
+     * --exit-when-ready} (an AOT training run) binds, then does as {@link Training} says.
+     */
+    private static final String JAVA_APP = """
+            import com.sun.net.httpserver.HttpServer;
+            import java.net.InetSocketAddress;
+            public class App {
+                public static void main(String[] args) throws Exception {
+                    HttpServer srv = HttpServer.create(new InetSocketAddress("127.0.0.1", Integer.parseInt(System.getenv("PORT"))), 0);
+                    String pid = "\\"pid\\": " + ProcessHandle.current().pid();
+                    srv.createContext("/", x -> {
+                        String p = x.getRequestURI().getPath();
+                        byte[] body = (p.equals("/version") ? "%s" : "{\\"status\\": \\"ready\\", " + pid + "}").getBytes();
+                        x.sendResponseHeaders(p.equals("/version") || p.equals("/healthz") || p.equals("/readyz") ? 200 : 404, body.length);
+                        x.getResponseBody().write(body);
+                        x.close();
+                    });
+                    if (args.length > 1 && args[1].equals("--exit-when-ready")) {
+                        switch ("%s") {
+                            case "FAILS" -> {
+                                System.err.println("this build cannot train: no database");
+                                System.exit(2);
+                            }
+                            case "HANGS" -> Thread.sleep(600_000);
+                            default -> { }
+                        }
+                        System.out.println("training with " + new java.util.TreeSet<>(System.getenv().keySet()) + " in " + System.getProperty("user.dir"));
+                        srv.stop(0);
+                        return;
+                    }
+                    srv.start();
+                }
+            }
+            """;
+
     final Path dir;
 
     FixtureRepo(Path dir) throws IOException {
@@ -91,6 +133,25 @@ final class FixtureRepo {
                 : "echo 'Tests run: 3, Failures: 1, Errors: 0, Skipped: 0'\necho 'FAILED: test_version'\nexit 1\n");
         git("add", "-A");
         git("commit", "--quiet", "-m", "version " + v.name());
+        return git("rev-parse", "HEAD").strip();
+    }
+
+    /** What the Java variant's training run ({@code serve --exit-when-ready}) does. */
+    enum Training {
+        /** Prints its environment's names and exits 0. */
+        SUCCEEDS,
+        /** Exits 2. */
+        FAILS,
+        /** Never ends. */
+        HANGS
+    }
+
+    /** Commits the Java variant named {@code name} whose training run does as {@code training} says; returns its SHA. */
+    String commitJar(String name, Training training) throws IOException {
+        Files.writeString(dir.resolve("App.java"), JAVA_APP.formatted(name, training.name()));
+        Files.writeString(dir.resolve("test.sh"), "echo 'Tests run: 1, Failures: 0, Errors: 0, Skipped: 0'\n");
+        git("add", "-A");
+        git("commit", "--quiet", "-m", "jar version " + name);
         return git("rev-parse", "HEAD").strip();
     }
 

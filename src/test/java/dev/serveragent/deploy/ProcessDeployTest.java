@@ -2,6 +2,7 @@ package dev.serveragent.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.serveragent.deploy.FixtureRepo.Training;
 import dev.serveragent.deploy.FixtureRepo.Version;
 import dev.serveragent.store.DeploymentRepository.Deployment;
 import dev.serveragent.store.DeploymentRepository.Status;
@@ -9,6 +10,8 @@ import java.nio.file.Files;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The {@code process} runtime end to end: a real git repository, real child processes, real Postgres. */
 class ProcessDeployTest extends DeployTestCase {
@@ -49,6 +52,67 @@ class ProcessDeployTest extends DeployTestCase {
         if (noBackups.isEmpty()) {
             assertThat(Files.list(h.dataDir.resolve("backups")).toList()).isNotEmpty();
         }
+    }
+
+    @Test
+    void a_java_release_starts_with_the_aot_cache_made_before_the_swap_without_the_agents_secrets() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() >= AotCache.FIRST_JDK, "JDK 25 makes AOT caches");
+        useJarFixture();
+        String v1 = repo.commitJar("j1", Training.SUCCEEDS);
+        assertThat(h.deploy("--sha", v1)).isEqualTo(0);
+
+        assertThat(h.servedVersion()).contains("j1");
+        java.nio.file.Path cache = h.dataDir.resolve("releases").resolve(v1).resolve("app.jar.aot");
+        assertThat(cache).isRegularFile();
+        assertThat(ProcessHandle.of(h.runningPid()).flatMap(p -> p.info().commandLine())).get().asString()
+                .contains("-XX:AOTCache=" + cache).contains("-jar");
+        assertThat(h.rows().getLast().reportText()).contains("Start-up cache: made " + cache);
+        String training = Files.readString(cache.resolveSibling("aot-training.log"));
+        assertThat(training).contains("training with").contains("PORT")
+                .doesNotContain("DATABASE_URL").doesNotContain("TELEGRAM").doesNotContain("FIXTURE_PG_URL")
+                .doesNotContain(h.root.resolve("home").toString());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"FAILS, 60, the training run exited 2", "HANGS, 1, the training run was still going after 1 s and was killed"})
+    void a_release_whose_training_run_fails_or_hangs_deploys_without_the_cache(Training training, String timeout, String reason)
+            throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() >= AotCache.FIRST_JDK, "JDK 25 makes AOT caches");
+        useJarFixture();
+        h.env.put("DEPLOY_AOT_TRAINING_TIMEOUT_SECONDS", timeout);
+        String v1 = repo.commitJar("j1", training);
+        assertThat(h.deploy("--sha", v1)).isEqualTo(0);
+
+        assertThat(h.servedVersion()).contains("j1");
+        java.nio.file.Path release = h.dataDir.resolve("releases").resolve(v1);
+        assertThat(release.resolve("app.jar.aot")).doesNotExist();
+        assertThat(ProcessHandle.of(h.runningPid()).flatMap(p -> p.info().commandLine())).get().asString()
+                .doesNotContain("AOTCache");
+        Deployment d = h.rows().getLast();
+        assertThat(d.status()).isEqualTo("healthy");
+        assertThat(d.reportText()).contains("Start-up cache: none: " + reason).contains("the release starts without it");
+        assertThat(ProcessHandle.current().descendants().filter(p -> p.info().commandLine().orElse("").contains("AOTCacheOutput")))
+                .as("no training run is left behind").isEmpty();
+    }
+
+    @Test
+    void with_the_cache_turned_off_no_training_runs_and_the_release_starts_plainly() throws Exception {
+        useJarFixture();
+        h.env.put("DEPLOY_AOT_CACHE", "false");
+        String v1 = repo.commitJar("j1", Training.SUCCEEDS);
+        assertThat(h.deploy("--sha", v1)).isEqualTo(0);
+
+        assertThat(h.dataDir.resolve("releases").resolve(v1).resolve("aot-training.log")).doesNotExist();
+        assertThat(ProcessHandle.of(h.runningPid()).flatMap(p -> p.info().commandLine())).get().asString()
+                .doesNotContain("AOTCache");
+        assertThat(h.rows().getLast().reportText()).doesNotContain("Start-up cache");
+    }
+
+    /** The release is a jar started by the runtime's default {@code java -jar} (where the AOT cache applies). */
+    private void useJarFixture() {
+        h.env.put("DEPLOY_BUILD_COMMAND", FixtureRepo.JAR_BUILD);
+        h.env.put("DEPLOY_ARTIFACT", FixtureRepo.JAR_ARTIFACT);
+        h.env.remove("DEPLOY_START_COMMAND");
     }
 
     @Test
