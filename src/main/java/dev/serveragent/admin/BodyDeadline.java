@@ -2,9 +2,8 @@ package dev.serveragent.admin;
 
 import io.javalin.http.Context;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.ee10.servlet.HttpInput;
@@ -30,18 +29,30 @@ final class BodyDeadline {
      * per-address connection cap bounds how many such slow bodies one client can hold.
      */
     static final long MIN_BYTES_PER_SECOND = 64 * 1024;
+    /**
+     * A declared length counts up to this (no route takes more: the console's 20 MB upload and its
+     * framing), so a client declaring a terabyte gets no more time than a real upload.
+     */
+    static final long LARGEST_BODY = 32L * 1024 * 1024;
     private static final String ARMED = "sa.bodyDeadline";
 
     private record Armed(AtomicBoolean done, ScheduledFuture<?> timer) {}
 
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "http-body-deadline");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledThreadPoolExecutor timer = timer();
+
+    /** Cancelled timers leave the queue at once: each holds its request until it would have run. */
+    private static ScheduledThreadPoolExecutor timer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "http-body-deadline");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
+    }
 
     static Duration limitFor(long contentLength) {
-        return LIMIT.plusSeconds(Math.max(0, contentLength) / MIN_BYTES_PER_SECOND);
+        return LIMIT.plusSeconds(Math.clamp(contentLength, 0, LARGEST_BODY) / MIN_BYTES_PER_SECOND);
     }
 
     void arm(Context ctx) {

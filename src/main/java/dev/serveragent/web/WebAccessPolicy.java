@@ -113,12 +113,16 @@ public final class WebAccessPolicy implements WebAccess {
     public void requireCsrf(Context ctx) {
         gate(ctx);
         Optional<WebSessionRepository.Session> s = session(ctx);
+        if (s.isEmpty() && mode != Mode.LOOPBACK) {
+            // Before any body is read: a stranger's request must not make the server parse (or spool) it.
+            throw mode == Mode.TOKEN ? new UnauthorizedResponse("log in first") : new ForbiddenResponse("no session: reload the page");
+        }
         String sent = Optional.ofNullable(ctx.header(CSRF_HEADER)).orElseGet(() -> formField(ctx));
-        if (s.isEmpty() && mode == Mode.LOOPBACK) {
+        if (s.isEmpty()) {
             s = loopbackFirstPost(ctx, sent);
         }
         if (s.isEmpty()) {
-            throw mode == Mode.TOKEN ? new UnauthorizedResponse("log in first") : new ForbiddenResponse("no session: reload the page");
+            throw new ForbiddenResponse("no session: reload the page");
         }
         if (sent == null || !MessageDigest.isEqual(sent.getBytes(StandardCharsets.UTF_8), s.get().csrfToken().getBytes(StandardCharsets.UTF_8))) {
             throw new ForbiddenResponse("missing or wrong CSRF token: reload the page");
@@ -228,9 +232,14 @@ public final class WebAccessPolicy implements WebAccess {
         return new Cookie(COOKIE, value, "/", maxAge, https, true, null, SameSite.STRICT);
     }
 
+    /**
+     * The CSRF field of a page's own form (url-encoded, bounded by the server's body limit). Never
+     * of a multipart body: parsing one here would spool it to disk before the route could set its
+     * own limits; the console's uploads send the token in {@link #CSRF_HEADER}.
+     */
     private static String formField(Context ctx) {
         String type = ctx.contentType();
-        if (type == null || !(type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data"))) {
+        if (type == null || !type.startsWith("application/x-www-form-urlencoded")) {
             return null;
         }
         return ctx.formParam(CSRF_FIELD);

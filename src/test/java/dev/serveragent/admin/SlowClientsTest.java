@@ -103,6 +103,8 @@ class SlowClientsTest {
         assertThat(BodyDeadline.limitFor(-1)).isEqualTo(BodyDeadline.LIMIT);
         // A 20 MB console upload at 512 kbit/s: 320 s on top of the 30 s.
         assertThat(BodyDeadline.limitFor(20L * 1024 * 1024)).isEqualTo(BodyDeadline.LIMIT.plusSeconds(320));
+        // A declared terabyte gets no more time than the largest body a route takes.
+        assertThat(BodyDeadline.limitFor(1L << 40)).isEqualTo(BodyDeadline.limitFor(BodyDeadline.LARGEST_BODY));
     }
 
     @Test

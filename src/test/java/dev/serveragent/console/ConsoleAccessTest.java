@@ -51,6 +51,26 @@ class ConsoleAccessTest {
     }
 
     @Test
+    void a_stranger_posting_a_huge_multipart_body_is_refused_before_any_of_it_is_read() throws IOException {
+        try (TestApp app = TestApp.start(db, dir, Map.of("ADMIN_TOKEN", ADMIN), Clock.systemUTC());
+             Socket s = new Socket("127.0.0.1", app.app().httpPort())) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            String boundary = "XBOUNDARYX";
+            // 200 MB declared, one part header and 1 MB sent: the answer must not wait for the rest.
+            out.write(("POST /console/api/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=" + boundary
+                    + "\r\nContent-Length: " + (200L * 1024 * 1024) + "\r\n\r\n--" + boundary
+                    + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.bin\"\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(new byte[1024 * 1024]);
+            out.flush();
+            byte[] head = new byte[12];
+            InputStream in = s.getInputStream();
+            int n = in.readNBytes(head, 0, head.length);
+            assertThat(new String(head, 0, n, StandardCharsets.US_ASCII)).as("answered at once, not after parsing the body").isEqualTo("HTTP/1.1 401");
+        }
+    }
+
+    @Test
     void a_loopback_page_view_writes_no_session_row_and_the_first_post_writes_one() {
         try (TestApp app = TestApp.start(db, dir, Map.of(), Clock.systemUTC())) {
             long before = sessionRows();
