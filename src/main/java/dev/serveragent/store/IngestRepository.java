@@ -242,16 +242,21 @@ public final class IngestRepository {
                         with author as (
                             -- the message was inserted earlier in this transaction
                             select author_user_id as id from chat_messages where id = :msg),
+                        replaced as (
+                            -- the author's own waiting requests; and a proposal of the proactive loop (no
+                            -- trigger message) in a private chat or the console, where only the Master writes
+                            select j.id from reactive_jobs j
+                            left join chat_messages t on t.id = j.trigger_message_id
+                            where j.thread_id = :thread
+                              and (t.author_user_id = (select id from author)
+                                   or (j.trigger_message_id is null
+                                       and coalesce((select chat_type from chat_threads where id = :thread), 'private') = 'private'))),
                         superseded as (
                             update approvals a set status = 'superseded', resolved_at = :now
-                            from reactive_jobs j, chat_messages t, author
-                            where a.thread_id = :thread and a.status = 'pending'
-                              and j.id = a.job_id and t.id = j.trigger_message_id and t.author_user_id = author.id),
+                            where a.thread_id = :thread and a.status = 'pending' and a.job_id in (select id from replaced)),
                         canceled as (
                             update reactive_jobs j set status = 'canceled', finished_at = :now
-                            from chat_messages t, author
-                            where j.thread_id = :thread and j.status = 'awaiting_approval'
-                              and t.id = j.trigger_message_id and t.author_user_id = author.id),
+                            where j.thread_id = :thread and j.status = 'awaiting_approval' and j.id in (select id from replaced)),
                         linked as (
                             update telegram_updates set message_id = :msg where update_id = :update),
                         job as (

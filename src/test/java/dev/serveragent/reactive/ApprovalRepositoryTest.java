@@ -3,7 +3,9 @@ package dev.serveragent.reactive;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.serveragent.store.ApprovalRepository;
+import dev.serveragent.store.ConsoleRepository;
 import dev.serveragent.store.JobRepository;
+import dev.serveragent.store.ThreadRepository;
 import dev.serveragent.testing.TestDatabase;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,6 +69,19 @@ class ApprovalRepositoryTest {
         long member = fx.job(t, "hi all", 9999);
         assertThat(approvals.supersedePending(t, member, now)).isZero();
         assertThat(approvals.find(a).orElseThrow().status()).isEqualTo("pending");
+    }
+
+    @Test
+    void the_masters_next_message_in_the_console_supersedes_a_pending_proposal_of_the_proactive_loop() {
+        ConsoleRepository console = new ConsoleRepository(db.jdbi(), new ThreadRepository(db.jdbi(), java.time.Clock.systemUTC()), 0);
+        long t = console.threadId();
+        long proposal = approvals.createProposal(t, "execute", "{}", "rotate the logs", now, now.plusSeconds(3600));
+        long proposalJob = approvals.find(proposal).orElseThrow().jobId();
+
+        console.storeUserMessage(t, 0, "not now", java.util.Optional.empty(), now.plusSeconds(5));
+
+        assertThat(approvals.find(proposal).orElseThrow().status()).isEqualTo("superseded");
+        assertThat(fx.status(proposalJob)).isEqualTo("canceled");
     }
 
     @Test
