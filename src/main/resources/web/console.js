@@ -192,6 +192,7 @@
   // A notice the agent has also said in the conversation (no model configured) is shown there only.
   function drawNotices() {
     const said = new Set(agentTexts.values());
+    const undelivered = [...notices.querySelectorAll(".notice.undelivered")]; // kept: they have their own poll
     notices.replaceChildren();
     for (const n of noticeItems) {
       if (said.has((n.text || "").trim())) continue;
@@ -210,6 +211,7 @@
       }
       notices.appendChild(p);
     }
+    for (const p of undelivered) notices.appendChild(p);
   }
 
   // Replies Telegram may not have shown (the connection broke while they were sent): one
