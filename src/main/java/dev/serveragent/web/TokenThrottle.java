@@ -48,8 +48,13 @@ public final class TokenThrottle {
             return Verdict.ACCEPTED;
         }
         Instant now = clock.instant();
-        if (failures.size() > MAX_CLIENTS) {
+        if (failures.size() >= MAX_CLIENTS && !failures.containsKey(client)) {
             failures.values().removeIf(d -> { synchronized (d) { return d.isEmpty() || d.peekLast().isBefore(now.minus(WINDOW)); } });
+            if (failures.size() >= MAX_CLIENTS) {
+                // A spray from more addresses than we remember: a new address is throttled until old
+                // ones age out, so memory stays bounded (the right token is still accepted above).
+                return Verdict.THROTTLED;
+            }
         }
         Deque<Instant> seen = failures.computeIfAbsent(client, k -> new ArrayDeque<>());
         synchronized (seen) {

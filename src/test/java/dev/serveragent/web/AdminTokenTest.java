@@ -32,6 +32,18 @@ class AdminTokenTest {
     Path dir;
 
     @Test
+    void a_spray_from_more_addresses_than_remembered_is_throttled_without_growing_memory_and_the_right_token_still_works() {
+        String right = "spray-admin-token-abcdef0123456789XYZ";
+        TokenThrottle throttle = new TokenThrottle(dev.serveragent.config.Secret.of(right), Clock.systemUTC());
+        for (int i = 0; i < TokenThrottle.MAX_CLIENTS; i++) {
+            assertThat(throttle.verify("10.0." + (i / 250) + "." + (i % 250), "guess")).isEqualTo(TokenThrottle.Verdict.WRONG);
+        }
+        assertThat(throttle.verify("192.0.2.1", "guess")).as("a new address past the cap").isEqualTo(TokenThrottle.Verdict.THROTTLED);
+        assertThat(throttle.verify("192.0.2.1", right)).isEqualTo(TokenThrottle.Verdict.ACCEPTED);
+        assertThat(throttle.verify("10.0.0.1", "guess")).as("a remembered address is still counted").isEqualTo(TokenThrottle.Verdict.WRONG);
+    }
+
+    @Test
     void a_weak_ADMIN_TOKEN_refuses_to_start_and_says_how_to_make_a_strong_one() {
         for (String weak : new String[] {"admin-secret", "changeme", "Zq3v8LkP0wXy7TbN2mRc5HdJ9sFa4Gu", "01234567890123456789012345678901",
                 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "abababababababababababababababab"}) {
