@@ -17,6 +17,12 @@ import org.eclipse.jetty.io.Connection;
 final class ClientConnectionLimit implements Connection.Listener {
     private final int max;
     private final Map<String, AtomicInteger> open = new ConcurrentHashMap<>();
+    /**
+     * Each open connection's address, as counted when it opened: once the socket is closed its
+     * remote address reads as null, and counting the close under another key would leak the count
+     * until every new connection from that address was refused.
+     */
+    private final Map<Connection, String> addresses = new ConcurrentHashMap<>();
 
     ClientConnectionLimit(int max) {
         this.max = max;
@@ -25,6 +31,7 @@ final class ClientConnectionLimit implements Connection.Listener {
     @Override
     public void onOpened(Connection connection) {
         String client = client(connection);
+        addresses.put(connection, client);
         int now = open.computeIfAbsent(client, k -> new AtomicInteger()).incrementAndGet();
         if (now > max) {
             connection.getEndPoint().close();
@@ -34,7 +41,10 @@ final class ClientConnectionLimit implements Connection.Listener {
     @Override
     public void onClosed(Connection connection) {
         // Remove the entry once it reaches zero so the map stays as small as the set of live clients.
-        open.computeIfPresent(client(connection), (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+        String client = addresses.remove(connection);
+        if (client != null) {
+            open.computeIfPresent(client, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+        }
     }
 
     /** Open connections of one client address (tests, metrics). */

@@ -191,6 +191,20 @@ class SlowClientsTest {
     }
 
     @Test
+    void connections_a_client_closed_no_longer_count_against_its_share() throws Exception {
+        // Twice the share, one after the other, each closed by the client after its answer (as a
+        // load generator or a proxy without keep-alive does): every one is served.
+        for (int i = 0; i < 2 * HttpServer.MAX_CONNECTIONS_PER_CLIENT; i++) {
+            try (Socket s = connectFrom("127.0.0.7")) {
+                s.setSoTimeout(10_000);
+                s.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                assertThat(s.getInputStream().read()).as("connection %d answered", i).isEqualTo('H');
+            }
+        }
+    }
+
+    @Test
     void a_client_that_hangs_up_mid_body_is_one_short_line_not_an_error() throws Exception {
         try (CapturedLogs logs = CapturedLogs.start()) {
             for (int i = 0; i < 5; i++) {
