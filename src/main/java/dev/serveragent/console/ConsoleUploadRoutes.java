@@ -134,12 +134,25 @@ public final class ConsoleUploadRoutes implements HttpRoutes {
         try {
             ConsoleRepository.Stored stored = repository.storeUserUpload(repository.threadId(), Channel.CONSOLE_USER, caption,
                     new ConsoleRepository.Upload(kind.media(), shown.toString(), artifact, source.toString()), nonce, clock.instant());
+            if (stored.duplicate()) {
+                discard(uri); // the nonce's first upload has its own blob: this copy would be kept by nothing
+            }
             media.worker().wake();
             feed.wake();
             ctx.json(Map.of("message_id", stored.messageId(), "duplicate", stored.duplicate(), "media", kind.media()));
         } catch (DatabaseUnavailableException e) {
+            discard(uri);
             log.warn("Console upload refused: {}", e.getMessage());
             ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(Map.of("error", "the database is unavailable; try again"));
+        }
+    }
+
+    /** Removes a kept blob that no row refers to; a failure leaves an orphan, which is logged, never the client's problem. */
+    private void discard(URI uri) {
+        try {
+            media.blobs().delete(uri);
+        } catch (RuntimeException e) {
+            log.warn("Console upload's unreferenced blob {} not removed: {}", uri, e.toString());
         }
     }
 

@@ -13,4 +13,10 @@ public interface BlobStore {
 
     /** Reads back an object stored by this store. */
     byte[] get(URI uri);
+
+    /**
+     * Removes an object stored by this store, for a blob whose record was never written (an upload
+     * the database refused, a duplicate). Removing an object that is not there is not an error.
+     */
+    void delete(URI uri);
 }

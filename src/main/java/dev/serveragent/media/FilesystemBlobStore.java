@@ -48,14 +48,29 @@ public final class FilesystemBlobStore implements BlobStore {
 
     @Override
     public byte[] get(URI uri) {
-        Path p = Path.of(uri).toAbsolutePath().normalize();
-        if (!p.startsWith(root)) {
-            throw new IllegalArgumentException("not a blob of this store: " + uri);
-        }
+        Path p = own(uri);
         try {
             return Files.readAllBytes(p);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read blob " + uri, e);
         }
+    }
+
+    @Override
+    public void delete(URI uri) {
+        Path p = own(uri);
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete blob " + uri, e);
+        }
+    }
+
+    private Path own(URI uri) {
+        Path p = Path.of(uri).toAbsolutePath().normalize();
+        if (!p.startsWith(root)) {
+            throw new IllegalArgumentException("not a blob of this store: " + uri);
+        }
+        return p;
     }
 }

@@ -17,6 +17,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
@@ -95,11 +96,22 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
 
     @Override
     public byte[] get(URI uri) {
+        String key = key(uri);
+        return spool.get(key).orElseGet(() -> s3.getObjectAsBytes(GetObjectRequest.builder().bucket(bucket).key(key).build()).asByteArray());
+    }
+
+    @Override
+    public void delete(URI uri) {
+        String key = key(uri);
+        spool.remove(key);
+        s3.deleteObject(DeleteObjectRequest.builder().bucket(bucket).key(key).build()); // S3 answers 204 for a missing key too
+    }
+
+    private String key(URI uri) {
         if (!"s3".equals(uri.getScheme()) || !bucket.equals(uri.getHost())) {
             throw new IllegalArgumentException("not a blob of this store: " + uri);
         }
-        String key = uri.getPath().substring(1);
-        return spool.get(key).orElseGet(() -> s3.getObjectAsBytes(GetObjectRequest.builder().bucket(bucket).key(key).build()).asByteArray());
+        return uri.getPath().substring(1);
     }
 
     /** Uploads what waits in the spool, oldest first, until done or the store refuses; how many still wait. */

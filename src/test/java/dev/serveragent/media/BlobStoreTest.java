@@ -36,6 +36,26 @@ class BlobStoreTest {
     }
 
     @Test
+    void a_blob_no_record_refers_to_is_deleted_and_deleting_it_again_is_no_error() throws Exception {
+        FilesystemBlobStore files = new FilesystemBlobStore(dir.resolve("blobs"));
+        URI uri = files.put("console/2026-12-05/a-note.txt", new byte[] {1}, "text/plain");
+        files.delete(uri);
+        assertThat(Path.of(uri)).doesNotExist();
+        files.delete(uri);
+        assertThatThrownBy(() -> files.delete(dir.resolve("elsewhere").toUri())).isInstanceOf(IllegalArgumentException.class);
+        try (FakeS3 s3 = new FakeS3()) {
+            S3BlobStore store = new S3BlobStore(new MinioConfig.Store(URI.create(s3.url()), Secret.of("minio-access"),
+                    Secret.of("minio-secret-key"), "agent-media"), dir.resolve("spool"));
+            URI object = store.put("console/2026-12-05/b-note.txt", new byte[] {2}, "text/plain");
+            assertThat(s3.objects).containsKey("/agent-media/console/2026-12-05/b-note.txt");
+            store.delete(object);
+            assertThat(s3.objects).doesNotContainKey("/agent-media/console/2026-12-05/b-note.txt");
+            store.delete(object);
+            assertThatThrownBy(() -> store.delete(URI.create("s3://other-bucket/x"))).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
     void the_filesystem_store_refuses_keys_that_escape_its_root() {
         FilesystemBlobStore store = new FilesystemBlobStore(dir.resolve("blobs"));
         assertThatThrownBy(() -> store.put("../outside", new byte[1], "x")).isInstanceOf(IllegalArgumentException.class);

@@ -102,11 +102,19 @@ public final class ConsoleClient implements AutoCloseable {
      * the page's CSRF token; returns the response as it is.
      */
     public HttpResponse<String> upload(String fileName, String contentType, byte[] bytes, String caption) {
+        return upload(fileName, contentType, bytes, caption, null);
+    }
+
+    /** As {@link #upload(String, String, byte[], String)}, with the page's {@code nonce} field (null: none). */
+    public HttpResponse<String> upload(String fileName, String contentType, byte[] bytes, String caption, String nonce) {
         String boundary = "----console-test-" + System.nanoTime();
         java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
         java.util.function.Consumer<String> text = t -> body.writeBytes(t.getBytes(StandardCharsets.UTF_8));
         if (caption != null) {
             text.accept("--" + boundary + "\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\n" + caption + "\r\n");
+        }
+        if (nonce != null) {
+            text.accept("--" + boundary + "\r\nContent-Disposition: form-data; name=\"nonce\"\r\n\r\n" + nonce + "\r\n");
         }
         text.accept("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName + "\"\r\n"
                 + "Content-Type: " + contentType + "\r\n\r\n");

@@ -92,6 +92,10 @@ public final class FakeS3 implements AutoCloseable {
                         out.write(obj);
                     }
                 }
+                case "DELETE" -> { // S3 answers 204 whether or not the key was there
+                    objects.remove(path);
+                    ex.sendResponseHeaders(204, -1);
+                }
                 default -> ex.sendResponseHeaders(405, -1);
             }
         }
