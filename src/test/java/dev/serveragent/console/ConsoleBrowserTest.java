@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.serveragent.claude.FakeClaude;
 import dev.serveragent.testing.Browser;
+import dev.serveragent.testing.ConsolePage;
 import dev.serveragent.testing.FakeAnthropic;
 import dev.serveragent.testing.FakeTranscriber;
 import dev.serveragent.testing.TestApp;
@@ -40,20 +41,13 @@ class ConsoleBrowserTest {
     void a_master_chats_approves_and_sees_the_answer_live_and_after_a_reload() throws java.io.IOException {
         Path workdir = dir.resolve("workspace");
         FakeClaude claude = FakeClaude.useInWorkdir(workdir, "console-demo");
-        Map<String, String> env = Map.of(
-                "ANTHROPIC_API_KEY", "sk-ant-test", "ANTHROPIC_BASE_URL", anthropic.url(),
-                "CLAUDE_CODE_BIN", FakeClaude.SCRIPT.toString(), "CLAUDE_CODE_WORKDIR", workdir.toString(),
-                "PROACTIVE_ENABLED", "false");
+        Map<String, String> env = ConsolePage.fakeModel(anthropic, workdir, Map.of());
         anthropic.respond(200, FakeAnthropic.message("{\"intent\":\"command\",\"summary\":\"you want nginx restarted on this server\","
                 + "\"plan\":\"restart nginx with systemctl and check that it serves again\",\"needs_confirmation\":true,\"confidence\":0.93}", 310, 40));
         try (TestApp app = TestApp.start(db, dir, env, Clock.systemUTC()); Browser browser = Browser.start()) {
             var driver = browser.driver();
-            driver.get("http://localhost:" + app.app().httpPort() + "/console");
-            browser.await().until(ExpectedConditions.textToBe(By.id("status"), "live"));
-
-            WebElement input = driver.findElement(By.id("text"));
-            input.sendKeys("nginx is answering 502 again, please restart it");
-            input.sendKeys(Keys.ENTER);
+            ConsolePage.open(browser, app);
+            ConsolePage.say(browser, "nginx is answering 502 again, please restart it");
 
             WebElement ok = browser.await().until(ExpectedConditions.elementToBeClickable(By.cssSelector(".msg.agent .buttons button")));
             assertThat(ok.getText()).isEqualTo("OK");
@@ -92,9 +86,7 @@ class ConsoleBrowserTest {
             Path photo = java.nio.file.Files.write(dir.resolve("rack.png"), PNG);
             driver.findElement(By.id("file")).sendKeys(photo.toString());
             browser.await().until(ExpectedConditions.textToBePresentInElementLocated(By.id("attachment"), "rack.png"));
-            input = driver.findElement(By.id("text"));
-            input.sendKeys("what is blinking on this rack?");
-            input.sendKeys(Keys.ENTER);
+            ConsolePage.say(browser, "what is blinking on this rack?");
             WebElement sent = browser.await().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".msg.user .file.photo")));
             assertThat(sent.getText()).contains("rack.png");
             assertThat(sent.findElement(By.xpath("..")).getText()).contains("what is blinking on this rack?");
@@ -120,15 +112,12 @@ class ConsoleBrowserTest {
         FakeClaude.useInWorkdir(workdir, "console-demo");
         // A database of its own: the conversation of one test must not show in another's page.
         try (TestDatabase own = TestDatabase.create(); FakeTranscriber transcriber = FakeTranscriber.start()) {
-            Map<String, String> env = Map.of("TRANSCRIBE_URL", transcriber.url(), "ANTHROPIC_API_KEY", "sk-ant-test",
-                    "ANTHROPIC_BASE_URL", anthropic.url(), "CLAUDE_CODE_BIN", FakeClaude.SCRIPT.toString(),
-                    "CLAUDE_CODE_WORKDIR", workdir.toString(), "PROACTIVE_ENABLED", "false");
+            Map<String, String> env = ConsolePage.fakeModel(anthropic, workdir, Map.of("TRANSCRIBE_URL", transcriber.url()));
             transcriber.transcript("how full is the disk?");
             try (TestApp app = TestApp.start(own, dir, env, Clock.systemUTC());
                  Browser browser = Browser.start("--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream")) {
                 var driver = browser.driver();
-                driver.get("http://localhost:" + app.app().httpPort() + "/console");
-                browser.await().until(ExpectedConditions.textToBe(By.id("status"), "live"));
+                ConsolePage.open(browser, app);
                 WebElement record = browser.await().until(ExpectedConditions.elementToBeClickable(By.id("record")));
                 record.click();
                 browser.await().until(ExpectedConditions.textToBe(By.id("record"), "Stop"));
@@ -151,9 +140,7 @@ class ConsoleBrowserTest {
             var driver = browser.driver();
             driver.get("http://localhost:" + app.app().httpPort() + "/console");
             browser.await().until(ExpectedConditions.textToBePresentInElementLocated(By.id("notices"), "no model is configured"));
-            WebElement input = driver.findElement(By.id("text"));
-            input.sendKeys("hello?");
-            input.sendKeys(Keys.ENTER);
+            ConsolePage.say(browser, "hello?");
             browser.await().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#messages"), "ANTHROPIC_API_KEY=sk-ant-"));
             String page = driver.findElement(By.tagName("body")).getText();
             assertThat(page.split("no model is configured", -1)).as(page).hasSize(2);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.serveragent.claude.FakeClaude;
 import dev.serveragent.testing.Browser;
+import dev.serveragent.testing.ConsolePage;
 import dev.serveragent.testing.FakeAnthropic;
 import dev.serveragent.testing.TestApp;
 import dev.serveragent.testing.TestDatabase;
@@ -14,7 +15,6 @@ import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
@@ -37,19 +37,13 @@ class ConsoleRichTextBrowserTest {
     void a_markdown_answer_is_drawn_as_elements_and_script_tags_arrive_as_text() {
         Path workdir = dir.resolve("workspace");
         FakeClaude.useInWorkdir(workdir, "markdown-answer");
-        Map<String, String> env = Map.of(
-                "ANTHROPIC_API_KEY", "sk-ant-test", "ANTHROPIC_BASE_URL", anthropic.url(),
-                "CLAUDE_CODE_BIN", FakeClaude.SCRIPT.toString(), "CLAUDE_CODE_WORKDIR", workdir.toString(),
-                "PROACTIVE_ENABLED", "false");
+        Map<String, String> env = ConsolePage.fakeModel(anthropic, workdir, Map.of());
         anthropic.respond(200, FakeAnthropic.message("{\"intent\":\"question\",\"summary\":\"you want to know how full the disk is\","
                 + "\"plan\":\"check with df\",\"needs_confirmation\":false,\"confidence\":0.95}", 300, 40));
         try (TestApp app = TestApp.start(db, dir, env, Clock.systemUTC()); Browser browser = Browser.start()) {
             var driver = browser.driver();
-            driver.get("http://localhost:" + app.app().httpPort() + "/console");
-            browser.await().until(ExpectedConditions.textToBe(By.id("status"), "live"));
-            WebElement input = driver.findElement(By.id("text"));
-            input.sendKeys("how full is the disk?");
-            input.sendKeys(Keys.ENTER);
+            ConsolePage.open(browser, app);
+            ConsolePage.say(browser, "how full is the disk?");
 
             WebElement pre = browser.await().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".msg.agent pre code")));
             WebElement answer = pre.findElement(By.xpath("./ancestor::div[contains(@class,'msg')]"));
