@@ -1,5 +1,6 @@
 package dev.serveragent.admin;
 
+import dev.serveragent.web.HttpRoutes;
 import dev.serveragent.budget.Spending;
 import dev.serveragent.masters.Masters;
 import dev.serveragent.proactive.ProactiveControl;

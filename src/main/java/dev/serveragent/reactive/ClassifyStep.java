@@ -113,7 +113,7 @@ final class ClassifyStep {
     private void recordUsage(Job job, Classification c) {
         ledger.record(LedgerRepository.Scope.REACTIVE,
                 LedgerRepository.Provider.valueOf(classifier.provider().toUpperCase(java.util.Locale.ROOT)),
-                c.usage(), Map.of("purpose", "classify", "fallback", c.fallbackReason().orElse("")),
+                ExecuteStep.ledgerTokens(c.usage()), Map.of("purpose", "classify", "fallback", c.fallbackReason().orElse("")),
                 OptionalLong.of(job.id()), clock.instant());
     }
 }

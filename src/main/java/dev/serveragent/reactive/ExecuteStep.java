@@ -9,6 +9,7 @@ import dev.serveragent.claude.ClaudeRequest;
 import dev.serveragent.claude.ClaudeResult;
 import dev.serveragent.claude.ClaudeRun;
 import dev.serveragent.claude.ClaudeRunner;
+import dev.serveragent.claude.Usage;
 import dev.serveragent.config.ReactiveConfig;
 import dev.serveragent.store.ApprovalRepository;
 import dev.serveragent.store.ContextRepository.Message;
@@ -90,7 +91,7 @@ final class ExecuteStep {
         if (total > LARGE_RUN_TOKENS) {
             meta.put("large_run", true);
         }
-        ledger.record(LedgerRepository.Scope.REACTIVE, LedgerRepository.Provider.CLAUDE_CODE, result.usage(), meta,
+        ledger.record(LedgerRepository.Scope.REACTIVE, LedgerRepository.Provider.CLAUDE_CODE, ledgerTokens(result.usage()), meta,
                 OptionalLong.of(job.id()), clock.instant());
         progress.finish(result);
 
@@ -113,6 +114,11 @@ final class ExecuteStep {
                 yield new Outcome.Failed(f.kind() + ": " + f.message());
             }
         };
+    }
+
+    /** A run's usage as the ledger stores it (the store knows no model client). */
+    static LedgerRepository.Tokens ledgerTokens(Usage u) {
+        return new LedgerRepository.Tokens(u.inputTokens(), u.outputTokens(), u.cacheCreationInputTokens(), u.cacheReadInputTokens());
     }
 
     /** Kills the run of a job, if this replica is running it. */

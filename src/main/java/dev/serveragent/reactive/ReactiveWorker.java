@@ -1,6 +1,6 @@
 package dev.serveragent.reactive;
 
-import dev.serveragent.Lifecycle;
+import dev.serveragent.runtime.Lifecycle;
 import dev.serveragent.config.ReactiveConfig;
 import dev.serveragent.store.JobRepository;
 import dev.serveragent.store.JobRepository.Job;
