@@ -222,7 +222,7 @@ public final class Application implements AutoCloseable {
             if (config.proactive().enabled()) {
                 MemoryRepository memory = new MemoryRepository(database.jdbi());
                 ProposalSink proposals = new ApprovalProposals(master, new ApprovalRepository(database.jdbi()), outbox,
-                        config.approval(), clock);
+                        new dev.serveragent.store.Transactions(database.jdbi()), config.approval(), clock);
                 ProactiveScheduler scheduler = new ProactiveScheduler(config.proactive(), governor, runner,
                         new LedgerRepository(database.jdbi()), proactiveState, new ProactivePrompt(memory),
                         new MemoryWriteback(memory, master, proposals, config.proactive().notableThreshold()), proactive,

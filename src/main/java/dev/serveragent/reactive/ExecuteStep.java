@@ -14,6 +14,7 @@ import dev.serveragent.config.ReactiveConfig;
 import dev.serveragent.store.ApprovalRepository;
 import dev.serveragent.store.ContextRepository.Message;
 import dev.serveragent.store.JobRepository.Job;
+import dev.serveragent.store.JobMode;
 import dev.serveragent.store.LedgerRepository;
 import java.io.IOException;
 import java.time.Clock;
@@ -65,7 +66,7 @@ final class ExecuteStep {
     Outcome run(Job job, List<Message> recent, String channel) throws InterruptedException {
         JsonNode c = classification(job);
         String intent = c.path("intent").asText("other");
-        ClaudeRequest.Mode mode = job.mode().equals("execute") ? ClaudeRequest.Mode.COMMAND : ClaudeRequest.Mode.QUESTION;
+        ClaudeRequest.Mode mode = job.mode() == JobMode.EXECUTE ? ClaudeRequest.Mode.COMMAND : ClaudeRequest.Mode.QUESTION;
         String user = prompts.user(recent, intent, c.path("summary").asText(""), c.path("plan").asText(""),
                 approvals.lastApprovedPlan(job.threadId()), channel);
         Progress progress = new Progress(job.threadId());
@@ -81,7 +82,7 @@ final class ExecuteStep {
         }
 
         Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("purpose", job.mode());
+        meta.put("purpose", job.mode().sqlName());
         result.sessionId().ifPresent(s -> meta.put("session_id", s));
         if (result instanceof ClaudeResult.Completed done) {
             meta.put("cost_usd", done.costUsd());
