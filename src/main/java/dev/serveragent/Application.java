@@ -1,5 +1,6 @@
 package dev.serveragent;
 
+import dev.serveragent.runtime.Lifecycle;
 import dev.serveragent.store.ApprovalRepository;
 import dev.serveragent.reactive.ReactiveModule;
 import dev.serveragent.reactive.PackedPrompts;
@@ -9,10 +10,10 @@ import dev.serveragent.reactive.Classifier;
 import dev.serveragent.reactive.ApprovalProposals;
 import dev.serveragent.media.AnthropicClients;
 import com.anthropic.client.AnthropicClient;
-import dev.serveragent.admin.HttpRoutes;
-import dev.serveragent.admin.HttpServer;
+import dev.serveragent.web.HttpRoutes;
+import dev.serveragent.web.HttpServer;
 import dev.serveragent.media.BlobStores;
-import dev.serveragent.admin.Metrics;
+import dev.serveragent.web.Metrics;
 import dev.serveragent.budget.BudgetGovernor;
 import dev.serveragent.budget.BudgetPolicy;
 import dev.serveragent.claude.ClaudeCodeRunner;
@@ -221,7 +222,7 @@ public final class Application implements AutoCloseable {
             if (config.proactive().enabled()) {
                 MemoryRepository memory = new MemoryRepository(database.jdbi());
                 ProposalSink proposals = new ApprovalProposals(master, new ApprovalRepository(database.jdbi()), outbox,
-                        config.approval(), clock);
+                        new dev.serveragent.store.Transactions(database.jdbi()), config.approval(), clock);
                 ProactiveScheduler scheduler = new ProactiveScheduler(config.proactive(), governor, runner,
                         new LedgerRepository(database.jdbi()), proactiveState, new ProactivePrompt(memory),
                         new MemoryWriteback(memory, master, proposals, config.proactive().notableThreshold()), proactive,

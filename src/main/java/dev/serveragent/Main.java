@@ -1,5 +1,6 @@
 package dev.serveragent;
 
+import dev.serveragent.runtime.ServerAgentException;
 import dev.serveragent.config.AppConfig;
 import dev.serveragent.config.ConfigException;
 import dev.serveragent.config.Settings;

@@ -4,7 +4,9 @@ import static com.tngtech.archunit.base.DescribedPredicate.describe;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import dev.serveragent.runtime.ServerAgentException;
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -60,6 +62,40 @@ class ArchitectureTest {
     }
 
     @Test
+    void no_package_cycles() {
+        slices().matching("dev.serveragent.(*)..")
+                .should().beFreeOfCycles()
+                .because("a package that needs another is below it; two that need each other are one package or a missing third")
+                .check(CLASSES);
+    }
+
+    @Test
+    void the_store_knows_no_feature() {
+        noClasses().that().resideInAPackage("dev.serveragent.store..")
+                .should().dependOnClassesThat(resideInAPackage("dev.serveragent..")
+                        .and(not(resideInAnyPackage("dev.serveragent.store..", "dev.serveragent.config..", "dev.serveragent.runtime.."))))
+                .because("every capability stores through store/; store/ takes and returns its own types, config and runtime only")
+                .check(CLASSES);
+    }
+
+    @Test
+    void only_the_composition_root_knows_the_dashboard() {
+        noClasses().that().resideOutsideOfPackage("dev.serveragent.admin..")
+                .and(outsideRootPackage())
+                .should().dependOnClassesThat(resideInAPackage("dev.serveragent.admin.."))
+                .because("admin/ is the dashboard, a leaf; HTTP plumbing (server, routes, readiness) lives in web/")
+                .check(CLASSES);
+    }
+
+    @Test
+    void nothing_outside_the_root_knows_the_root_package() {
+        noClasses().that(outsideRootPackage())
+                .should().dependOnClassesThat(inRootPackage())
+                .because("the root package is the composition root and CLI; the lifecycle and the base exception live in runtime/")
+                .check(CLASSES);
+    }
+
+    @Test
     void the_pipeline_is_channel_neutral() {
         noClasses().that().resideInAnyPackage("dev.serveragent.reactive..", "dev.serveragent.proactive..",
                         "dev.serveragent.deploy..", "dev.serveragent.channel..", "dev.serveragent.console..", "dev.serveragent.masters..")
@@ -76,6 +112,15 @@ class ArchitectureTest {
                                 && !SLEEP_ALLOWED_IN.contains(call.getOrigin().getFullName())))
                 .because("waiting belongs to the background components, with an injected Clock and a way to stop")
                 .check(CLASSES);
+    }
+
+    /** Classes of the package {@code dev.serveragent} itself (Main, Application, DeployCommands), not of its subpackages. */
+    private static DescribedPredicate<JavaClass> inRootPackage() {
+        return describe("reside in the root package dev.serveragent", c -> c.getPackageName().equals("dev.serveragent"));
+    }
+
+    private static DescribedPredicate<JavaClass> outsideRootPackage() {
+        return describe("reside outside the root package dev.serveragent", c -> !c.getPackageName().equals("dev.serveragent"));
     }
 
     /** The named classes and the classes nested in them. */

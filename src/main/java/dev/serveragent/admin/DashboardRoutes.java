@@ -1,9 +1,12 @@
 package dev.serveragent.admin;
 
+import dev.serveragent.web.HttpRoutes;
 import dev.serveragent.budget.Spending;
 import dev.serveragent.masters.Masters;
 import dev.serveragent.proactive.ProactiveControl;
+import dev.serveragent.store.ApprovalStatus;
 import dev.serveragent.store.DashboardRepository;
+import dev.serveragent.store.JobStatus;
 import dev.serveragent.store.LedgerRepository;
 import dev.serveragent.store.OperationsRepository;
 import dev.serveragent.web.WebAccess;
@@ -34,8 +37,8 @@ import java.util.Set;
 public final class DashboardRoutes implements HttpRoutes {
     static final int PAGE = 50;
     static final int MONEY_DAYS = 14;
-    static final Set<String> JOB_STATUSES = Set.of("queued", "running", "done", "failed", "canceled", "awaiting_approval");
-    static final Set<String> APPROVAL_STATUSES = Set.of("pending", "approved", "rejected", "superseded", "expired");
+    static final Set<String> JOB_STATUSES = Set.copyOf(JobStatus.sqlNames());
+    static final Set<String> APPROVAL_STATUSES = Set.copyOf(ApprovalStatus.sqlNames());
 
     private final WebAccess access;
     private final DashboardRepository conversations;
@@ -80,7 +83,7 @@ public final class DashboardRoutes implements HttpRoutes {
             return ConversationPages.thread(thread, withArtifacts(conversations.messages(id, longParam(ctx, "before"), PAGE)), csrf);
         });
         page(r, "/admin/jobs", (ctx, csrf) -> WorkPages.jobs(operations.jobs(choice(ctx, JOB_STATUSES), longParam(ctx, "before"), PAGE),
-                operations.jobsByStatus(List.of("queued", "running", "awaiting_approval")), choice(ctx, JOB_STATUSES)));
+                operations.jobsByStatus(List.of(JobStatus.QUEUED.sqlName(), JobStatus.RUNNING.sqlName(), JobStatus.AWAITING_APPROVAL.sqlName())), choice(ctx, JOB_STATUSES)));
         page(r, "/admin/approvals", (ctx, csrf) -> WorkPages.approvals(
                 operations.approvals(choice(ctx, APPROVAL_STATUSES), longParam(ctx, "before"), PAGE), choice(ctx, APPROVAL_STATUSES)));
         page(r, "/admin/runs", (ctx, csrf) -> WorkPages.runs(operations.runs(longParam(ctx, "before"), PAGE)));

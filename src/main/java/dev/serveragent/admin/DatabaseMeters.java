@@ -1,6 +1,7 @@
 package dev.serveragent.admin;
 
 import dev.serveragent.budget.UtcDay;
+import dev.serveragent.store.JobStatus;
 import dev.serveragent.store.LedgerRepository;
 import dev.serveragent.store.OperationsRepository;
 import io.micrometer.core.instrument.Gauge;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
 public final class DatabaseMeters {
     private static final Logger log = LoggerFactory.getLogger(DatabaseMeters.class);
     static final Duration MAX_AGE = Duration.ofSeconds(15);
-    static final List<String> JOB_STATUSES = List.of("queued", "running", "awaiting_approval", "done", "failed", "canceled");
+    static final List<String> JOB_STATUSES = JobStatus.sqlNames();
     static final List<String> DEPLOY_STATUSES = List.of("building", "testing", "deploying", "healthy", "rolled_back", "failed");
     static final List<String> SCOPES = List.of("proactive", "reactive");
     static final List<String> PROVIDERS = List.of("claude_code", "anthropic_api", "other");

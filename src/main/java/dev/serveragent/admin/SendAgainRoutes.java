@@ -1,5 +1,6 @@
 package dev.serveragent.admin;
 
+import dev.serveragent.web.HttpRoutes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.serveragent.store.OutboxRepository;

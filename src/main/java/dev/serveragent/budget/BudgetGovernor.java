@@ -1,5 +1,7 @@
 package dev.serveragent.budget;
 
+import dev.serveragent.store.BudgetSnapshot;
+import dev.serveragent.store.CycleSample;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

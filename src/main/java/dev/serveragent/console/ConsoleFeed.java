@@ -1,7 +1,7 @@
 package dev.serveragent.console;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.serveragent.Lifecycle;
+import dev.serveragent.runtime.Lifecycle;
 import dev.serveragent.store.ConsoleRepository;
 import dev.serveragent.store.ConsoleRepository.Shown;
 import io.javalin.http.sse.SseClient;

@@ -2,7 +2,7 @@ package dev.serveragent.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.serveragent.admin.HttpRoutes;
+import dev.serveragent.web.HttpRoutes;
 import dev.serveragent.channel.Channel;
 import dev.serveragent.channel.Press;
 import dev.serveragent.channel.PressListener;

@@ -2,7 +2,7 @@ package dev.serveragent.console;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.serveragent.admin.HttpRoutes;
+import dev.serveragent.web.HttpRoutes;
 import dev.serveragent.channel.Channel;
 import dev.serveragent.media.MediaModule;
 import dev.serveragent.store.ConsoleRepository;

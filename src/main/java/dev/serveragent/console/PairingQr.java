@@ -1,6 +1,6 @@
 package dev.serveragent.console;
 
-import dev.serveragent.admin.HttpRoutes;
+import dev.serveragent.web.HttpRoutes;
 import dev.serveragent.masters.Masters;
 import dev.serveragent.masters.PairingInvite;
 import dev.serveragent.web.WebAccess;

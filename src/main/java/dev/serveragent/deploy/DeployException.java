@@ -1,6 +1,6 @@
 package dev.serveragent.deploy;
 
-import dev.serveragent.ServerAgentException;
+import dev.serveragent.runtime.ServerAgentException;
 
 /** A deploy step failed; the message says which step and why, in words fit for the Master. */
 public class DeployException extends ServerAgentException {

@@ -3,7 +3,7 @@ package dev.serveragent.media;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.serveragent.Lifecycle;
+import dev.serveragent.runtime.Lifecycle;
 import dev.serveragent.store.ArtifactRepository;
 import dev.serveragent.store.ArtifactRepository.Claimed;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package dev.serveragent.media;
 
-import dev.serveragent.admin.ReadinessCheck;
+import dev.serveragent.web.ReadinessCheck;
 import dev.serveragent.config.AppConfig;
 import dev.serveragent.config.MinioConfig;
 import java.time.Clock;

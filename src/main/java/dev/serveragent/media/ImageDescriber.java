@@ -11,7 +11,6 @@ import com.anthropic.models.messages.TextBlockParam;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.serveragent.claude.Usage;
 import dev.serveragent.store.LedgerRepository;
 import java.time.Clock;
 import java.util.Base64;
@@ -63,7 +62,7 @@ public final class ImageDescriber {
             throw new MediaException("vision call failed: " + e.getClass().getSimpleName() + " " + e.getMessage());
         }
         var u = response.usage();
-        Usage usage = new Usage(u.inputTokens(), u.outputTokens(),
+        var usage = new LedgerRepository.Tokens(u.inputTokens(), u.outputTokens(),
                 u.cacheCreationInputTokens().orElse(0L), u.cacheReadInputTokens().orElse(0L));
         ledger.record(LedgerRepository.Scope.REACTIVE, LedgerRepository.Provider.ANTHROPIC_API, usage,
                 Map.of("model", response.model().asString(), "purpose", "image_json", "message_id", messageId),

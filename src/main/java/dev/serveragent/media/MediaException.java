@@ -1,6 +1,6 @@
 package dev.serveragent.media;
 
-import dev.serveragent.ServerAgentException;
+import dev.serveragent.runtime.ServerAgentException;
 
 /** Producing an artifact failed (download, transcription, vision); the message says why, without secrets. */
 public class MediaException extends ServerAgentException {

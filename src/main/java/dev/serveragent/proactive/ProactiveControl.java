@@ -1,7 +1,7 @@
 package dev.serveragent.proactive;
 
 import dev.serveragent.budget.BudgetGovernor;
-import dev.serveragent.budget.BudgetSnapshot;
+import dev.serveragent.store.BudgetSnapshot;
 import dev.serveragent.budget.UtcDay;
 import dev.serveragent.store.ProactiveStateRepository;
 import java.time.Clock;

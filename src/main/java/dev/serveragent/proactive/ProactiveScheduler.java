@@ -1,6 +1,6 @@
 package dev.serveragent.proactive;
 
-import dev.serveragent.Lifecycle;
+import dev.serveragent.runtime.Lifecycle;
 import dev.serveragent.budget.BudgetGovernor;
 import dev.serveragent.budget.BudgetGovernor.Admission;
 import dev.serveragent.budget.UtcDay;
@@ -286,7 +286,8 @@ public final class ProactiveScheduler implements Lifecycle {
         try {
             if (e.ledgerId().isEmpty()) {
                 e = new Ended(e.cycleId(), e.ceiling(), r, e.at(), OptionalLong.of(ledger.record(LedgerRepository.Scope.PROACTIVE,
-                        LedgerRepository.Provider.CLAUDE_CODE, r.usage(), ledgerMeta(e), OptionalLong.empty(), e.at())), e.writeback());
+                        LedgerRepository.Provider.CLAUDE_CODE, new LedgerRepository.Tokens(r.usage().inputTokens(), r.usage().outputTokens(),
+                        r.usage().cacheCreationInputTokens(), r.usage().cacheReadInputTokens()), ledgerMeta(e), OptionalLong.empty(), e.at())), e.writeback());
             }
             if (e.writeback().isEmpty()) {
                 e = new Ended(e.cycleId(), e.ceiling(), r, e.at(), e.ledgerId(), Optional.of(writeBack(e)));

@@ -1,6 +1,6 @@
 package dev.serveragent.reactive;
 
-import dev.serveragent.Lifecycle;
+import dev.serveragent.runtime.Lifecycle;
 import dev.serveragent.store.ApprovalRepository;
 import dev.serveragent.channel.ChannelActions;
 import dev.serveragent.channel.Outbox;

@@ -6,6 +6,8 @@ import dev.serveragent.config.ApprovalConfig;
 import dev.serveragent.proactive.MasterChannel;
 import dev.serveragent.proactive.ProposalSink;
 import dev.serveragent.store.ApprovalRepository;
+import dev.serveragent.store.JobMode;
+import dev.serveragent.store.Transactions;
 import dev.serveragent.channel.Outbox;
 import java.time.Clock;
 import java.time.Instant;
@@ -17,7 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Risky actions the proactive loop proposes go through the same approval path as the Master's
  * own commands: a parked {@code execute} job, a pending approval, and a message with the OK
- * button. On OK the job runs as an approved command.
+ * button. On OK the job runs as an approved command. The job, the approval and the message are
+ * one transaction, as {@link ClassifyStep}'s are: a proposal is never left without its button,
+ * nor its button without the approval it names.
  */
 public final class ApprovalProposals implements ProposalSink {
     private static final Logger log = LoggerFactory.getLogger(ApprovalProposals.class);
@@ -26,13 +30,16 @@ public final class ApprovalProposals implements ProposalSink {
     private final MasterChannel master;
     private final ApprovalRepository approvals;
     private final Outbox outbox;
+    private final Transactions transactions;
     private final ApprovalConfig config;
     private final Clock clock;
 
-    public ApprovalProposals(MasterChannel master, ApprovalRepository approvals, Outbox outbox, ApprovalConfig config, Clock clock) {
+    public ApprovalProposals(MasterChannel master, ApprovalRepository approvals, Outbox outbox, Transactions transactions,
+            ApprovalConfig config, Clock clock) {
         this.master = master;
         this.approvals = approvals;
         this.outbox = outbox;
+        this.transactions = transactions;
         this.config = config;
         this.clock = clock;
     }
@@ -49,10 +56,13 @@ public final class ApprovalProposals implements ProposalSink {
             payload.putObject("classification").put("intent", "command").put("summary", reason).put("plan", plan)
                     .put("needs_confirmation", true).put("confidence", 1.0);
             Instant now = clock.instant();
-            long approval = approvals.createProposal(thread.get(), "execute", payload.toString(), plan, now, now.plus(config.timeout()));
-            List<Long> sent = outbox.sendWithButton(thread.get(), Acknowledgement.clip("Proposal: " + reason + " Will: " + plan),
-                    Acknowledgement.BUTTON, Acknowledgement.callbackData(approval));
-            approvals.setAckMessage(approval, sent.getLast());
+            transactions.inOne(() -> {
+                long approval = approvals.createProposal(thread.get(), JobMode.EXECUTE, payload.toString(), plan, now, now.plus(config.timeout()));
+                List<Long> sent = outbox.sendWithButton(thread.get(), Acknowledgement.clip("Proposal: " + reason + " Will: " + plan),
+                        Acknowledgement.BUTTON, Acknowledgement.callbackData(approval));
+                approvals.setAckMessage(approval, sent.getLast());
+                return approval;
+            });
         } catch (RuntimeException e) {
             // Delivery problems must not break the proactive cycle; the proposal is in the log.
             log.warn("Proactive proposal could not be put to the Master ({}): {}", e.toString(), plan);

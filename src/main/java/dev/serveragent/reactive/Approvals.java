@@ -5,6 +5,7 @@ import dev.serveragent.channel.Press;
 import dev.serveragent.channel.PressListener;
 import dev.serveragent.masters.Masters;
 import dev.serveragent.store.ApprovalRepository;
+import dev.serveragent.store.ApprovalStatus;
 import dev.serveragent.store.ContextRepository;
 import java.time.Clock;
 import java.util.Optional;
@@ -66,13 +67,13 @@ final class Approvals implements PressListener {
             wakeWorkers.run();
             return "OK, working on it.";
         }
-        String status = approvals.find(id).map(ApprovalRepository.Approval::status).orElse("gone");
-        return switch (status) {
-            case "superseded" -> "This request was replaced by a newer message; nothing was done.";
-            case "approved" -> "Already approved.";
-            case "expired" -> "This request expired; send it again.";
-            case "pending" -> "This request has expired; send it again.";
-            default -> "This request is no longer waiting (" + status + ").";
+        Optional<String> status = approvals.find(id).map(ApprovalRepository.Approval::status);
+        return switch (status.flatMap(ApprovalStatus::of).orElse(null)) {
+            case SUPERSEDED -> "This request was replaced by a newer message; nothing was done.";
+            case APPROVED -> "Already approved.";
+            case EXPIRED -> "This request expired; send it again.";
+            case PENDING -> "This request has expired; send it again.";
+            case null, default -> "This request is no longer waiting (" + status.orElse("gone") + ").";
         };
     }
 }

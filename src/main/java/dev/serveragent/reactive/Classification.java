@@ -1,6 +1,7 @@
 package dev.serveragent.reactive;
 
 import dev.serveragent.claude.Usage;
+import dev.serveragent.store.JobMode;
 import java.util.Optional;
 import java.util.Set;
 
@@ -36,8 +37,8 @@ public record Classification(String intent, String summary, String plan, boolean
     }
 
     /** The mode the job runs in after acknowledgement. */
-    public String nextMode() {
-        return intent.equals("command") ? "execute" : "answer";
+    public JobMode nextMode() {
+        return intent.equals("command") ? JobMode.EXECUTE : JobMode.ANSWER;
     }
 
     private static String clip(String s) {

@@ -8,6 +8,7 @@ import dev.serveragent.store.ApprovalRepository;
 import dev.serveragent.store.ContextRepository.Message;
 import dev.serveragent.store.JobRepository;
 import dev.serveragent.store.JobRepository.Job;
+import dev.serveragent.store.JobMode;
 import dev.serveragent.store.LedgerRepository;
 import dev.serveragent.store.Transactions;
 import java.time.Clock;
@@ -69,7 +70,7 @@ final class ClassifyStep {
         // finishing between the two would otherwise reach the classifier as missing.
         boolean artifactsPending = trigger.artifacts().stream().anyMatch(a -> a.status().equals("pending"));
         if (artifactsPending && now.isBefore(job.createdAt().plus(ARTIFACT_WAIT))) {
-            return new Outcome.Requeue("classify", null, now.plus(ARTIFACT_RECHECK), false);
+            return new Outcome.Requeue(JobMode.CLASSIFY, null, now.plus(ARTIFACT_RECHECK), false);
         }
         Classification c = classifier.classify(recent, trigger, channel);
         ObjectNode payload = JSON.createObjectNode();
@@ -113,7 +114,7 @@ final class ClassifyStep {
     private void recordUsage(Job job, Classification c) {
         ledger.record(LedgerRepository.Scope.REACTIVE,
                 LedgerRepository.Provider.valueOf(classifier.provider().toUpperCase(java.util.Locale.ROOT)),
-                c.usage(), Map.of("purpose", "classify", "fallback", c.fallbackReason().orElse("")),
+                ExecuteStep.ledgerTokens(c.usage()), Map.of("purpose", "classify", "fallback", c.fallbackReason().orElse("")),
                 OptionalLong.of(job.id()), clock.instant());
     }
 }

@@ -9,10 +9,12 @@ import dev.serveragent.claude.ClaudeRequest;
 import dev.serveragent.claude.ClaudeResult;
 import dev.serveragent.claude.ClaudeRun;
 import dev.serveragent.claude.ClaudeRunner;
+import dev.serveragent.claude.Usage;
 import dev.serveragent.config.ReactiveConfig;
 import dev.serveragent.store.ApprovalRepository;
 import dev.serveragent.store.ContextRepository.Message;
 import dev.serveragent.store.JobRepository.Job;
+import dev.serveragent.store.JobMode;
 import dev.serveragent.store.LedgerRepository;
 import java.io.IOException;
 import java.time.Clock;
@@ -64,7 +66,7 @@ final class ExecuteStep {
     Outcome run(Job job, List<Message> recent, String channel) throws InterruptedException {
         JsonNode c = classification(job);
         String intent = c.path("intent").asText("other");
-        ClaudeRequest.Mode mode = job.mode().equals("execute") ? ClaudeRequest.Mode.COMMAND : ClaudeRequest.Mode.QUESTION;
+        ClaudeRequest.Mode mode = job.mode() == JobMode.EXECUTE ? ClaudeRequest.Mode.COMMAND : ClaudeRequest.Mode.QUESTION;
         String user = prompts.user(recent, intent, c.path("summary").asText(""), c.path("plan").asText(""),
                 approvals.lastApprovedPlan(job.threadId()), channel);
         Progress progress = new Progress(job.threadId());
@@ -80,7 +82,7 @@ final class ExecuteStep {
         }
 
         Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("purpose", job.mode());
+        meta.put("purpose", job.mode().sqlName());
         result.sessionId().ifPresent(s -> meta.put("session_id", s));
         if (result instanceof ClaudeResult.Completed done) {
             meta.put("cost_usd", done.costUsd());
@@ -90,7 +92,7 @@ final class ExecuteStep {
         if (total > LARGE_RUN_TOKENS) {
             meta.put("large_run", true);
         }
-        ledger.record(LedgerRepository.Scope.REACTIVE, LedgerRepository.Provider.CLAUDE_CODE, result.usage(), meta,
+        ledger.record(LedgerRepository.Scope.REACTIVE, LedgerRepository.Provider.CLAUDE_CODE, ledgerTokens(result.usage()), meta,
                 OptionalLong.of(job.id()), clock.instant());
         progress.finish(result);
 
@@ -113,6 +115,11 @@ final class ExecuteStep {
                 yield new Outcome.Failed(f.kind() + ": " + f.message());
             }
         };
+    }
+
+    /** A run's usage as the ledger stores it (the store knows no model client). */
+    static LedgerRepository.Tokens ledgerTokens(Usage u) {
+        return new LedgerRepository.Tokens(u.inputTokens(), u.outputTokens(), u.cacheCreationInputTokens(), u.cacheReadInputTokens());
     }
 
     /** Kills the run of a job, if this replica is running it. */

@@ -8,6 +8,7 @@ import dev.serveragent.masters.Pairing;
 import dev.serveragent.masters.PairingHint;
 import dev.serveragent.store.ContextRepository;
 import dev.serveragent.store.ContextRepository.Message;
+import dev.serveragent.store.JobMode;
 import dev.serveragent.store.JobRepository.Job;
 import java.util.List;
 import java.util.Optional;
@@ -69,7 +70,7 @@ final class JobHandler {
                 ? context.lastMessages(job.threadId(), ClassifyStep.CONTEXT_MESSAGES, isMaster)
                 : context.lastMessages(job.threadId(), job.triggerMessageId(), ClassifyStep.CONTEXT_MESSAGES, isMaster);
         return switch (job.mode()) {
-            case "classify" -> {
+            case CLASSIFY -> {
                 if (recent.isEmpty()) {
                     yield new Outcome.Failed("trigger message not found");
                 }
@@ -83,7 +84,7 @@ final class JobHandler {
                 }
                 yield classify.run(job, workerId, recent, trigger, channel);
             }
-            case "execute" -> {
+            case EXECUTE -> {
                 if (job.reclaimed()) {
                     // Its replica died mid-run: re-running a command could do it twice. Tell the Master instead.
                     outbox.send(job.threadId(), "A command was interrupted by a restart and did not finish. "
@@ -92,8 +93,7 @@ final class JobHandler {
                 }
                 yield execute.run(job, recent, channel);
             }
-            case "answer", "plan" -> execute.run(job, recent, channel);
-            default -> new Outcome.Failed("unknown mode " + job.mode());
+            case ANSWER -> execute.run(job, recent, channel);
         };
     }
 
@@ -102,7 +102,7 @@ final class JobHandler {
         String platform = thread.platform();
         Optional<ContextRepository.Author> author = context.author(job.triggerMessageId());
         Long sender = author.map(ContextRepository.Author::userId).orElse(null);
-        if (platform.equals(Channel.TELEGRAM) && sender != null && job.mode().equals("classify")) {
+        if (platform.equals(Channel.TELEGRAM) && sender != null && job.mode() == JobMode.CLASSIFY) {
             Optional<String> text = Optional.ofNullable(author.get().text());
             Matcher pair = text.map(PAIR::matcher).filter(Matcher::matches)
                     .or(() -> text.map(START::matcher).filter(Matcher::matches)).orElse(null);
@@ -114,7 +114,7 @@ final class JobHandler {
         if (!masters.isMaster(platform, sender)) {
             // Strangers' messages are kept, but no model is called and nothing runs; before any
             // Master exists, a private chat learns (once in a while) how to pair.
-            boolean hinted = job.mode().equals("classify") && hint.offer(job.threadId(), platform, thread.chatId(), sender);
+            boolean hinted = job.mode() == JobMode.CLASSIFY && hint.offer(job.threadId(), platform, thread.chatId(), sender);
             return Optional.of(new Outcome.Done(hinted ? "{\"skipped\":\"sender is not a Master\",\"pairing_hint\":true}"
                     : "{\"skipped\":\"sender is not a Master\"}"));
         }

@@ -1,5 +1,6 @@
 package dev.serveragent.reactive;
 
+import dev.serveragent.store.JobMode;
 import java.time.Instant;
 
 /** How a step of a job ended; the worker applies it to the job row. */
@@ -17,8 +18,8 @@ sealed interface Outcome {
      * Back to the queue: the next mode, or the same one later. {@code countAttempt} false for
      * planned waits; {@code error}, for a retry, why this attempt failed (kept as the job's last error).
      */
-    record Requeue(String mode, String payloadJson, Instant runAfter, boolean countAttempt, String error) implements Outcome {
-        Requeue(String mode, String payloadJson, Instant runAfter, boolean countAttempt) {
+    record Requeue(JobMode mode, String payloadJson, Instant runAfter, boolean countAttempt, String error) implements Outcome {
+        Requeue(JobMode mode, String payloadJson, Instant runAfter, boolean countAttempt) {
             this(mode, payloadJson, runAfter, countAttempt, null);
         }
     }

@@ -1,6 +1,6 @@
 package dev.serveragent.reactive;
 
-import dev.serveragent.Lifecycle;
+import dev.serveragent.runtime.Lifecycle;
 import dev.serveragent.claude.ClaudeRunner;
 import dev.serveragent.config.AppConfig;
 import dev.serveragent.proactive.ProactiveControl;

@@ -1,8 +1,9 @@
 package dev.serveragent.reactive;
 
-import dev.serveragent.Lifecycle;
+import dev.serveragent.runtime.Lifecycle;
 import dev.serveragent.config.ReactiveConfig;
 import dev.serveragent.store.JobRepository;
+import dev.serveragent.store.JobStatus;
 import dev.serveragent.store.JobRepository.Job;
 import dev.serveragent.store.PgListener;
 import dev.serveragent.channel.Outbox;
@@ -189,9 +190,9 @@ public final class ReactiveWorker implements Lifecycle {
     private void apply(Job job, Outcome outcome) {
         var now = clock.instant();
         boolean held = switch (outcome) {
-            case Outcome.Done d -> jobs.finish(job.id(), workerId, "done", d.payloadJson(), null, now);
-            case Outcome.Failed f -> jobs.finish(job.id(), workerId, "failed", null, f.error(), now);
-            case Outcome.Canceled c -> jobs.finish(job.id(), workerId, "canceled", null, c.reason(), now);
+            case Outcome.Done d -> jobs.finish(job.id(), workerId, JobStatus.DONE, d.payloadJson(), null, now);
+            case Outcome.Failed f -> jobs.finish(job.id(), workerId, JobStatus.FAILED, null, f.error(), now);
+            case Outcome.Canceled c -> jobs.finish(job.id(), workerId, JobStatus.CANCELED, null, c.reason(), now);
             case Outcome.Requeue r -> jobs.requeue(job.id(), workerId, r.mode(), r.payloadJson(), r.runAfter(), r.countAttempt(), r.error());
             case Outcome.Parked p -> true;
         };

@@ -1,6 +1,6 @@
 package dev.serveragent.report;
 
-import dev.serveragent.Lifecycle;
+import dev.serveragent.runtime.Lifecycle;
 import dev.serveragent.budget.CostReport;
 import dev.serveragent.proactive.MasterChannel;
 import dev.serveragent.store.DailyReportRepository;

@@ -32,7 +32,7 @@ public final class ApprovalRepository {
      * approval that can expire, nor an approval whose job could still be running. Empty when the
      * worker no longer holds the job (canceled meanwhile).
      */
-    public Optional<Long> createAndPark(long threadId, long jobId, String workerId, String mode, String payloadJson,
+    public Optional<Long> createAndPark(long threadId, long jobId, String workerId, JobMode mode, String payloadJson,
             String proposal, Instant now, Instant expiresAt) {
         return jdbi.inTransaction(h -> {
             int parked = h.createUpdate("""
@@ -42,7 +42,7 @@ public final class ApprovalRepository {
                             where id = :id and locked_by = :worker and status = 'running'""")
                     .bind("id", jobId)
                     .bind("worker", workerId)
-                    .bind("mode", mode)
+                    .bind("mode", mode.sqlName())
                     .bind("payload", payloadJson)
                     .execute();
             if (parked == 0) {
@@ -66,14 +66,14 @@ public final class ApprovalRepository {
      * A job that exists only to be approved (a proactive proposal): created already parked in
      * {@code awaiting_approval} with its pending approval, in one transaction. Returns the approval id.
      */
-    public long createProposal(long threadId, String mode, String payloadJson, String proposal, Instant now, Instant expiresAt) {
+    public long createProposal(long threadId, JobMode mode, String payloadJson, String proposal, Instant now, Instant expiresAt) {
         return jdbi.inTransaction(h -> {
             long job = h.createQuery("""
                             insert into reactive_jobs (thread_id, status, mode, payload_json, created_at, run_after)
                             values (:thread, 'awaiting_approval', :mode, cast(:payload as jsonb), :now, :now)
                             returning id""")
                     .bind("thread", threadId)
-                    .bind("mode", mode)
+                    .bind("mode", mode.sqlName())
                     .bind("payload", payloadJson)
                     .bind("now", now)
                     .mapTo(Long.class)

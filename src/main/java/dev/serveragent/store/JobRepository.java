@@ -13,8 +13,13 @@ import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
  */
 public final class JobRepository {
     /** A claimed or inspected job. {@code reclaimed} is true when the previous holder's lease ran out. */
-    public record Job(long id, long threadId, Long triggerMessageId, String status, String mode,
+    public record Job(long id, long threadId, Long triggerMessageId, String status, JobMode mode,
             String payloadJson, int attempts, boolean reclaimed, Instant createdAt) {}
+
+    private static final org.jdbi.v3.core.mapper.RowMapper<Job> JOB = (rs, ctx) -> new Job(rs.getLong("id"),
+            rs.getLong("thread_id"), (Long) rs.getObject("trigger_message_id"), rs.getString("status"),
+            JobMode.of(rs.getString("mode")), rs.getString("payload_json"), rs.getInt("attempts"),
+            rs.getBoolean("reclaimed"), rs.getTimestamp("created_at").toInstant());
 
     private final Jdbi jdbi;
 
@@ -71,7 +76,7 @@ public final class JobRepository {
                 .bind("now", now)
                 .bind("leaseUntil", now.plus(lease))
                 .bind("limit", limit)
-                .mapTo(Job.class)
+                .map(JOB)
                 .list());
     }
 
@@ -88,7 +93,7 @@ public final class JobRepository {
     }
 
     /** Ends a job this worker holds; false when it no longer holds it (canceled or re-claimed elsewhere). */
-    public boolean finish(long jobId, String workerId, String status, String payloadJson, String error, Instant now) {
+    public boolean finish(long jobId, String workerId, JobStatus status, String payloadJson, String error, Instant now) {
         return jdbi.withHandle(h -> h.createUpdate("""
                         update reactive_jobs
                         set status = :status, finished_at = :now, lease_until = null, locked_by = null,
@@ -97,7 +102,7 @@ public final class JobRepository {
                         where id = :id and locked_by = :worker and status = 'running'""")
                 .bind("id", jobId)
                 .bind("worker", workerId)
-                .bind("status", status)
+                .bind("status", status.sqlName())
                 .bind("payload", payloadJson)
                 .bind("error", error)
                 .bind("now", now)
@@ -105,12 +110,12 @@ public final class JobRepository {
     }
 
     /** Puts a held job back in the queue, e.g. to run its next mode or to retry after {@code runAfter}. */
-    public boolean requeue(long jobId, String workerId, String mode, String payloadJson, Instant runAfter, boolean countAttempt) {
+    public boolean requeue(long jobId, String workerId, JobMode mode, String payloadJson, Instant runAfter, boolean countAttempt) {
         return requeue(jobId, workerId, mode, payloadJson, runAfter, countAttempt, null);
     }
 
     /** Like {@link #requeue(long, String, String, String, Instant, boolean)}; a retry's {@code error} becomes the job's last error. */
-    public boolean requeue(long jobId, String workerId, String mode, String payloadJson, Instant runAfter, boolean countAttempt,
+    public boolean requeue(long jobId, String workerId, JobMode mode, String payloadJson, Instant runAfter, boolean countAttempt,
             String error) {
         return jdbi.withHandle(h -> h.createUpdate("""
                         update reactive_jobs
@@ -122,7 +127,7 @@ public final class JobRepository {
                 .bind("error", error)
                 .bind("id", jobId)
                 .bind("worker", workerId)
-                .bind("mode", mode)
+                .bind("mode", mode.sqlName())
                 .bind("payload", payloadJson)
                 .bind("runAfter", runAfter)
                 .bind("count", countAttempt)
@@ -194,7 +199,7 @@ public final class JobRepository {
                         from reactive_jobs where id <> :except order by id desc limit :limit""")
                 .bind("limit", limit)
                 .bind("except", exceptJobId)
-                .mapTo(Job.class)
+                .map(JOB)
                 .list());
     }
 }

@@ -2,7 +2,6 @@ package dev.serveragent.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.serveragent.claude.Usage;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,6 +17,21 @@ public final class LedgerRepository {
 
     public enum Provider { CLAUDE_CODE, ANTHROPIC_API, OTHER }
 
+    /**
+     * One call's tokens as the ledger stores them: {@code tokens_input} is {@link #prompt()} (uncached
+     * + cache creation + cache read), the four parts go into {@code meta_json}. The store's own type,
+     * so that it knows no model client (callers turn their client's usage into it).
+     */
+    public record Tokens(long input, long output, long cacheCreationInput, long cacheReadInput) {
+        public long prompt() {
+            return input + cacheCreationInput + cacheReadInput;
+        }
+
+        public long total() {
+            return prompt() + output;
+        }
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Jdbi jdbi;
 
@@ -26,12 +40,12 @@ public final class LedgerRepository {
     }
 
     /** Records one call's usage; {@code meta} adds model, cost and the like to the token breakdown. */
-    public long record(Scope scope, Provider provider, Usage usage, Map<String, Object> meta, OptionalLong jobId, Instant at) {
+    public long record(Scope scope, Provider provider, Tokens usage, Map<String, Object> meta, OptionalLong jobId, Instant at) {
         Map<String, Object> all = new LinkedHashMap<>(meta);
-        all.put("input_tokens", usage.inputTokens());
-        all.put("cache_creation_input_tokens", usage.cacheCreationInputTokens());
-        all.put("cache_read_input_tokens", usage.cacheReadInputTokens());
-        all.put("output_tokens", usage.outputTokens());
+        all.put("input_tokens", usage.input());
+        all.put("cache_creation_input_tokens", usage.cacheCreationInput());
+        all.put("cache_read_input_tokens", usage.cacheReadInput());
+        all.put("output_tokens", usage.output());
         String json;
         try {
             json = JSON.writeValueAsString(all);
@@ -44,9 +58,9 @@ public final class LedgerRepository {
                         returning id""")
                 .bind("scope", scope.name().toLowerCase(java.util.Locale.ROOT))
                 .bind("provider", provider.name().toLowerCase(java.util.Locale.ROOT))
-                .bind("in", usage.promptTokens())
-                .bind("out", usage.outputTokens())
-                .bind("total", usage.totalTokens())
+                .bind("in", usage.prompt())
+                .bind("out", usage.output())
+                .bind("total", usage.total())
                 .bind("meta", json)
                 .bind("job", jobId.isPresent() ? jobId.getAsLong() : null)
                 .bind("at", at)

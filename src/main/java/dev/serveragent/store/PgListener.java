@@ -1,6 +1,6 @@
 package dev.serveragent.store;
 
-import dev.serveragent.Lifecycle;
+import dev.serveragent.runtime.Lifecycle;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;

@@ -1,7 +1,5 @@
 package dev.serveragent.store;
 
-import dev.serveragent.budget.BudgetSnapshot;
-import dev.serveragent.budget.CycleSample;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

@@ -3,7 +3,7 @@ package dev.serveragent.telegram;
 import com.pengrad.telegrambot.TelegramBot;
 import com.pengrad.telegrambot.request.GetMe;
 import com.pengrad.telegrambot.response.GetMeResponse;
-import dev.serveragent.Lifecycle;
+import dev.serveragent.runtime.Lifecycle;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package dev.serveragent.telegram;
 
-import dev.serveragent.ServerAgentException;
+import dev.serveragent.runtime.ServerAgentException;
 
 /** A webhook body or polled update that is not a Telegram update; nothing of it is stored. */
 public final class MalformedUpdateException extends ServerAgentException {

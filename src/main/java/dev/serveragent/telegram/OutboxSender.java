@@ -8,7 +8,7 @@ import com.pengrad.telegrambot.model.request.InlineKeyboardButton;
 import com.pengrad.telegrambot.model.request.InlineKeyboardMarkup;
 import com.pengrad.telegrambot.request.SendMessage;
 import com.pengrad.telegrambot.response.SendResponse;
-import dev.serveragent.Lifecycle;
+import dev.serveragent.runtime.Lifecycle;
 import dev.serveragent.channel.RichText;
 import dev.serveragent.store.OutboxRepository;
 import dev.serveragent.store.OutboxRepository.Outgoing;

@@ -1,8 +1,8 @@
 package dev.serveragent.telegram;
 
 import com.pengrad.telegrambot.TelegramBot;
-import dev.serveragent.Lifecycle;
-import dev.serveragent.admin.HttpRoutes;
+import dev.serveragent.runtime.Lifecycle;
+import dev.serveragent.web.HttpRoutes;
 import dev.serveragent.channel.Channel;
 import dev.serveragent.channel.Press;
 import dev.serveragent.channel.PressListener;

@@ -2,7 +2,7 @@ package dev.serveragent.telegram;
 
 import com.pengrad.telegrambot.TelegramBot;
 import com.pengrad.telegrambot.request.SetWebhook;
-import dev.serveragent.Lifecycle;
+import dev.serveragent.runtime.Lifecycle;
 import dev.serveragent.config.Secret;
 import java.net.URI;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.serveragent.telegram;
 
-import dev.serveragent.admin.HttpRoutes;
+import dev.serveragent.web.HttpRoutes;
 import dev.serveragent.config.Secret;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,6 +1,5 @@
 package dev.serveragent.web;
 
-import dev.serveragent.admin.HttpRoutes;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.router.JavalinDefaultRoutingApi;

@@ -2,6 +2,8 @@ package dev.serveragent.budget;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.serveragent.store.BudgetSnapshot;
+import dev.serveragent.store.CycleSample;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

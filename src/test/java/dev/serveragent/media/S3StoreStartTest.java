@@ -3,7 +3,7 @@ package dev.serveragent.media;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.serveragent.admin.ReadinessCheck;
+import dev.serveragent.web.ReadinessCheck;
 import dev.serveragent.config.AppConfig;
 import dev.serveragent.config.MinioConfig;
 import dev.serveragent.config.Secret;

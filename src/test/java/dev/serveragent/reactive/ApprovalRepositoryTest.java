@@ -2,6 +2,7 @@ package dev.serveragent.reactive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.serveragent.store.JobMode;
 import dev.serveragent.store.ApprovalRepository;
 import dev.serveragent.store.ConsoleRepository;
 import dev.serveragent.store.JobRepository;
@@ -35,7 +36,7 @@ class ApprovalRepositoryTest {
 
     private long parkedApproval(long thread, long job) {
         jobs.claim("w", now, Duration.ofSeconds(30), 1);
-        return approvals.createAndPark(thread, job, "w", "execute", "{}", "do it", now, now.plusSeconds(3600)).orElseThrow();
+        return approvals.createAndPark(thread, job, "w", JobMode.EXECUTE, "{}", "do it", now, now.plusSeconds(3600)).orElseThrow();
     }
 
     @Test
@@ -75,7 +76,7 @@ class ApprovalRepositoryTest {
     void the_masters_next_message_in_the_console_supersedes_a_pending_proposal_of_the_proactive_loop() {
         ConsoleRepository console = new ConsoleRepository(db.jdbi(), new ThreadRepository(db.jdbi(), java.time.Clock.systemUTC()), 0);
         long t = console.threadId();
-        long proposal = approvals.createProposal(t, "execute", "{}", "rotate the logs", now, now.plusSeconds(3600));
+        long proposal = approvals.createProposal(t, JobMode.EXECUTE, "{}", "rotate the logs", now, now.plusSeconds(3600));
         long proposalJob = approvals.find(proposal).orElseThrow().jobId();
 
         console.storeUserMessage(t, 0, "not now", java.util.Optional.empty(), now.plusSeconds(5));
@@ -104,7 +105,7 @@ class ApprovalRepositoryTest {
         long job = fx.job(t, "deploy it");
         jobs.claim("w", now, Duration.ofSeconds(30), 1);
         jobs.cancelThread(t, now, "new message", -1);
-        assertThat(approvals.createAndPark(t, job, "w", "execute", "{}", "do it", now, now.plusSeconds(60))).isEmpty();
+        assertThat(approvals.createAndPark(t, job, "w", JobMode.EXECUTE, "{}", "do it", now, now.plusSeconds(60))).isEmpty();
         int count = db.jdbi().withHandle(h -> h.createQuery("select count(*) from approvals").mapTo(Integer.class).one());
         assertThat(count).isZero();
     }

@@ -2,6 +2,8 @@ package dev.serveragent.reactive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.serveragent.store.JobStatus;
+import dev.serveragent.store.JobMode;
 import dev.serveragent.store.JobRepository;
 import dev.serveragent.store.JobRepository.Job;
 import dev.serveragent.testing.TestDatabase;
@@ -51,7 +53,7 @@ class JobQueueTest {
         assertThat(ids(jobs.claim("w1", now, LEASE, 10))).containsExactly(a1, b1);
         assertThat(jobs.claim("w2", now, LEASE, 10)).as("a2 waits for a1").isEmpty();
 
-        assertThat(jobs.finish(a1, "w1", "done", null, null, now)).isTrue();
+        assertThat(jobs.finish(a1, "w1", JobStatus.DONE, null, null, now)).isTrue();
         assertThat(ids(jobs.claim("w2", now, LEASE, 10))).containsExactly(a2);
     }
 
@@ -71,18 +73,18 @@ class JobQueueTest {
         long t = fx.thread();
         long command = fx.job(t, "run the backup");
         jobs.claim("w1", now, LEASE, 1);
-        assertThat(jobs.requeue(command, "w1", "execute", null, now, true)).isTrue();
+        assertThat(jobs.requeue(command, "w1", JobMode.EXECUTE, null, now, true)).isTrue();
         assertThat(ids(jobs.claim("w1", now, LEASE, 5))).containsExactly(command); // Claude Code runs it now
 
         long second = fx.job(t, "how long will it take?");
         long third = fx.job(t, "and tell me when it is done");
         assertThat(ids(jobs.claim("w2", now, LEASE, 5))).as("acknowledged while the command runs; the third waits for the second")
                 .containsExactly(second);
-        assertThat(jobs.requeue(second, "w2", "answer", null, now, true)).isTrue();
+        assertThat(jobs.requeue(second, "w2", JobMode.ANSWER, null, now, true)).isTrue();
         assertThat(ids(jobs.claim("w2", now, LEASE, 5))).as("the second's answer waits for the command; the third is classified")
                 .containsExactly(third);
 
-        assertThat(jobs.finish(command, "w1", "done", null, null, now)).isTrue();
+        assertThat(jobs.finish(command, "w1", JobStatus.DONE, null, null, now)).isTrue();
         assertThat(ids(jobs.claim("w1", now, LEASE, 5))).containsExactly(second);
     }
 
@@ -108,15 +110,15 @@ class JobQueueTest {
         assertThat(again.reclaimed()).isTrue();
         assertThat(again.attempts()).isEqualTo(2);
 
-        assertThat(jobs.finish(job, "dead-worker", "done", null, null, now)).as("the old holder lost it").isFalse();
-        assertThat(jobs.finish(job, "w2", "done", null, null, now)).isTrue();
+        assertThat(jobs.finish(job, "dead-worker", JobStatus.DONE, null, null, now)).as("the old holder lost it").isFalse();
+        assertThat(jobs.finish(job, "w2", JobStatus.DONE, null, null, now)).isTrue();
     }
 
     @Test
     void a_retry_and_a_reclaim_record_why_the_attempt_before_ended() {
         long job = fx.job(fx.thread(), "hello");
         jobs.claim("w1", now, LEASE, 1);
-        assertThat(jobs.requeue(job, "w1", "classify", null, now, true, "attempt 1 (classify) failed: boom")).isTrue();
+        assertThat(jobs.requeue(job, "w1", JobMode.CLASSIFY, null, now, true, "attempt 1 (classify) failed: boom")).isTrue();
         assertThat(lastError(job)).isEqualTo("attempt 1 (classify) failed: boom");
 
         jobs.claim("dead-worker", now, LEASE, 1);
@@ -124,7 +126,7 @@ class JobQueueTest {
         assertThat(again.attempts()).isEqualTo(3);
         assertThat(lastError(job)).contains("attempt 2").contains("dead-worker").contains("lease");
 
-        assertThat(jobs.finish(job, "w2", "done", null, null, now)).isTrue();
+        assertThat(jobs.finish(job, "w2", JobStatus.DONE, null, null, now)).isTrue();
         assertThat(lastError(job)).as("kept once the job is done").contains("dead-worker");
     }
 
@@ -151,7 +153,7 @@ class JobQueueTest {
         long t = fx.thread();
         long job = fx.job(t, "flaky");
         jobs.claim("w1", now, LEASE, 1);
-        assertThat(jobs.requeue(job, "w1", "classify", null, now.plusSeconds(4), true)).isTrue();
+        assertThat(jobs.requeue(job, "w1", JobMode.CLASSIFY, null, now.plusSeconds(4), true)).isTrue();
         assertThat(jobs.claim("w1", now.plusSeconds(3), LEASE, 1)).isEmpty();
         assertThat(ids(jobs.claim("w1", now.plusSeconds(4), LEASE, 1))).containsExactly(job);
     }
@@ -182,7 +184,7 @@ class JobQueueTest {
                             if (!seen.add(j.id())) {
                                 duplicates.add(j.id());
                             }
-                            jobs.finish(j.id(), id, "done", null, null, now);
+                            jobs.finish(j.id(), id, JobStatus.DONE, null, null, now);
                         }
                     }
                 } finally {

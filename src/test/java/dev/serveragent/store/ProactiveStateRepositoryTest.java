@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.serveragent.budget.BudgetGovernor;
 import dev.serveragent.budget.BudgetPolicy;
 import dev.serveragent.budget.UtcDay;
-import dev.serveragent.claude.Usage;
 import dev.serveragent.testing.TestDatabase;
 import java.time.Duration;
 import java.time.Instant;
@@ -75,7 +74,7 @@ class ProactiveStateRepositoryTest {
 
         // Ledger first, then release: in between, the tokens count twice (conservative), never zero times.
         long ledgerId = ledger.record(LedgerRepository.Scope.PROACTIVE, LedgerRepository.Provider.CLAUDE_CODE,
-                new Usage(100_000, 0, 0, 0), Map.of(), OptionalLong.empty(), now.plusSeconds(120));
+                new LedgerRepository.Tokens(100_000, 0, 0, 0), Map.of(), OptionalLong.empty(), now.plusSeconds(120));
         assertThat(repo.snapshot(now.plusSeconds(120), UtcDay.startOf(now), 10).spentToday()).isEqualTo(100_000);
         assertThat(repo.snapshot(now.plusSeconds(120), UtcDay.startOf(now), 10).reserved()).isEqualTo(1_000_000);
         repo.finish(id, new ProactiveStateRepository.Finished(now.plusSeconds(120), true, "completed", 100_000, "ok",

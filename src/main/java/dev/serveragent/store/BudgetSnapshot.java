@@ -1,4 +1,4 @@
-package dev.serveragent.budget;
+package dev.serveragent.store;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.serveragent.admin;
+package dev.serveragent.web;
 
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeoutException;

@@ -1,4 +1,4 @@
-package dev.serveragent;
+package dev.serveragent.runtime;
 
 /**
  * Root of every exception server-agent throws on purpose. Subclasses carry the ids they are

@@ -1,4 +1,4 @@
-package dev.serveragent;
+package dev.serveragent.runtime;
 
 /**
  * The one lifecycle of every background component (listeners, workers, pollers, senders,

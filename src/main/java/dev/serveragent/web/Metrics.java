@@ -1,4 +1,4 @@
-package dev.serveragent.admin;
+package dev.serveragent.web;
 
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;

@@ -1,4 +1,4 @@
-package dev.serveragent.budget;
+package dev.serveragent.store;
 
 import java.time.Duration;
 import java.time.Instant;

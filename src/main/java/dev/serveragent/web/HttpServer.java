@@ -1,7 +1,7 @@
-package dev.serveragent.admin;
+package dev.serveragent.web;
 
-import dev.serveragent.Lifecycle;
-import dev.serveragent.ServerAgentException;
+import dev.serveragent.runtime.Lifecycle;
+import dev.serveragent.runtime.ServerAgentException;
 import dev.serveragent.config.HttpConfig;
 import dev.serveragent.store.Database;
 import io.javalin.Javalin;
@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * nothing for {@link #IDLE_TIMEOUT_MS} is closed, one client address keeps at most
  * {@link #MAX_CONNECTIONS_PER_CLIENT} connections and the server {@link #MAX_CONNECTIONS}; a
  * request waiting for its body parks a virtual thread, not one of a fixed pool, so
- * {@code /healthz} and the webhook stay answered. Every response carries {@code web.SecurityHeaders}.
+ * {@code /healthz} and the webhook stay answered. Every response carries {@link SecurityHeaders}.
  */
 public final class HttpServer implements Lifecycle {
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
@@ -87,7 +87,7 @@ public final class HttpServer implements Lifecycle {
                 connector.addBean(new ClientConnectionLimit(MAX_CONNECTIONS_PER_CLIENT));
                 return connector;
             });
-            c.routes.before(dev.serveragent.web.SecurityHeaders::apply);
+            c.routes.before(SecurityHeaders::apply);
             c.routes.before(bodyDeadline::arm);
             c.routes.after(bodyDeadline::disarm);
             c.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok", "pid", PID)));

@@ -1,0 +1,40 @@
+package dev.serveragent.store;
+
+import java.util.Arrays;
+
+/**
+ * What a {@code reactive_jobs} row runs next ({@code mode}): a new message is classified, then
+ * answered or executed. The schema's check also allows {@code plan} (SPEC.md §3.1, kept by the
+ * contract's add-only rule), but no code has ever written it: reading such a row fails like any
+ * other unknown value, and the claim's attempt limit then ends the job.
+ */
+public enum JobMode {
+    /** Classify and acknowledge a new message (or answer a /command). */
+    CLASSIFY("classify"),
+    /** Answer a question with Claude Code, read-only. */
+    ANSWER("answer"),
+    /** Run a command with Claude Code. */
+    EXECUTE("execute");
+
+    private final String sqlName;
+
+    JobMode(String sqlName) {
+        this.sqlName = sqlName;
+    }
+
+    /** The value as the {@code mode} column holds it. */
+    public String sqlName() {
+        return sqlName;
+    }
+
+    /** The mode of a {@code mode} column value; {@link IllegalArgumentException} for any other. */
+    public static JobMode of(String sqlName) {
+        return Arrays.stream(values()).filter(m -> m.sqlName.equals(sqlName)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown job mode " + sqlName));
+    }
+
+    @Override
+    public String toString() {
+        return sqlName;
+    }
+}
