@@ -3,7 +3,7 @@ package dev.serveragent.reactive;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.serveragent.store.ApprovalRepository;
-import dev.serveragent.store.ConsoleRepository;
+import dev.serveragent.console.ConsoleRepository;
 import dev.serveragent.store.JobRepository;
 import dev.serveragent.store.ThreadRepository;
 import dev.serveragent.testing.TestDatabase;
