@@ -80,6 +80,28 @@ class ArchitectureTest {
                 .check(CLASSES);
     }
 
+    @Test
+    void the_pipeline_names_no_platform() throws java.io.IOException {
+        // Each channel is chosen by chat_threads.platform through the channel port (docs/ARCHITECTURE.md,
+        // "Adding a channel"): the store, the reactive loop, the Masters and media name none.
+        noClasses().that().resideInAnyPackage("dev.serveragent.store..", "dev.serveragent.reactive..",
+                        "dev.serveragent.masters..", "dev.serveragent.media..")
+                .should().dependOnClassesThat(resideInAnyPackage("dev.serveragent.telegram..", "dev.serveragent.console.."))
+                .because("a channel's code lives in its own package, behind the channel port")
+                .check(CLASSES);
+        // Constants are inlined by the compiler, so the sources are read for the platform values.
+        java.util.regex.Pattern platform = java.util.regex.Pattern.compile(
+                "[\"']telegram[\"']|[\"']console[\"']|Channel\\.(TELEGRAM|CONSOLE)\\b|com\\.pengrad");
+        for (String pkg : new String[] {"store", "reactive", "masters", "media"}) {
+            try (var files = java.nio.file.Files.walk(java.nio.file.Path.of("src/main/java/dev/serveragent", pkg))) {
+                for (java.nio.file.Path f : files.filter(x -> x.toString().endsWith(".java")).toList()) {
+                    org.assertj.core.api.Assertions.assertThat(platform.matcher(java.nio.file.Files.readString(f)).find())
+                            .as(f + " names a platform").isFalse();
+                }
+            }
+        }
+    }
+
     /** The named classes and the classes nested in them. */
     private static DescribedPredicate<JavaClass> inAnyOf(Set<String> names) {
         return describe("one of " + names, c -> names.contains(c.getName())

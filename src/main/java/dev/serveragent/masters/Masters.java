@@ -73,6 +73,11 @@ public final class Masters {
                 .anyMatch(n -> !n.listed().isEmpty() || (n.pairable() && !repository.active(n.platform()).isEmpty()));
     }
 
+    /** The platforms whose every user is a Master (their access rules admit only the Master). */
+    public List<String> everyoneIn() {
+        return namings.stream().filter(MasterNaming::everyone).map(MasterNaming::platform).toList();
+    }
+
     /** The listed Masters first, then the paired ones, oldest first, channel by channel. */
     public List<Entry> list() {
         List<Entry> all = new ArrayList<>();

@@ -162,7 +162,7 @@ public final class OutboxRepository {
     /**
      * Records that the row goes on the wire now, just after {@link #renewClaim}; false when an
      * earlier sender had already begun sending it and stopped before recording how it ended
-     * (Telegram may have it: the caller must not send it again).
+     * (the channel may have it: the caller must not send it again).
      */
     public boolean beginSend(long id, Instant now) {
         return jdbi.withHandle(h -> h.createUpdate(
@@ -174,32 +174,32 @@ public final class OutboxRepository {
      * Records the send; no message goes to the same chat before {@code chatNextAt}, from any
      * replica.
      */
-    public void markSent(Outgoing o, long telegramMessageId, Instant now, Instant chatNextAt) {
-        markSent(o, Optional.of(telegramMessageId), null, now, chatNextAt);
+    public void markSent(Outgoing o, long platformMessageId, Instant now, Instant chatNextAt) {
+        markSent(o, Optional.of(platformMessageId), null, now, chatNextAt);
     }
 
     /**
-     * Records a send Telegram accepted (2xx) without an answer that says which message it made:
+     * Records a send the channel accepted (Telegram: a 2xx) without an answer that says which message it made:
      * sent, with no {@code platform_message_id}, and {@code note} in {@code send_error}.
      */
     public void markSentUnidentified(Outgoing o, String note, Instant now, Instant chatNextAt) {
         markSent(o, Optional.empty(), note, now, chatNextAt);
     }
 
-    private void markSent(Outgoing o, Optional<Long> telegramMessageId, String note, Instant now, Instant chatNextAt) {
+    private void markSent(Outgoing o, Optional<Long> platformMessageId, String note, Instant now, Instant chatNextAt) {
         jdbi.useTransaction(h -> {
             h.createUpdate("""
                             update chat_messages set send_status = 'sent', platform_message_id = :tg, sent_at = :now,
                                    locked_until = null, send_error = :note
                             where id = :id""")
-                    .bind("tg", telegramMessageId.orElse(null)).bind("note", note).bind("now", now).bind("id", o.id()).execute();
+                    .bind("tg", platformMessageId.orElse(null)).bind("note", note).bind("now", now).bind("id", o.id()).execute();
             h.createUpdate("update chat_threads set send_next_at = greatest(send_next_at, :next) where id = :thread")
                     .bind("next", chatNextAt).bind("thread", o.threadId()).execute();
         });
     }
 
     /**
-     * Puts the row back to be tried at {@code at}, for a send known not to have reached Telegram or
+     * Puts the row back to be tried at {@code at}, for a send known not to have reached the channel or
      * refused by it; {@code countAttempt} false undoes the claim's count (pacing, 429).
      */
     public void retryAt(long id, Instant at, String error, boolean countAttempt) {
@@ -211,7 +211,7 @@ public final class OutboxRepository {
     }
 
     /**
-     * Puts a row Telegram refused for its entities back as plain text, due at {@code at}: its
+     * Puts a row the channel refused for its entities back as plain text, due at {@code at}: its
      * {@code entities} are dropped, so that what is stored is still what is sent.
      */
     public void retryPlain(long id, Instant at, String error) {
@@ -229,7 +229,7 @@ public final class OutboxRepository {
                 .bind("error", error).bind("id", id).execute());
     }
 
-    /** Ends a row Telegram may or may not have: never sent again; {@code reason} says why. */
+    /** Ends a row the channel may or may not have: never sent again; {@code reason} says why. */
     public void markUncertain(long id, String reason) {
         markUncertain(id, reason, text -> null, Instant.EPOCH);
     }
