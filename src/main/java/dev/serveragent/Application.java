@@ -36,7 +36,13 @@ import dev.serveragent.store.LedgerRepository;
 import dev.serveragent.store.MemoryRepository;
 import dev.serveragent.store.ProactiveStateRepository;
 import dev.serveragent.channel.Channel;
+import dev.serveragent.channel.ChannelPlugin;
+import dev.serveragent.channel.ChannelPort;
 import dev.serveragent.channel.Channels;
+import dev.serveragent.channel.MasterNaming;
+import dev.serveragent.channel.PressListener;
+import dev.serveragent.store.InboxRepository;
+import java.util.concurrent.atomic.AtomicReference;
 import dev.serveragent.channel.Outbox;
 import dev.serveragent.channel.StoredOutbox;
 import dev.serveragent.claude.StoredLogin;
@@ -50,8 +56,7 @@ import dev.serveragent.masters.Pairing;
 import dev.serveragent.masters.PairingHint;
 import dev.serveragent.masters.PairingInvite;
 import dev.serveragent.store.AgentSettingsRepository;
-import dev.serveragent.store.ConsoleRepository;
-import dev.serveragent.store.ContextRepository;
+import dev.serveragent.console.ConsoleRepository;
 import dev.serveragent.store.MasterRepository;
 import dev.serveragent.store.MessageRepository;
 import dev.serveragent.store.OutboxRepository;
@@ -92,7 +97,8 @@ public final class Application implements AutoCloseable {
     private boolean closed;
 
     /** @param runnerOverride replaces the Claude Code CLI runner in the model-driven loops (tests) */
-    private Application(AppConfig config, Clock clock, Optional<ClaudeRunner> runnerOverride) {
+    /** @param plugins channels added besides Telegram and the console ({@link ChannelPlugin}) */
+    private Application(AppConfig config, Clock clock, Optional<ClaudeRunner> runnerOverride, List<ChannelPlugin> plugins) {
         Metrics metrics = new Metrics();
         resources.add(metrics);
         try {
@@ -132,7 +138,9 @@ public final class Application implements AutoCloseable {
 
             // --- masters: the listed ones, the paired ones, and pairing ---
             MasterRepository masterRepository = new MasterRepository(database.jdbi());
-            Masters masters = new Masters(config.telegram().masterChatIds(), masterRepository, clock);
+            List<MasterNaming> namings = new ArrayList<>(List.of(TelegramModule.masterNaming(config.telegram()), ConsoleChannel.MASTERS));
+            plugins.forEach(p -> namings.add(p.masters()));
+            Masters masters = new Masters(namings, masterRepository, clock);
             Pairing pairing = new Pairing(masterRepository, clock);
 
             // --- telegram: ingestion, sender, media ---
@@ -162,9 +170,13 @@ public final class Application implements AutoCloseable {
             if (web.enabled()) {
                 channelList.add(console);
             }
-            ContextRepository contextRepository = new ContextRepository(database.jdbi());
-            channels = new Channels(channelList, new MessageRepository(database.jdbi()), contextRepository, clock);
-            StoredOutbox outbox = new StoredOutbox(new OutboxRepository(database.jdbi()), config.telegram().enabled(), channels, clock);
+            // Presses reach the reactive loop, built below once the channels are known.
+            AtomicReference<PressListener> pressTarget = new AtomicReference<>(press -> log.warn("Press before start ignored: {}", press));
+            ChannelPort port = new ChannelPort(database, new InboxRepository(database.jdbi()), new OutboxRepository(database.jdbi()),
+                    press -> pressTarget.get().onPress(press), clock);
+            plugins.forEach(p -> channelList.add(p.open(port)));
+            channels = new Channels(channelList, new MessageRepository(database.jdbi()), clock);
+            StoredOutbox outbox = new StoredOutbox(new OutboxRepository(database.jdbi()), channels, clock);
             this.outbox = outbox;
 
             // --- proactive: state and control (the scheduler is added below) ---
@@ -192,6 +204,7 @@ public final class Application implements AutoCloseable {
                     runner, new PackedPrompts(promptPack, claudeCode), outbox, channels, masters, pairing,
                     new PairingHint(masters, invite, new MessageRepository(database.jdbi()), outbox, clock), proactive, clock);
             telegram.setPressListener(reactive.presses());
+            pressTarget.set(reactive.presses());
             components.addAll(reactive.components());
             // Served even when off: every console path then answers 404 saying why.
             routes.add(new ConsoleRoutes(web, consoleRepository, feed, console, reactive.presses(),
@@ -204,11 +217,11 @@ public final class Application implements AutoCloseable {
             if (!web.enabled()) {
                 log.warn("Console and dashboard: {}", web.describe());
             }
-            if (config.telegram().enabled() && !masters.anyTelegramMaster()) {
+            if (config.telegram().enabled() && !masters.anyListedOrPaired()) {
                 // At INFO (a first start, not a fault), once the bot's @username is known, so the line has the one-tap link.
                 pairing.issue();
                 Runnable offer = () -> {
-                    if (!masters.anyTelegramMaster()) {
+                    if (!masters.anyListedOrPaired()) {
                         invite.log("No Telegram Master yet.");
                     }
                 };
@@ -282,7 +295,12 @@ public final class Application implements AutoCloseable {
 
     /** Like {@link #start(AppConfig, Clock)}, with another runner in place of the Claude Code CLI (tests). */
     public static Application start(AppConfig config, Clock clock, Optional<ClaudeRunner> runnerOverride) {
-        Application app = new Application(config, clock, runnerOverride);
+        return start(config, clock, runnerOverride, List.of());
+    }
+
+    /** Like {@link #start(AppConfig, Clock, Optional)}, with more channels than Telegram and the console. */
+    public static Application start(AppConfig config, Clock clock, Optional<ClaudeRunner> runnerOverride, List<ChannelPlugin> plugins) {
+        Application app = new Application(config, clock, runnerOverride, plugins);
         try {
             for (Lifecycle c : app.components) {
                 c.start();

@@ -81,7 +81,8 @@ final class DeployCommands {
                         ? new ComposeRuntime(dc, shell)
                         : new ProcessRuntime(dc, shell, parent.workingDir);
                 HealthCheck health = new HealthCheck("127.0.0.1");
-                MasterNotifier master = new MasterNotifier(config.telegram(), dev.serveragent.masters.Masters.of(config.telegram().masterChatIds(), db, clock));
+                MasterNotifier master = new MasterNotifier(config.telegram(), dev.serveragent.masters.Masters.of(
+                        List.of(dev.serveragent.telegram.TelegramModule.masterNaming(config.telegram())), db, clock));
                 GitCheckout git = new GitCheckout(shell, dc.repo(), config.dataDir().resolve("builds"));
                 Path lockFile = config.dataDir().resolve("deploy.lock");
                 Duration lockWait = Duration.ofSeconds(lockWaitSeconds);

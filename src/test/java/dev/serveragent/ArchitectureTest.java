@@ -33,9 +33,11 @@ class ArchitectureTest {
     @Test
     void sql_lives_in_store() {
         noClasses().that().resideOutsideOfPackage("dev.serveragent.store..")
+                .and().haveSimpleNameNotEndingWith("Repository")
                 .and(not(inAnyOf(DATABASE_TYPES_ALLOWED)))
                 .should().dependOnClassesThat(resideInAnyPackage("org.jdbi..", "java.sql.."))
-                .because("all SQL of a table group lives in its repository class under store/")
+                .because("all SQL of a table group lives in its repository class: under store/, or, for a channel's own"
+                        + " tables (Telegram's updates, poll state and pace; the console's messages), in the channel's package")
                 .check(CLASSES);
     }
 
@@ -112,6 +114,28 @@ class ArchitectureTest {
                                 && !SLEEP_ALLOWED_IN.contains(call.getOrigin().getFullName())))
                 .because("waiting belongs to the background components, with an injected Clock and a way to stop")
                 .check(CLASSES);
+    }
+
+    @Test
+    void the_pipeline_names_no_platform() throws java.io.IOException {
+        // Each channel is chosen by chat_threads.platform through the channel port (docs/ARCHITECTURE.md,
+        // "Adding a channel"): the store, the reactive loop, the Masters and media name none.
+        noClasses().that().resideInAnyPackage("dev.serveragent.store..", "dev.serveragent.reactive..",
+                        "dev.serveragent.masters..", "dev.serveragent.media..")
+                .should().dependOnClassesThat(resideInAnyPackage("dev.serveragent.telegram..", "dev.serveragent.console.."))
+                .because("a channel's code lives in its own package, behind the channel port")
+                .check(CLASSES);
+        // Constants are inlined by the compiler, so the sources are read for the platform values.
+        java.util.regex.Pattern platform = java.util.regex.Pattern.compile(
+                "[\"']telegram[\"']|[\"']console[\"']|Channel\\.(TELEGRAM|CONSOLE)\\b|com\\.pengrad");
+        for (String pkg : new String[] {"store", "reactive", "masters", "media"}) {
+            try (var files = java.nio.file.Files.walk(java.nio.file.Path.of("src/main/java/dev/serveragent", pkg))) {
+                for (java.nio.file.Path f : files.filter(x -> x.toString().endsWith(".java")).toList()) {
+                    org.assertj.core.api.Assertions.assertThat(platform.matcher(java.nio.file.Files.readString(f)).find())
+                            .as(f + " names a platform").isFalse();
+                }
+            }
+        }
     }
 
     /** Classes of the package {@code dev.serveragent} itself (Main, Application, DeployCommands), not of its subpackages. */

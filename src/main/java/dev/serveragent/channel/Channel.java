@@ -1,5 +1,8 @@
 package dev.serveragent.channel;
 
+import dev.serveragent.store.ContextRepository;
+import dev.serveragent.store.OutboxRepository;
+
 /**
  * One way to reach the Master ({@code chat_threads.platform}): Telegram or the browser console.
  * Called by {@link Channels} after a change is stored; implementations show it to the user.
@@ -18,6 +21,18 @@ public interface Channel {
 
     /** How the Master reads this channel, for prompts ("Telegram", "the browser console"). */
     String describe();
+
+    /**
+     * How the replies stored for this channel's threads reach its user: by its own sender, which
+     * claims only this platform's rows ({@code OutboxRepository.claim(platform(), ...)}), or by
+     * being stored (the channel reads them from the database).
+     */
+    OutboxRepository.Delivery delivery();
+
+    /** Reads what this channel stores of a message ({@code raw_payload}): none by default. */
+    default ContextRepository.PayloadReader payloads() {
+        return ContextRepository.PayloadReader.NONE;
+    }
 
     void answerPress(Press press, String text);
 

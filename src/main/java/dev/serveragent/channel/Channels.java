@@ -2,6 +2,7 @@ package dev.serveragent.channel;
 
 import dev.serveragent.store.ContextRepository;
 import dev.serveragent.store.MessageRepository;
+import dev.serveragent.store.OutboxRepository;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -11,17 +12,15 @@ import java.util.stream.Collectors;
 
 /**
  * The pipeline's one handle on every channel: stores each change, then hands it to the channel
- * of the message's thread ({@code chat_threads.platform}). A thread whose channel is off (Telegram
- * without a token) keeps the change stored and shows nothing. Thread-safe.
+ * of the message's thread ({@code chat_threads.platform}). A thread whose channel is off (not
+ * registered here) keeps the change stored and shows nothing. Thread-safe.
  */
 public final class Channels implements ChannelActions {
     private final Map<String, Channel> byPlatform;
     private final MessageRepository messages;
-    private final ContextRepository threads;
     private final Clock clock;
 
-    public Channels(List<Channel> channels, MessageRepository messages, ContextRepository threads, Clock clock) {
-        this.threads = threads;
+    public Channels(List<Channel> channels, MessageRepository messages, Clock clock) {
         this.byPlatform = channels.stream().collect(Collectors.toUnmodifiableMap(Channel::platform, Function.identity()));
         this.messages = messages;
         this.clock = clock;
@@ -29,9 +28,8 @@ public final class Channels implements ChannelActions {
 
     @Override
     public void answerPress(Press press, String text) {
-        // Only Telegram sends presses without their thread (on messages too old to be included).
-        String platform = threads.thread(press.threadId()).map(ContextRepository.Thread::platform).orElse(Channel.TELEGRAM);
-        channel(platform).ifPresent(c -> c.answerPress(press, text));
+        // The press's own channel answers it, even when the press did not say its thread.
+        channel(press.platform()).ifPresent(c -> c.answerPress(press, text));
     }
 
     @Override
@@ -60,6 +58,16 @@ public final class Channels implements ChannelActions {
     /** Something was stored for some thread: every channel looks now. */
     public void wakeAll() {
         byPlatform.values().forEach(Channel::wake);
+    }
+
+    /** How the platform's channel delivers stored replies; {@code NOT_SENT} for a channel that is off. */
+    public OutboxRepository.Delivery delivery(String platform) {
+        return channel(platform).map(Channel::delivery).orElse(OutboxRepository.Delivery.NOT_SENT);
+    }
+
+    /** How the platform's channel reads its stored payloads; none for a channel that is off. */
+    public ContextRepository.PayloadReader payloads(String platform) {
+        return channel(platform).map(Channel::payloads).orElse(ContextRepository.PayloadReader.NONE);
     }
 
     /** How the Master reads the thread's channel, for prompts; the platform name when unknown. */

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The {@link Outbox}: splits, stores (role {@code assistant}), then wakes the channels. A
- * Telegram thread's rows wait for the Telegram sender (with Telegram off they are stored and
- * never sent); a console thread's rows are delivered by being stored (the console reads them).
+ * The {@link Outbox}: splits, stores (role {@code assistant}), then wakes the channels. Each row
+ * is delivered as its thread's channel says ({@link Channel#delivery()}): it waits for that
+ * channel's sender, or is delivered by being stored; with the channel off it is stored only.
  * Thread-safe.
  */
 public final class StoredOutbox implements Outbox {
@@ -19,20 +19,18 @@ public final class StoredOutbox implements Outbox {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final OutboxRepository repository;
-    private final boolean telegramOn;
     private final Channels channels;
     private final Clock clock;
     private volatile java.util.function.LongConsumer onDelivered = id -> {}; // the dashboard's acknowledgement-latency meter
 
     /** @param channels the channels to wake once a message is stored */
-    public StoredOutbox(OutboxRepository repository, boolean telegramOn, Channels channels, Clock clock) {
+    public StoredOutbox(OutboxRepository repository, Channels channels, Clock clock) {
         this.repository = repository;
-        this.telegramOn = telegramOn;
         this.channels = channels;
         this.clock = clock;
     }
 
-    /** Called with each message delivered by being stored (a console thread's), once committed. */
+    /** Called with each message delivered by being stored ({@code Delivery.STORED}), once committed. */
     public void onDelivered(java.util.function.LongConsumer listener) {
         onDelivered = listener;
     }
@@ -69,6 +67,6 @@ public final class StoredOutbox implements Outbox {
     private List<Long> store(long threadId, List<RichText> parts, Optional<String> markup) {
         List<OutboxRepository.Part> rows = parts.stream()
                 .map(p -> new OutboxRepository.Part(p.text(), p.entitiesJson().orElse(null))).toList();
-        return repository.enqueue(threadId, rows, markup, telegramOn, clock.instant(), channels::wakeAll, onDelivered);
+        return repository.enqueue(threadId, rows, markup, channels::delivery, clock.instant(), channels::wakeAll, onDelivered);
     }
 }

@@ -1,7 +1,9 @@
 package dev.serveragent.console;
 
 import dev.serveragent.channel.Channel;
+import dev.serveragent.channel.MasterNaming;
 import dev.serveragent.channel.Press;
+import dev.serveragent.store.OutboxRepository;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -11,6 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * a press is handed back to the request that made it.
  */
 public final class ConsoleChannel implements Channel {
+    /** The console's access rules admit only the Master: its one user is one. */
+    public static final MasterNaming MASTERS = MasterNaming.everyone(CONSOLE);
+
     private final ConsoleFeed feed;
     private final Map<String, String> answers = new ConcurrentHashMap<>();
 
@@ -26,6 +31,11 @@ public final class ConsoleChannel implements Channel {
     @Override
     public String describe() {
         return "the browser console";
+    }
+
+    @Override
+    public OutboxRepository.Delivery delivery() {
+        return OutboxRepository.Delivery.STORED; // the console reads the conversation from the database
     }
 
     @Override

@@ -2,8 +2,7 @@ package dev.serveragent.console;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.serveragent.runtime.Lifecycle;
-import dev.serveragent.store.ConsoleRepository;
-import dev.serveragent.store.ConsoleRepository.Shown;
+import dev.serveragent.console.ConsoleRepository.Shown;
 import io.javalin.http.sse.SseClient;
 import java.util.List;
 import java.util.Set;

@@ -3,7 +3,7 @@ package dev.serveragent.console;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.serveragent.store.ConsoleRepository.Shown;
+import dev.serveragent.console.ConsoleRepository.Shown;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,7 +6,6 @@ import dev.serveragent.web.HttpRoutes;
 import dev.serveragent.channel.Channel;
 import dev.serveragent.channel.Press;
 import dev.serveragent.channel.PressListener;
-import dev.serveragent.store.ConsoleRepository;
 import dev.serveragent.store.DatabaseUnavailableException;
 import dev.serveragent.web.WebAccess;
 import io.javalin.http.BadRequestResponse;
@@ -112,7 +111,7 @@ public final class ConsoleRoutes implements HttpRoutes {
             throw new BadRequestResponse("\"data\" must be the button's data (1-64 characters)");
         }
         String pressId = UUID.randomUUID().toString();
-        presses.onPress(new Press(pressId, repository.threadId(), Channel.CONSOLE_USER, data.asText()));
+        presses.onPress(new Press(Channel.CONSOLE, pressId, repository.threadId(), Channel.CONSOLE_USER, data.asText()));
         feed.wake();
         String answer = channel.takeAnswer(pressId);
         ctx.json(Map.of("answer", answer == null ? "" : answer));

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.serveragent.web.HttpRoutes;
 import dev.serveragent.channel.Channel;
 import dev.serveragent.media.MediaModule;
-import dev.serveragent.store.ConsoleRepository;
 import dev.serveragent.store.DatabaseUnavailableException;
 import dev.serveragent.web.WebAccess;
 import io.javalin.http.BadRequestResponse;

@@ -45,7 +45,7 @@ public final class Notices {
         List<Notice> out = new ArrayList<>();
         missingModel.ifPresent(m -> out.add(new Notice("model", m, null)));
         modelNote.ifPresent(m -> out.add(new Notice("info", m, null)));
-        if (telegramOn && !masters.anyTelegramMaster()) {
+        if (telegramOn && !masters.anyListedOrPaired()) {
             Pairing.Code code = invite.current();
             out.add(new Notice("pairing", "To talk to me from Telegram too, " + invite.instruction(code), code.code(),
                     invite.link(code).orElse(null)));

@@ -36,7 +36,7 @@ public final class PairingQr implements HttpRoutes {
     public void addTo(JavalinDefaultRoutingApi routes) {
         routes.get(PATH, ctx -> {
             access.requireApi(ctx);
-            if (!telegramOn || masters.anyTelegramMaster()) {
+            if (!telegramOn || masters.anyListedOrPaired()) {
                 throw new NotFoundResponse("no pairing code is offered: a Telegram Master exists or Telegram is off");
             }
             String link = invite.link(invite.current())

@@ -1,6 +1,5 @@
 package dev.serveragent.masters;
 
-import dev.serveragent.channel.Channel;
 import dev.serveragent.store.MasterRepository;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -13,7 +12,8 @@ import java.util.HexFormat;
 import java.util.Locale;
 
 /**
- * One-time pairing codes: the Telegram user who sends the bot {@code /pair CODE} becomes a Master.
+ * One-time pairing codes: the user who sends {@code /pair CODE} in a channel that pairs
+ * ({@code MasterNaming.pairable}, Telegram) becomes a Master of that channel.
  * A code expires after {@link #TTL} and works once; only its hash is stored. Wrong codes are
  * counted per sender: after {@link #MAX_FAILURES} within {@link #FAILURE_WINDOW} the sender is
  * refused without the code being looked at. Codes are 8 characters of a 32-letter alphabet
@@ -64,8 +64,8 @@ public final class Pairing {
         return issue();
     }
 
-    /** Handles {@code /pair CODE} from a Telegram user; returns the answer to send them. */
-    public String redeem(long userId, String displayName, String code) {
+    /** Handles {@code /pair CODE} from a user of {@code platform}'s channel; returns the answer to send them. */
+    public String redeem(String platform, long userId, String displayName, String code) {
         Instant now = clock.instant();
         if (repository.failuresSince(userId, now.minus(FAILURE_WINDOW)) >= MAX_FAILURES) {
             return "Too many wrong codes. Try again in an hour.";
@@ -73,7 +73,7 @@ public final class Pairing {
         if (code == null || code.isBlank()) {
             return "Send /pair followed by the code shown in the console or the agent's log.";
         }
-        MasterRepository.Redeemed r = repository.redeem(hash(code), Channel.TELEGRAM, userId, displayName, now);
+        MasterRepository.Redeemed r = repository.redeem(hash(code), platform, userId, displayName, now);
         if (r == MasterRepository.Redeemed.UNKNOWN || r == MasterRepository.Redeemed.USED) {
             repository.recordFailure(userId, now);
         }

@@ -1,6 +1,5 @@
 package dev.serveragent.masters;
 
-import dev.serveragent.channel.Channel;
 import dev.serveragent.channel.Outbox;
 import dev.serveragent.store.MessageRepository;
 import java.time.Clock;
@@ -10,7 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * While the agent has no Telegram Master at all, a private message from anyone gets {@link #TEXT}:
+ * While the agent has no listed or paired Master at all, a private message from anyone, in a channel
+ * that pairs, gets {@link #TEXT}:
  * one fixed sentence saying how to pair (no model call, no download), at most once per
  * {@link #EVERY} per chat. The limit is the stored message itself, so it holds across restarts
  * and replicas; the hint is stored and sent through the outbox like every response. Each hint
@@ -41,10 +41,10 @@ public final class PairingHint {
 
     /**
      * Offers the hint for a non-Master's message in {@code threadId}; true when it was sent. Only
-     * for Telegram private chats (the chat id is the sender's user id there).
+     * in a channel that pairs, in a private chat (the chat id is the sender's user id there).
      */
     public boolean offer(long threadId, String platform, long chatId, Long senderId) {
-        if (!Channel.TELEGRAM.equals(platform) || senderId == null || chatId != senderId || masters.anyTelegramMaster()) {
+        if (!masters.pairs(platform) || senderId == null || chatId != senderId || masters.anyListedOrPaired()) {
             return false;
         }
         Instant now = clock.instant();
@@ -52,7 +52,12 @@ public final class PairingHint {
             return false;
         }
         outbox.send(threadId, TEXT);
-        invite.log("Telegram user " + senderId + " wrote to the bot, and it has no Master yet.");
+        invite.log(describe(platform) + " user " + senderId + " wrote to the bot, and it has no Master yet.");
         return true;
+    }
+
+    /** The platform's name for the log, capitalised as before ("Telegram user 42 wrote ..."). */
+    private static String describe(String platform) {
+        return platform.isEmpty() ? platform : Character.toUpperCase(platform.charAt(0)) + platform.substring(1);
     }
 }

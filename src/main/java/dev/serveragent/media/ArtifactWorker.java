@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Produces artifacts in the background, right after ingestion: fetches the original from the
- * channel the message came from ({@link FileSource}: Telegram by file id, the console its upload), keeps it
+ * channel the message came from ({@link FileSource}, each channel's own: Telegram's downloads by file id, the console's reads its upload), keeps it
  * in the {@link BlobStore}, then derives the artifact (voice → transcript, photo → image JSON,
  * document → file metadata and, for text files and PDFs, their text). A failure puts the placeholder
  * back with a backoff; the third failure marks it {@code failed} with the error. An original the
@@ -211,14 +211,14 @@ public final class ArtifactWorker implements Lifecycle {
                 : e.getMessage() + ": " + e.getCause().getMessage();
     }
 
-    private static String key(Claimed c, JsonNode source, String filePath) {
+    private String key(Claimed c, JsonNode source, String filePath) {
         String unique = source.path("file_unique_id").asText("file").replaceAll("[^A-Za-z0-9_-]", "_");
         String ext = "";
         int dot = filePath.lastIndexOf('.');
         if (dot >= 0 && filePath.length() - dot <= 6) {
             ext = filePath.substring(dot).replaceAll("[^A-Za-z0-9.]", "");
         }
-        return source.path("from").asText("telegram") + "/" + c.chatId() + "/" + c.platformMessageId() + "/" + c.id() + "-" + unique + ext;
+        return files.from(source) + "/" + c.chatId() + "/" + c.platformMessageId() + "/" + c.id() + "-" + unique + ext;
     }
 
     private static String fileName(JsonNode source, String filePath) {

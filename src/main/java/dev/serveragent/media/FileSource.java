@@ -23,4 +23,9 @@ public interface FileSource {
     }
 
     Fetched fetch(JsonNode source);
+
+    /** The channel ({@code chat_threads.platform}) a placeholder's file comes from: its {@code source.from}. */
+    default String from(JsonNode source) {
+        return source.path("from").asText("");
+    }
 }

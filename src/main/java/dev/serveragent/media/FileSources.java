@@ -22,6 +22,7 @@ public final class FileSources implements FileSource {
     }
 
     /** The channel a placeholder's file comes from. */
+    @Override
     public String from(JsonNode source) {
         return source.path("from").asText(defaultFrom);
     }

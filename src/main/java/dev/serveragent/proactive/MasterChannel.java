@@ -33,7 +33,7 @@ public final class MasterChannel {
 
     /** The Master's thread (created on first use), or empty when there is no way to reach one. */
     public Optional<Long> threadId() {
-        Optional<Long> telegramMaster = telegramOn ? masters.firstTelegramMaster() : Optional.empty();
+        Optional<Long> telegramMaster = telegramOn ? masters.first(Channel.TELEGRAM) : Optional.empty();
         if (telegramMaster.isPresent()) {
             // In a private chat the chat id is the user id.
             return Optional.of(threads.findOrCreate(Channel.TELEGRAM, telegramMaster.get()));

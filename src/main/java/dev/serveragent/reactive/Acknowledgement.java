@@ -24,7 +24,7 @@ final class Acknowledgement {
         return clip(understood, half) + clip(will, MAX_CHARS - half);
     }
 
-    /** Callback data naming the approval; well under Telegram's 64 bytes. */
+    /** Callback data naming the approval; well under the 64 bytes a button may carry ({@code StoredOutbox}). */
     static String callbackData(long approvalId) {
         return CALLBACK_PREFIX + approvalId;
     }

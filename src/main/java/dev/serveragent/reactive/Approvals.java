@@ -50,12 +50,14 @@ final class Approvals implements PressListener {
         // Without the press's own thread (an old message), the approval's thread is the one.
         long thread = q.threadId() == Press.UNKNOWN_THREAD ? approval.map(ApprovalRepository.Approval::threadId).orElse(Press.UNKNOWN_THREAD)
                 : q.threadId();
-        String platform = context.thread(thread).map(ContextRepository.Thread::platform).orElse("telegram");
+        // The channel pressed in names its Masters; a press in one channel never acts on another's thread.
+        String platform = q.platform();
         if (!masters.isMaster(platform, q.fromUserId())) {
             log.info("Button press from a non-Master (user {}, thread {}) ignored", q.fromUserId(), thread);
             return "Only the Master can approve.";
         }
-        if (approval.isEmpty() || approval.get().threadId() != thread) {
+        if (approval.isEmpty() || approval.get().threadId() != thread
+                || !context.thread(thread).map(ContextRepository.Thread::platform).filter(platform::equals).isPresent()) {
             return "This button does not name a request of this chat.";
         }
         Optional<Long> job = approvals.approve(id, q.fromUserId(), clock.instant());

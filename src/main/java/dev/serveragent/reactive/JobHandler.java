@@ -1,6 +1,5 @@
 package dev.serveragent.reactive;
 
-import dev.serveragent.channel.Channel;
 import dev.serveragent.channel.Channels;
 import dev.serveragent.channel.Outbox;
 import dev.serveragent.masters.Masters;
@@ -19,13 +18,13 @@ import java.util.regex.Pattern;
 /**
  * Runs one step of a claimed job according to its mode, in any channel. Only a Master's message
  * acts (the sender decides, never the chat); a stranger's is stored and gets no model call, with
- * two exceptions: {@code /pair CODE} (or {@code /start CODE}, what Telegram sends for the pairing
- * link), which is how a Telegram user becomes a Master, and, while no Master exists at all, the
- * fixed {@link PairingHint} in a private chat. Thread-safe: one call per claimed job.
+ * two exceptions: in a channel that pairs ({@link Masters#pairs}), {@code /pair CODE} (or {@code
+ * /start CODE}, what a deep link sends), which is how its user becomes a Master, and, while no
+ * Master exists at all, the fixed {@link PairingHint} in a private chat. Thread-safe: one call per claimed job.
  */
 final class JobHandler {
     private static final Pattern PAIR = Pattern.compile("^/pair(?:@\\w+)?(?:\\s+(\\S+))?\\s*$", Pattern.CASE_INSENSITIVE);
-    /** The deep link {@code t.me/<bot>?start=CODE} makes Telegram send this; a bare /start is not pairing. */
+    /** What a pairing deep link makes the client send; a bare /start is not pairing. */
     private static final Pattern START = Pattern.compile("^/start(?:@\\w+)?\\s+(\\S+)\\s*$", Pattern.CASE_INSENSITIVE);
 
     private final ContextRepository context;
@@ -67,8 +66,9 @@ final class JobHandler {
         // Every message names its real author: the Masters' words are the Master's, anyone else's are data.
         Predicate<Long> isMaster = userId -> masters.isMaster(platform, userId);
         List<Message> recent = job.triggerMessageId() == null
-                ? context.lastMessages(job.threadId(), ClassifyStep.CONTEXT_MESSAGES, isMaster)
-                : context.lastMessages(job.threadId(), job.triggerMessageId(), ClassifyStep.CONTEXT_MESSAGES, isMaster);
+                ? context.lastMessages(job.threadId(), ClassifyStep.CONTEXT_MESSAGES, isMaster, channels.payloads(platform))
+                : context.lastMessages(job.threadId(), job.triggerMessageId(), ClassifyStep.CONTEXT_MESSAGES, isMaster,
+                        channels.payloads(platform));
         return switch (job.mode()) {
             case CLASSIFY -> {
                 if (recent.isEmpty()) {
@@ -97,17 +97,17 @@ final class JobHandler {
         };
     }
 
-    /** {@code /pair} (or {@code /start CODE}) from anyone on Telegram; anything else only from a Master. Empty: go on. */
+    /** {@code /pair} (or {@code /start CODE}) from anyone where the channel pairs; anything else only from a Master. Empty: go on. */
     private Optional<Outcome> gate(Job job, ContextRepository.Thread thread) {
         String platform = thread.platform();
-        Optional<ContextRepository.Author> author = context.author(job.triggerMessageId());
+        Optional<ContextRepository.Author> author = context.author(job.triggerMessageId(), channels.payloads(platform));
         Long sender = author.map(ContextRepository.Author::userId).orElse(null);
-        if (platform.equals(Channel.TELEGRAM) && sender != null && job.mode() == JobMode.CLASSIFY) {
+        if (masters.pairs(platform) && sender != null && job.mode() == JobMode.CLASSIFY) {
             Optional<String> text = Optional.ofNullable(author.get().text());
             Matcher pair = text.map(PAIR::matcher).filter(Matcher::matches)
                     .or(() -> text.map(START::matcher).filter(Matcher::matches)).orElse(null);
             if (pair != null) {
-                outbox.send(job.threadId(), pairing.redeem(sender, author.get().name(), pair.group(1)));
+                outbox.send(job.threadId(), pairing.redeem(platform, sender, author.get().name(), pair.group(1)));
                 return Optional.of(new Outcome.Done("{\"pairing\":true}"));
             }
         }

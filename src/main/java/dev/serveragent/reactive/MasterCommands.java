@@ -85,9 +85,11 @@ final class MasterCommands {
                     .append(m.source().equals(Masters.LISTED) ? " – MASTER_CHAT_IDS" : " – paired");
         }
         if (all.isEmpty()) {
-            b.append(" none on Telegram yet (the console's user is always one)");
+            b.append(" none listed or paired yet");
         }
-        return b.append("\nThe console's user is a Master too.").toString();
+        // A channel whose access rules admit only the Master (the console) names no one here.
+        masters.everyoneIn().forEach(p -> b.append("\nEvery user of the ").append(p).append(" channel is a Master too."));
+        return b.toString();
     }
 
     /** The queue without the job answering this very command (it would count itself as running). */

@@ -9,7 +9,7 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * {@code message_artifacts}: placeholders are inserted {@code pending} at ingestion (see
- * {@link IngestRepository}); workers claim them with {@code FOR UPDATE SKIP LOCKED} and a lease,
+ * a channel's ingestion); workers claim them with {@code FOR UPDATE SKIP LOCKED} and a lease,
  * then mark them {@code done} or, after {@link #MAX_ATTEMPTS}, {@code failed}. Each finish sends
  * {@code NOTIFY message_artifacts} with the message id as payload, and makes the message's
  * classification, which was put back to look again a little later ({@code ClassifyStep}), due at

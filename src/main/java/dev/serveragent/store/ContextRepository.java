@@ -51,6 +51,36 @@ public final class ContextRepository {
 
     public record Thread(long id, String platform, long chatId) {}
 
+    /** What a channel's stored payload says of a message: passed on from elsewhere, what it quotes, its author's name. */
+    public record Provenance(boolean forwarded, String quoted, String authorName) {
+        public static final Provenance NONE = new Provenance(false, null, null);
+    }
+
+    /**
+     * Reads a channel's own stored payload ({@code chat_messages.raw_payload}, which only the
+     * channel knows the shape of). Thread-safe.
+     */
+    public interface PayloadReader {
+        /** A payload that says nothing of provenance or names (the console's, a reply's). */
+        PayloadReader NONE = new PayloadReader() {
+            @Override
+            public Provenance read(String rawPayloadJson) {
+                return Provenance.NONE;
+            }
+
+            @Override
+            public String senderName(String rawPayloadJson) {
+                return null;
+            }
+        };
+
+        /** @param rawPayloadJson the stored payload, or null */
+        Provenance read(String rawPayloadJson);
+
+        /** The sender's name for a greeting (pairing), or null. */
+        String senderName(String rawPayloadJson);
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<List<Artifact>> ARTIFACTS = new TypeReference<>() {};
 
@@ -64,48 +94,32 @@ public final class ContextRepository {
      * The last {@code limit} messages of the thread up to and including {@code uptoMessageId}, oldest
      * first. {@code isMaster} says whether a sender's user id is a Master's (the thread's platform
      * decides; it gets null for a message without a sender); it is asked after the query, once per
-     * distinct author.
+     * distinct author. {@code payloads} reads what the thread's channel stored of each message
+     * (passed on, quoting, its author's name).
      */
-    public List<Message> lastMessages(long threadId, long uptoMessageId, int limit, Predicate<Long> isMaster) {
+    public List<Message> lastMessages(long threadId, long uptoMessageId, int limit, Predicate<Long> isMaster, PayloadReader payloads) {
         List<Message> rows = jdbi.withHandle(h -> h.createQuery("""
                         select m.id, m.role, m.text, m.created_at, m.kind, m.author_user_id,
                                coalesce((select json_agg(json_build_object(
                                            'kind', a.kind, 'status', a.status,
                                            'contentJson', a.content_json::text, 'error', a.error) order by a.id)
                                          from message_artifacts a where a.message_id = m.id), '[]'::json)::text as artifacts,
-                               -- every way Telegram marks someone else's message passed on
-                               (p.msg -> 'forward_origin' is not null or p.msg -> 'forward_from' is not null
-                                or p.msg -> 'forward_sender_name' is not null or p.msg -> 'forward_from_chat' is not null
-                                or p.msg -> 'forward_date' is not null
-                                or coalesce(p.msg ->> 'is_automatic_forward', 'false') = 'true') as forwarded,
-                               coalesce(p.msg #>> '{quote,text}', p.msg #>> '{reply_to_message,text}',
-                                        p.msg #>> '{reply_to_message,caption}',
-                                        -- a reply to another chat's message carries no text, only where it came from
-                                        case when p.msg -> 'external_reply' is not null then 'a message of another chat ('
-                                            || coalesce(p.msg #>> '{external_reply,origin,sender_user,first_name}',
-                                                        p.msg #>> '{external_reply,origin,sender_user_name}',
-                                                        p.msg #>> '{external_reply,origin,sender_chat,title}',
-                                                        p.msg #>> '{external_reply,origin,chat,title}',
-                                                        p.msg #>> '{external_reply,chat,title}', 'unknown origin') || ')' end) as quoted,
-                               coalesce(nullif(concat_ws(' ', p.msg #>> '{from,first_name}', p.msg #>> '{from,last_name}'), ''),
-                                        p.msg #>> '{from,username}', p.msg #>> '{sender_chat,title}') as author_name
+                               cast(m.raw_payload as text) as raw
                         from (select * from chat_messages
                               where thread_id = :thread
                                 and (created_at, id) <= (select created_at, id from chat_messages where id = :upto)
                               order by created_at desc, id desc
                               limit :limit) m
-                        -- the stored update holds the message under its kind's key
-                        cross join lateral (select coalesce(m.raw_payload -> 'message', m.raw_payload -> 'edited_message',
-                                                            m.raw_payload -> 'channel_post', m.raw_payload -> 'edited_channel_post',
-                                                            '{}'::jsonb) as msg) p
                         order by m.created_at, m.id""")
                 .bind("thread", threadId)
                 .bind("upto", uptoMessageId)
                 .bind("limit", limit)
-                .map((rs, ctx) -> new Message(rs.getLong("id"), rs.getString("role"), rs.getString("text"),
-                        rs.getTimestamp("created_at").toInstant(), rs.getString("kind"), artifacts(rs.getString("artifacts")),
-                        rs.getBoolean("forwarded"), rs.getString("quoted"), rs.getObject("author_user_id", Long.class),
-                        rs.getString("author_name"), false))
+                .map((rs, ctx) -> {
+                    Provenance p = payloads.read(rs.getString("raw"));
+                    return new Message(rs.getLong("id"), rs.getString("role"), rs.getString("text"),
+                            rs.getTimestamp("created_at").toInstant(), rs.getString("kind"), artifacts(rs.getString("artifacts")),
+                            p.forwarded(), p.quoted(), rs.getObject("author_user_id", Long.class), p.authorName(), false);
+                })
                 .list());
         Map<Long, Boolean> masters = new HashMap<>();
         return rows.stream()
@@ -114,13 +128,13 @@ public final class ContextRepository {
     }
 
     /** The last {@code limit} messages of the thread, oldest first (see the other overload). */
-    public List<Message> lastMessages(long threadId, int limit, Predicate<Long> isMaster) {
+    public List<Message> lastMessages(long threadId, int limit, Predicate<Long> isMaster, PayloadReader payloads) {
         Optional<Long> newest = jdbi.withHandle(h -> h.createQuery("""
                         select id from chat_messages where thread_id = :thread order by created_at desc, id desc limit 1""")
                 .bind("thread", threadId)
                 .mapTo(Long.class)
                 .findOne());
-        return newest.map(id -> lastMessages(threadId, id, limit, isMaster)).orElse(List.of());
+        return newest.map(id -> lastMessages(threadId, id, limit, isMaster, payloads)).orElse(List.of());
     }
 
     public Optional<Thread> thread(long threadId) {
@@ -133,13 +147,14 @@ public final class ContextRepository {
     /** Who sent a stored user message ({@code author_user_id}, the sender's name when known) and its text. */
     public record Author(Long userId, String name, String text) {}
 
-    public Optional<Author> author(long messageId) {
+    /** The author of a stored user message; {@code payloads} reads the sender's name from what the channel stored. */
+    public Optional<Author> author(long messageId, PayloadReader payloads) {
         return jdbi.withHandle(h -> h.createQuery("""
-                        select author_user_id, text,
-                               coalesce(raw_payload #>> '{message,from,username}', raw_payload #>> '{message,from,first_name}') as name
+                        select author_user_id, text, cast(raw_payload as text) as raw
                         from chat_messages where id = :m""")
                 .bind("m", messageId)
-                .map((rs, ctx) -> new Author((Long) rs.getObject("author_user_id", Long.class), rs.getString("name"), rs.getString("text")))
+                .map((rs, ctx) -> new Author((Long) rs.getObject("author_user_id", Long.class), payloads.senderName(rs.getString("raw")),
+                        rs.getString("text")))
                 .findOne());
     }
 

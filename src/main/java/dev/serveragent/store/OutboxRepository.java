@@ -1,6 +1,5 @@
 package dev.serveragent.store;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -16,14 +15,30 @@ import org.jdbi.v3.core.Jdbi;
  * it with {@link #beginSend} and ends the row {@code uncertain} instead of sending it again
  * (docs/TELEGRAM.md, "Delivery rules").
  * Per chat only the oldest unsent row can be claimed, so parts of a long answer keep their order.
- * Telegram's pace is kept here too, so that it holds for the bot across replicas: a chat's next
- * row is not claimed before its thread's {@code send_next_at}, and every send takes a slot from
- * {@code telegram_send_pace}.
+ * A sender claims only its own platform's rows ({@code chat_threads.platform}), so each channel's
+ * sender delivers its channel's replies and never another's. A chat's pace holds across replicas:
+ * its next row is not claimed before its thread's {@code send_next_at}.
  */
 public final class OutboxRepository {
     /** A claimed row to send. {@code replyMarkupJson} and {@code entitiesJson} may be null. */
     public record Outgoing(long id, long threadId, long chatId, String text, String replyMarkupJson, int attempts, Instant lease,
                            String entitiesJson) {}
+
+    /** How a thread's channel delivers the rows stored for it. */
+    public enum Delivery {
+        /** A sender of the channel claims them ({@link #claim}): stored {@code pending}. */
+        SENDER("pending"),
+        /** Delivered by being stored (the channel reads them from here): stored {@code sent}. */
+        STORED("sent"),
+        /** The channel is off: stored only, never sent (no send state). */
+        NOT_SENT(null);
+
+        private final String sendStatus;
+
+        Delivery(String sendStatus) {
+            this.sendStatus = sendStatus;
+        }
+    }
 
     /** One message to store: its text and, for a rich text, its Bot API entities as a JSON array (else null). */
     public record Part(String text, String entitiesJson) {}
@@ -36,30 +51,27 @@ public final class OutboxRepository {
 
     /**
      * Stores the parts in order as assistant messages, {@code replyMarkupJson} on the last one.
-     * Their send state follows the thread's channel: a Telegram thread's rows wait for the sender
-     * ({@code pending}) when {@code telegramOn}, else are stored only (null); a console thread's
-     * rows are {@code sent} as they are stored, since the console reads them from here.
+     * Their send state follows {@code delivery}, how the thread's channel delivers.
      */
-    public List<Long> enqueue(long threadId, List<String> parts, Optional<String> replyMarkupJson, boolean telegramOn, Instant now) {
-        return enqueue(threadId, parts.stream().map(t -> new Part(t, null)).toList(), replyMarkupJson, telegramOn, now,
+    public List<Long> enqueue(long threadId, List<String> parts, Optional<String> replyMarkupJson, Delivery delivery, Instant now) {
+        return enqueue(threadId, parts.stream().map(t -> new Part(t, null)).toList(), replyMarkupJson, platform -> delivery, now,
                 () -> {}, id -> {});
     }
 
     /**
-     * As {@link #enqueue(long, List, Optional, boolean, Instant)}, then, once the rows are committed
+     * As {@link #enqueue(long, List, Optional, Delivery, Instant)}, the delivery being {@code
+     * deliveryOf} the thread's platform, then, once the rows are committed
      * (at the end of the surrounding transaction when there is one: a sender woken earlier would not
      * see them), {@code afterCommit} and {@code delivered} with each row delivered by being stored
      * (a console thread's).
      */
-    public List<Long> enqueue(long threadId, List<Part> parts, Optional<String> replyMarkupJson, boolean telegramOn, Instant now,
-            Runnable afterCommit, java.util.function.LongConsumer delivered) {
+    public List<Long> enqueue(long threadId, List<Part> parts, Optional<String> replyMarkupJson,
+            java.util.function.Function<String, Delivery> deliveryOf, Instant now, Runnable afterCommit,
+            java.util.function.LongConsumer delivered) {
         return jdbi.inTransaction(h -> {
             String platform = h.createQuery("select platform from chat_threads where id = :id")
                     .bind("id", threadId).mapTo(String.class).one();
-            String status = switch (platform) {
-                case "telegram" -> telegramOn ? "pending" : null;
-                default -> "sent";
-            };
+            String status = deliveryOf.apply(platform).sendStatus;
             List<Long> ids = new ArrayList<>();
             for (int i = 0; i < parts.size(); i++) {
                 boolean last = i == parts.size() - 1;
@@ -89,8 +101,11 @@ public final class OutboxRepository {
         });
     }
 
-    /** Claims up to {@code limit} due rows, each the oldest unsent one of its chat, until {@code leaseUntil}. */
-    public List<Outgoing> claim(int limit, Instant now, Instant leaseUntil) {
+    /**
+     * Claims up to {@code limit} due rows of {@code platform}'s threads, each the oldest unsent one
+     * of its chat, until {@code leaseUntil}.
+     */
+    public List<Outgoing> claim(String platform, int limit, Instant now, Instant leaseUntil) {
         return jdbi.inTransaction(h -> h.createQuery("""
                         update chat_messages m
                            set locked_until = :lease,            -- our claim; expires if this sender dies
@@ -99,6 +114,7 @@ public final class OutboxRepository {
                          where t.id = m.thread_id
                            and m.id in (
                                select c.id from chat_messages c
+                                join chat_threads ct on ct.id = c.thread_id and ct.platform = :platform  -- only this sender's channel
                                 where c.send_status = 'pending'
                                   and c.next_attempt_at <= :now  -- backoff / retry_after
                                   and (c.locked_until is null or c.locked_until < :now)
@@ -117,6 +133,7 @@ public final class OutboxRepository {
                                 for no key update of c skip locked)
                         returning m.id, m.thread_id, t.chat_id, m.text, cast(m.reply_markup as text) as markup, m.send_attempts,
                                   m.locked_until, cast(m.entities as text) as entities""")
+                .bind("platform", platform)
                 .bind("lease", leaseUntil)
                 .bind("now", now)
                 .bind("limit", limit)
@@ -145,7 +162,7 @@ public final class OutboxRepository {
     /**
      * Records that the row goes on the wire now, just after {@link #renewClaim}; false when an
      * earlier sender had already begun sending it and stopped before recording how it ended
-     * (Telegram may have it: the caller must not send it again).
+     * (the channel may have it: the caller must not send it again).
      */
     public boolean beginSend(long id, Instant now) {
         return jdbi.withHandle(h -> h.createUpdate(
@@ -157,46 +174,32 @@ public final class OutboxRepository {
      * Records the send; no message goes to the same chat before {@code chatNextAt}, from any
      * replica.
      */
-    public void markSent(Outgoing o, long telegramMessageId, Instant now, Instant chatNextAt) {
-        markSent(o, Optional.of(telegramMessageId), null, now, chatNextAt);
+    public void markSent(Outgoing o, long platformMessageId, Instant now, Instant chatNextAt) {
+        markSent(o, Optional.of(platformMessageId), null, now, chatNextAt);
     }
 
     /**
-     * Records a send Telegram accepted (2xx) without an answer that says which message it made:
+     * Records a send the channel accepted (Telegram: a 2xx) without an answer that says which message it made:
      * sent, with no {@code platform_message_id}, and {@code note} in {@code send_error}.
      */
     public void markSentUnidentified(Outgoing o, String note, Instant now, Instant chatNextAt) {
         markSent(o, Optional.empty(), note, now, chatNextAt);
     }
 
-    private void markSent(Outgoing o, Optional<Long> telegramMessageId, String note, Instant now, Instant chatNextAt) {
+    private void markSent(Outgoing o, Optional<Long> platformMessageId, String note, Instant now, Instant chatNextAt) {
         jdbi.useTransaction(h -> {
             h.createUpdate("""
                             update chat_messages set send_status = 'sent', platform_message_id = :tg, sent_at = :now,
                                    locked_until = null, send_error = :note
                             where id = :id""")
-                    .bind("tg", telegramMessageId.orElse(null)).bind("note", note).bind("now", now).bind("id", o.id()).execute();
+                    .bind("tg", platformMessageId.orElse(null)).bind("note", note).bind("now", now).bind("id", o.id()).execute();
             h.createUpdate("update chat_threads set send_next_at = greatest(send_next_at, :next) where id = :thread")
                     .bind("next", chatNextAt).bind("thread", o.threadId()).execute();
         });
     }
 
     /**
-     * Reserves the bot's next send slot, {@code interval} after the previous one reserved by any
-     * replica, and returns when it starts: the caller waits until then, then sends.
-     */
-    public Instant reserveSendSlot(Instant now, Duration interval) {
-        return jdbi.withHandle(h -> h.createQuery("""
-                        update telegram_send_pace set next_at = greatest(next_at, :now) + :micros * interval '1 microsecond'
-                        returning next_at - :micros * interval '1 microsecond'""")
-                .bind("now", now)
-                .bind("micros", interval.toNanos() / 1000)
-                .mapTo(Instant.class)
-                .one());
-    }
-
-    /**
-     * Puts the row back to be tried at {@code at}, for a send known not to have reached Telegram or
+     * Puts the row back to be tried at {@code at}, for a send known not to have reached the channel or
      * refused by it; {@code countAttempt} false undoes the claim's count (pacing, 429).
      */
     public void retryAt(long id, Instant at, String error, boolean countAttempt) {
@@ -208,7 +211,7 @@ public final class OutboxRepository {
     }
 
     /**
-     * Puts a row Telegram refused for its entities back as plain text, due at {@code at}: its
+     * Puts a row the channel refused for its entities back as plain text, due at {@code at}: its
      * {@code entities} are dropped, so that what is stored is still what is sent.
      */
     public void retryPlain(long id, Instant at, String error) {
@@ -226,7 +229,7 @@ public final class OutboxRepository {
                 .bind("error", error).bind("id", id).execute());
     }
 
-    /** Ends a row Telegram may or may not have: never sent again; {@code reason} says why. */
+    /** Ends a row the channel may or may not have: never sent again; {@code reason} says why. */
     public void markUncertain(long id, String reason) {
         markUncertain(id, reason, text -> null, Instant.EPOCH);
     }

@@ -9,6 +9,7 @@ import com.pengrad.telegrambot.model.request.InlineKeyboardMarkup;
 import com.pengrad.telegrambot.request.SendMessage;
 import com.pengrad.telegrambot.response.SendResponse;
 import dev.serveragent.runtime.Lifecycle;
+import dev.serveragent.channel.Channel;
 import dev.serveragent.channel.RichText;
 import dev.serveragent.store.OutboxRepository;
 import dev.serveragent.store.OutboxRepository.Outgoing;
@@ -55,6 +56,7 @@ public final class OutboxSender implements Lifecycle {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final OutboxRepository repository;
+    private final SendPaceRepository pace;
     private final TelegramBot bot;
     private final Clock clock;
     private final Duration lease;
@@ -70,14 +72,16 @@ public final class OutboxSender implements Lifecycle {
         onSent = listener;
     }
 
-    public OutboxSender(OutboxRepository repository, TelegramBot bot, Clock clock, MeterRegistry metrics) {
-        this(repository, bot, clock, metrics, LEASE);
+    public OutboxSender(OutboxRepository repository, SendPaceRepository pace, TelegramBot bot, Clock clock, MeterRegistry metrics) {
+        this(repository, pace, bot, clock, metrics, LEASE);
     }
 
     /** With another claim lease (tests: a short one, to outlast it without waiting long). */
-    OutboxSender(OutboxRepository repository, TelegramBot bot, Clock clock, MeterRegistry metrics, Duration lease) {
+    OutboxSender(OutboxRepository repository, SendPaceRepository pace, TelegramBot bot, Clock clock, MeterRegistry metrics,
+                 Duration lease) {
         this.metrics = metrics;
         this.repository = repository;
+        this.pace = pace;
         this.bot = bot;
         this.clock = clock;
         this.lease = lease;
@@ -111,7 +115,7 @@ public final class OutboxSender implements Lifecycle {
         while (running) {
             try {
                 Instant now = clock.instant();
-                List<Outgoing> batch = repository.claim(BATCH, now, now.plus(lease));
+                List<Outgoing> batch = repository.claim(Channel.TELEGRAM, BATCH, now, now.plus(lease));
                 for (Outgoing o : batch) {
                     if (!running) {
                         repository.retryAt(o.id(), clock.instant(), null, false);
@@ -138,7 +142,7 @@ public final class OutboxSender implements Lifecycle {
 
     private void sendOne(Outgoing o) throws InterruptedException {
         // The chat's pace is kept by the claim; the bot's, by a slot every sender reserves.
-        Instant slot = repository.reserveSendSlot(clock.instant(), GLOBAL_INTERVAL);
+        Instant slot = pace.reserveSendSlot(clock.instant(), GLOBAL_INTERVAL);
         long wait = Duration.between(clock.instant(), slot).toMillis();
         if (wait > 0) {
             Thread.sleep(wait);

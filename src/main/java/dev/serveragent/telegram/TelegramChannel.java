@@ -9,6 +9,8 @@ import com.pengrad.telegrambot.request.EditMessageText;
 import com.pengrad.telegrambot.response.BaseResponse;
 import dev.serveragent.channel.Channel;
 import dev.serveragent.channel.Press;
+import dev.serveragent.store.ContextRepository;
+import dev.serveragent.store.OutboxRepository;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import org.slf4j.Logger;
@@ -46,6 +48,16 @@ public final class TelegramChannel implements Channel {
     @Override
     public String describe() {
         return "Telegram";
+    }
+
+    @Override
+    public OutboxRepository.Delivery delivery() {
+        return OutboxRepository.Delivery.SENDER; // the OutboxSender
+    }
+
+    @Override
+    public ContextRepository.PayloadReader payloads() {
+        return TelegramPayloads.INSTANCE;
     }
 
     @Override

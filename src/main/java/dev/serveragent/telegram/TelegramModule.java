@@ -4,6 +4,7 @@ import com.pengrad.telegrambot.TelegramBot;
 import dev.serveragent.runtime.Lifecycle;
 import dev.serveragent.web.HttpRoutes;
 import dev.serveragent.channel.Channel;
+import dev.serveragent.channel.MasterNaming;
 import dev.serveragent.channel.Press;
 import dev.serveragent.channel.PressListener;
 import dev.serveragent.config.Secret;
@@ -12,13 +13,10 @@ import dev.serveragent.config.TelegramConfig;
 import dev.serveragent.masters.Masters;
 import dev.serveragent.media.ArtifactWorker;
 import dev.serveragent.media.MediaModule;
-import dev.serveragent.media.TelegramFiles;
 import dev.serveragent.store.ArtifactRepository;
 import dev.serveragent.store.Database;
-import dev.serveragent.store.IngestRepository;
 import dev.serveragent.store.LeaderLock;
 import dev.serveragent.store.OutboxRepository;
-import dev.serveragent.store.PollStateRepository;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -72,6 +70,11 @@ public final class TelegramModule {
      * @param webhookSecret the configured {@code TELEGRAM_WEBHOOK_SECRET}, or the one the agent
      *     generated and keeps in the database
      */
+    /** Telegram's Masters: the users of {@code MASTER_CHAT_IDS} and those paired by {@code /pair CODE}. */
+    public static MasterNaming masterNaming(TelegramConfig telegram) {
+        return MasterNaming.listedOrPaired(Channel.TELEGRAM, telegram.masterChatIds());
+    }
+
     public static TelegramModule build(AppConfig config, Database database, Secret webhookSecret, MediaModule media, Masters masters,
                                        Clock clock, MeterRegistry metrics) {
         TelegramConfig tg = config.telegram();
@@ -98,7 +101,7 @@ public final class TelegramModule {
         ArtifactWorker worker = media.worker();
         media.sources().register(Channel.TELEGRAM, new TelegramFiles(bot, tg.apiUrl(), token));
 
-        OutboxSender sender = new OutboxSender(outboxRepository, bot, clock, metrics);
+        OutboxSender sender = new OutboxSender(outboxRepository, new SendPaceRepository(database.jdbi()), bot, clock, metrics);
         components.add(sender);
 
         UpdateIngestor ingestor = new UpdateIngestor(

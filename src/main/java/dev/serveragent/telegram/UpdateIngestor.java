@@ -2,7 +2,6 @@ package dev.serveragent.telegram;
 
 import dev.serveragent.channel.Press;
 import dev.serveragent.channel.PressListener;
-import dev.serveragent.store.IngestRepository;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.slf4j.Logger;

@@ -1,13 +1,14 @@
 package dev.serveragent.telegram;
 
+import dev.serveragent.channel.Channel;
 import dev.serveragent.channel.Press;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.serveragent.store.IngestRepository.Attachment;
-import dev.serveragent.store.IngestRepository.Chat;
-import dev.serveragent.store.IngestRepository.Message;
-import dev.serveragent.store.IngestRepository.Update;
+import dev.serveragent.telegram.IngestRepository.Attachment;
+import dev.serveragent.telegram.IngestRepository.Chat;
+import dev.serveragent.telegram.IngestRepository.Message;
+import dev.serveragent.telegram.IngestRepository.Update;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,7 +76,7 @@ public final class UpdateNormalizer {
             if (!cb.isObject()) {
                 return Optional.empty();
             }
-            return Optional.of(new Press(cb.path("id").asText(), threadId, cb.path("from").path("id").asLong(), cb.path("data").asText("")));
+            return Optional.of(new Press(Channel.TELEGRAM, cb.path("id").asText(), threadId, cb.path("from").path("id").asLong(), cb.path("data").asText("")));
         } catch (java.io.IOException e) {
             return Optional.empty();
         }

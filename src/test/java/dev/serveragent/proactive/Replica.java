@@ -33,7 +33,8 @@ final class Replica implements AutoCloseable {
         control = new ProactiveControl(true, state, governor, clock);
         MemoryRepository memory = new MemoryRepository(db.jdbi());
         MasterChannel master = new MasterChannel(outbox,
-                new dev.serveragent.masters.Masters(List.of(MASTER_CHAT), new dev.serveragent.store.MasterRepository(db.jdbi()), clock),
+                new dev.serveragent.masters.Masters(
+                        List.of(dev.serveragent.channel.MasterNaming.listedOrPaired("telegram", List.of(MASTER_CHAT))), new dev.serveragent.store.MasterRepository(db.jdbi()), clock),
                 true, false, new dev.serveragent.store.ThreadRepository(db.jdbi(), clock));
         ProposalSink sink = (plan, reason) -> proposals.add(plan + " | " + reason);
         scheduler = new ProactiveScheduler(config, governor, runner, new LedgerRepository(db.jdbi()), state,

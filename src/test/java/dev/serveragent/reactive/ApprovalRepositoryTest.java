@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.serveragent.store.JobMode;
 import dev.serveragent.store.ApprovalRepository;
-import dev.serveragent.store.ConsoleRepository;
+import dev.serveragent.console.ConsoleRepository;
 import dev.serveragent.store.JobRepository;
 import dev.serveragent.store.ThreadRepository;
 import dev.serveragent.testing.TestDatabase;

@@ -78,7 +78,7 @@ class ClosingBotApiTest {
     private static OutboxSender sender(String apiUrl) {
         TelegramBot bot = new TelegramBot.Builder(TelegramFixtures.TOKEN)
                 .okHttpClient(BotApiHttp.client(Duration.ofSeconds(2), Duration.ofSeconds(10))).apiUrl(apiUrl + "/bot").build();
-        return new OutboxSender(outbox, bot, Clock.systemUTC(), new SimpleMeterRegistry());
+        return new OutboxSender(outbox, new SendPaceRepository(db.jdbi()), bot, Clock.systemUTC(), new SimpleMeterRegistry());
     }
 
     @Test
@@ -98,7 +98,7 @@ class ClosingBotApiTest {
                 for (int n = 0; n < SENDS_PER_LANE; n++) {
                     String text = "lane " + lane + " send " + n;
                     schedule.schedule(() -> {
-                        ids.add(outbox.enqueue(thread, List.of(text), Optional.empty(), true, Instant.now()).getFirst());
+                        ids.add(outbox.enqueue(thread, List.of(text), Optional.empty(), OutboxRepository.Delivery.SENDER, Instant.now()).getFirst());
                         sender.wake();
                     }, at, TimeUnit.MILLISECONDS);
                     at += random.nextInt(12_001);

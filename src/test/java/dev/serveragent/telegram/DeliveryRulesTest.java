@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.pengrad.telegrambot.TelegramBot;
+import dev.serveragent.channel.Channel;
 import dev.serveragent.store.OutboxRepository;
 import dev.serveragent.testing.FakeTelegram;
 import dev.serveragent.testing.FakeTelegram.Wire;
@@ -42,14 +43,14 @@ class DeliveryRulesTest {
     }
 
     private static OutboxSender sender(String apiUrl) {
-        OutboxSender sender = new OutboxSender(outbox, bot(apiUrl, Duration.ofSeconds(1)), Clock.systemUTC(), new SimpleMeterRegistry());
+        OutboxSender sender = new OutboxSender(outbox, new SendPaceRepository(db.jdbi()), bot(apiUrl, Duration.ofSeconds(1)), Clock.systemUTC(), new SimpleMeterRegistry());
         sender.start();
         return sender;
     }
 
     private record Chat(long chatId, long thread) {
         long send(String text) {
-            return outbox.enqueue(thread, List.of(text), Optional.empty(), true, Instant.now()).getFirst();
+            return outbox.enqueue(thread, List.of(text), Optional.empty(), OutboxRepository.Delivery.SENDER, Instant.now()).getFirst();
         }
 
         List<String> delivered() {
@@ -104,8 +105,8 @@ class DeliveryRulesTest {
         Duration lease = Duration.ofMillis(600);
         Chat chat = chat();
         telegram.hold("sendMessage");
-        OutboxSender first = new OutboxSender(outbox, bot(telegram.url(), Duration.ofSeconds(10)), Clock.systemUTC(), new SimpleMeterRegistry(), lease);
-        OutboxSender second = new OutboxSender(outbox, bot(telegram.url(), Duration.ofSeconds(10)), Clock.systemUTC(), new SimpleMeterRegistry(), lease);
+        OutboxSender first = new OutboxSender(outbox, new SendPaceRepository(db.jdbi()), bot(telegram.url(), Duration.ofSeconds(10)), Clock.systemUTC(), new SimpleMeterRegistry(), lease);
+        OutboxSender second = new OutboxSender(outbox, new SendPaceRepository(db.jdbi()), bot(telegram.url(), Duration.ofSeconds(10)), Clock.systemUTC(), new SimpleMeterRegistry(), lease);
         first.start();
         second.start();
         try {
@@ -245,7 +246,7 @@ class DeliveryRulesTest {
         Chat chat = chat();
         long id = chat.send("in flight when the sender died");
         Instant now = Instant.now();
-        var claimed = outbox.claim(1, now, now).getFirst(); // a lease that has already run out
+        var claimed = outbox.claim(Channel.TELEGRAM, 1, now, now).getFirst(); // a lease that has already run out
         assertThat(claimed.id()).isEqualTo(id);
         assertThat(outbox.beginSend(id, now)).isTrue();
         // ... and the process is killed here, before the answer is recorded.

@@ -34,11 +34,21 @@ public final class AgentHarness implements AutoCloseable {
     private final AtomicLong messageIds = new AtomicLong(1);
 
     public AgentHarness(Path dataDir, String claudeScenario, Map<String, String> extraEnv) {
+        this(dataDir, claudeScenario, extraEnv, List.of(), db -> {});
+    }
+
+    /**
+     * With more channels than Telegram and the console. {@code beforeStart} runs on the test
+     * database first (a channel's migration, say).
+     */
+    public AgentHarness(Path dataDir, String claudeScenario, Map<String, String> extraEnv,
+            List<dev.serveragent.channel.ChannelPlugin> plugins, java.util.function.Consumer<TestDatabase> beforeStart) {
         Path workdir = dataDir.resolve("workspace");
         claude = FakeClaude.useInWorkdir(workdir, claudeScenario);
         Map<String, String> env = env(telegram, anthropic, workdir);
         env.putAll(extraEnv);
-        app = TestApp.start(db, dataDir, env, clock);
+        beforeStart.accept(db);
+        app = TestApp.start(db.databaseUrlEnv(), dataDir, env, clock, plugins);
     }
 
     /** A Master's bot on the fakes, in webhook mode, proactive loop off. */

@@ -33,13 +33,19 @@ public final class TestApp implements AutoCloseable {
     }
 
     public static TestApp start(String databaseUrl, Path dataDir, Map<String, String> env, Clock clock) {
+        return start(databaseUrl, dataDir, env, clock, java.util.List.of());
+    }
+
+    /** With channels besides Telegram and the console ({@link dev.serveragent.channel.ChannelPlugin}). */
+    public static TestApp start(String databaseUrl, Path dataDir, Map<String, String> env, Clock clock,
+            java.util.List<dev.serveragent.channel.ChannelPlugin> plugins) {
         Map<String, String> all = new HashMap<>();
         all.put("PORT", "0");
         all.put("BIND_HOST", "127.0.0.1");
         all.put("DATABASE_URL", databaseUrl);
         all.put("DATA_DIR", dataDir.toString());
         all.putAll(env);
-        return new TestApp(Application.start(AppConfig.from(new Settings(all)), clock));
+        return new TestApp(Application.start(AppConfig.from(new Settings(all)), clock, java.util.Optional.empty(), plugins));
     }
 
     public Application app() {

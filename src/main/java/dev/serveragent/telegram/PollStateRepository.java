@@ -1,4 +1,4 @@
-package dev.serveragent.store;
+package dev.serveragent.telegram;
 
 import java.time.Instant;
 import java.util.OptionalLong;

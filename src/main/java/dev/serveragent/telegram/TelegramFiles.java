@@ -1,6 +1,8 @@
-package dev.serveragent.media;
+package dev.serveragent.telegram;
 
 import com.pengrad.telegrambot.TelegramBot;
+import dev.serveragent.media.FileSource;
+import dev.serveragent.media.MediaException;
 import com.pengrad.telegrambot.request.GetFile;
 import com.pengrad.telegrambot.response.GetFileResponse;
 import java.io.IOException;

@@ -1,4 +1,9 @@
-package dev.serveragent.store;
+package dev.serveragent.telegram;
+
+import dev.serveragent.channel.Channel;
+import dev.serveragent.store.Database;
+import dev.serveragent.store.DatabaseUnavailableException;
+import dev.serveragent.store.InboxRepository;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,8 +15,9 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 
 /**
- * Stores one Telegram update in one transaction: {@code telegram_updates} (the exactly-once
- * record, keyed by {@code update_id}), the thread upsert, the user message, its artifact
+ * Telegram's ingestion (its own table, so its repository lives with the channel): stores one
+ * update in one transaction: {@code telegram_updates} (the exactly-once record, keyed by {@code
+ * update_id}), the thread upsert, the user message, its artifact
  * placeholders, its {@code reactive_jobs} row, and the supersession of the pending approvals of
  * the same sender's earlier messages in the thread; then {@code NOTIFY reactive_jobs} (delivered
  * by Postgres at commit).
@@ -121,20 +127,7 @@ public final class IngestRepository {
     }
 
     private static long upsertThread(Handle h, Chat chat, Instant now) {
-        return h.createQuery("""
-                        insert into chat_threads (platform, chat_id, chat_type, title, created_at, updated_at)
-                        values ('telegram', :chat, :type, :title, :now, :now)
-                        on conflict (platform, chat_id) do update
-                           set chat_type = coalesce(excluded.chat_type, chat_threads.chat_type),
-                               title = coalesce(excluded.title, chat_threads.title),
-                               updated_at = greatest(chat_threads.updated_at, excluded.updated_at)
-                        returning id""")
-                .bind("chat", chat.chatId())
-                .bind("type", chat.type())
-                .bind("title", chat.title())
-                .bind("now", now)
-                .mapTo(Long.class)
-                .one();
+        return InboxRepository.upsertThread(h, Channel.TELEGRAM, chat.chatId(), chat.type(), chat.title(), now);
     }
 
     private static Optional<Long> applyEdit(Handle h, Update u, long threadId, Message m) {
@@ -187,12 +180,17 @@ public final class IngestRepository {
     }
 
     private static Result storeNewMessage(Handle h, Update u, long threadId, Message m, Instant now, boolean withArtifacts) {
+        // The update points at its message: in the same statement, no round trip more.
         Optional<Long> messageId = h.createQuery("""
-                        insert into chat_messages (thread_id, platform_message_id, role, author_user_id, text,
-                                                   created_at, raw_payload, update_id, kind, edited_at, stored_at)
-                        values (:thread, :pmid, 'user', :author, :text, :created, cast(:raw as jsonb), :update, :kind, :edited, :now)
-                        on conflict (thread_id, platform_message_id) where role = 'user' do nothing
-                        returning id""")
+                        with ins as (
+                            insert into chat_messages (thread_id, platform_message_id, role, author_user_id, text,
+                                                       created_at, raw_payload, update_id, kind, edited_at, stored_at)
+                            values (:thread, :pmid, 'user', :author, :text, :created, cast(:raw as jsonb), :update, :kind, :edited, :now)
+                            on conflict (thread_id, platform_message_id) where role = 'user' do nothing
+                            returning id),
+                        linked as (
+                            update telegram_updates set message_id = ins.id from ins where update_id = :update)
+                        select id from ins""")
                 .bind("thread", threadId)
                 .bind("pmid", m.platformMessageId())
                 .bind("author", m.authorUserId())
@@ -223,57 +221,8 @@ public final class IngestRepository {
                     .mapTo(Long.class)
                     .one());
         }
-        long jobId = queueJob(h, threadId, id, u.updateId(), artifacts.size(), now);
+        long jobId = InboxRepository.queueJob(h, threadId, id, u.updateId(), artifacts.size(), now);
         return new Result(false, Optional.of(threadId), Optional.of(id), Optional.of(jobId), List.copyOf(artifacts), false);
-    }
-
-    /**
-     * Queues the classify job of a new user message, in any channel. One statement, one round
-     * trip: a new message overrides whatever its author's earlier messages of the thread were
-     * waiting for (DESIGN.md §4), the job is queued, the Telegram update (if any) points at its
-     * message, and workers are told, with NOTIFY delivered only when the transaction commits.
-     *
-     * <p>Only the author's own requests are superseded: in a group, another member's message (or a
-     * second Master's) is stored and cancels nothing of the Master's. A message without a sender
-     * (a channel posting as the group) supersedes nothing.
-     */
-    static long queueJob(Handle h, long threadId, long messageId, Long updateId, int artifacts, Instant now) {
-        return h.createQuery("""
-                        with author as (
-                            -- the message was inserted earlier in this transaction
-                            select author_user_id as id from chat_messages where id = :msg),
-                        replaced as (
-                            -- the author's own waiting requests; and a proposal of the proactive loop (no
-                            -- trigger message) in a private chat or the console, where only the Master writes
-                            select j.id from reactive_jobs j
-                            left join chat_messages t on t.id = j.trigger_message_id
-                            where j.thread_id = :thread
-                              and (t.author_user_id = (select id from author)
-                                   or (j.trigger_message_id is null
-                                       and coalesce((select chat_type from chat_threads where id = :thread), 'private') = 'private'))),
-                        superseded as (
-                            update approvals a set status = 'superseded', resolved_at = :now
-                            where a.thread_id = :thread and a.status = 'pending' and a.job_id in (select id from replaced)),
-                        canceled as (
-                            update reactive_jobs j set status = 'canceled', finished_at = :now
-                            where j.thread_id = :thread and j.status = 'awaiting_approval' and j.id in (select id from replaced)),
-                        linked as (
-                            update telegram_updates set message_id = :msg where update_id = :update),
-                        job as (
-                            insert into reactive_jobs (thread_id, trigger_message_id, status, mode, payload_json, created_at, run_after)
-                            values (:thread, :msg, 'queued', 'classify',
-                                    jsonb_strip_nulls(jsonb_build_object('update_id', cast(:update as bigint), 'artifacts', :artifacts)),
-                                    :now, :now)
-                            returning id)
-                        select id, pg_notify(:channel, cast(id as text)) from job""")
-                .bind("thread", threadId)
-                .bind("msg", messageId)
-                .bind("update", updateId)
-                .bind("artifacts", artifacts)
-                .bind("channel", NotifyChannel.REACTIVE_JOBS.sqlName())
-                .bind("now", now)
-                .map((rs, ctx) -> rs.getLong("id"))
-                .one();
     }
 
     private static void linkUpdate(Handle h, long updateId, long messageId) {

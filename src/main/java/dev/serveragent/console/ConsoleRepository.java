@@ -1,4 +1,10 @@
-package dev.serveragent.store;
+package dev.serveragent.console;
+
+import dev.serveragent.channel.Channel;
+import dev.serveragent.store.Database;
+import dev.serveragent.store.DatabaseUnavailableException;
+import dev.serveragent.store.InboxRepository;
+import dev.serveragent.store.ThreadRepository;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,8 +17,9 @@ import org.jdbi.v3.core.JdbiException;
 
 /**
  * The browser console's conversation: one {@code chat_threads} row ({@code platform='console'}),
- * its user messages stored with their job in one transaction like Telegram's, and what changed
- * since a revision for the live feed. Thread-safe.
+ * its user messages stored with their job in one transaction like every channel's ({@link
+ * InboxRepository#queueJob}), and what changed since a revision for the live feed. The console's
+ * own repository (its message ids, nonces and uploads), so it lives with the channel. Thread-safe.
  */
 public final class ConsoleRepository {
     /**
@@ -51,7 +58,7 @@ public final class ConsoleRepository {
     public long threadId() {
         long id = threadId;
         if (id < 0) {
-            id = threads.findOrCreate("console", chatId);
+            id = threads.findOrCreate(Channel.CONSOLE, chatId);
             threadId = id;
         }
         return id;
@@ -106,7 +113,7 @@ public final class ConsoleRepository {
                             .bind("msg", id.get()).bind("kind", upload.get().artifactKind()).bind("source", upload.get().sourceJson())
                             .bind("now", now).execute();
                 }
-                long job = IngestRepository.queueJob(h, threadId, id.get(), null, upload.isPresent() ? 1 : 0, now);
+                long job = InboxRepository.queueJob(h, threadId, id.get(), null, upload.isPresent() ? 1 : 0, now);
                 return new Stored(id.get(), Optional.of(job), false);
             });
         } catch (JdbiException e) {
