@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * waits an error back-off that doubles from {@link Builder#onError} up to its maximum, reset by the
  * next pass that does not throw.
  *
- * <p>{@link #stop()} lets the pass in progress finish ({@link Lifecycle#awaitEnd}: bounded, then
+ * <p>{@link #stop()} lets the pass in progress finish (bounded by {@link Builder#stopGrace}, then
  * interrupted); a pass may look at {@link #stopping()} to end a batch early. Tests drive a loop
  * without waiting on wall time: they move their clock and call {@link #awaitIdle}, which wakes the
  * loop and returns once a pass that began after the call found nothing to do, or call
@@ -83,6 +83,8 @@ public final class Loop implements Lifecycle {
         private Duration errorFirst = Duration.ofSeconds(1);
         private Duration errorMax = Duration.ofSeconds(30);
         private String what;
+        private Runnable onEnd = () -> {};
+        private Duration stopGrace = Lifecycle.STOP_GRACE;
 
         private Builder(String name, Pass pass) {
             this.name = Objects.requireNonNull(name);
@@ -112,6 +114,18 @@ public final class Loop implements Lifecycle {
             return this;
         }
 
+        /** How long {@link #stop()} lets a pass in progress finish before interrupting it ({@link Lifecycle#STOP_GRACE} by default). */
+        public Builder stopGrace(Duration grace) {
+            this.stopGrace = Objects.requireNonNull(grace);
+            return this;
+        }
+
+        /** Run on the loop's thread when it ends (gives up what the passes held: a leader lock). */
+        public Builder onEnd(Runnable onEnd) {
+            this.onEnd = Objects.requireNonNull(onEnd);
+            return this;
+        }
+
         public Loop build() {
             return new Loop(this);
         }
@@ -123,6 +137,8 @@ public final class Loop implements Lifecycle {
     private final Duration errorFirst;
     private final Duration errorMax;
     private final String what;
+    private final Runnable onEnd;
+    private final Duration stopGrace;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -145,6 +161,8 @@ public final class Loop implements Lifecycle {
         this.errorFirst = b.errorFirst;
         this.errorMax = b.errorMax;
         this.what = b.what;
+        this.onEnd = b.onEnd;
+        this.stopGrace = b.stopGrace;
     }
 
     public String name() {
@@ -172,22 +190,59 @@ public final class Loop implements Lifecycle {
     /** Lets the pass in progress finish (bounded by {@link Lifecycle#awaitEnd}) and ends the thread. */
     @Override
     public void stop() {
-        Thread t;
+        stopAll(java.util.List.of(this));
+    }
+
+    /**
+     * Tells the loop to stop, runs {@code cutShort} (what ends a pass blocked on the outside: a
+     * long poll's call cancelled, a run in flight cancelled), then waits as {@link #stop()} does.
+     */
+    public void stop(Runnable cutShort) {
+        Thread t = tellStop();
+        cutShort.run();
+        if (t != null && t != Thread.currentThread()) {
+            awaitEnd(t, stopGrace);
+        }
+    }
+
+    /** Stops several loops at once: all are told first, then each is awaited (the passes end in parallel). */
+    public static void stopAll(java.util.Collection<Loop> loops) {
+        java.util.Map<Thread, Duration> ending = new java.util.LinkedHashMap<>();
+        for (Loop l : loops) {
+            Thread t = l.tellStop();
+            if (t != null && t != Thread.currentThread()) {
+                ending.put(t, l.stopGrace);
+            }
+        }
+        ending.forEach(Loop::awaitEnd);
+    }
+
+    /** As {@link Lifecycle#awaitEnd}, with this loop's grace: joined, interrupted only past it. */
+    private static void awaitEnd(Thread thread, Duration grace) {
+        try {
+            if (!thread.join(grace)) {
+                thread.interrupt();
+                thread.join(AFTER_INTERRUPT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Thread tellStop() {
         lock.lock();
         try {
             if (!running) {
-                return;
+                return null;
             }
             running = false;
             stopping = true;
-            t = thread;
+            Thread t = thread;
             thread = null;
             changed.signalAll();
+            return t;
         } finally {
             lock.unlock();
-        }
-        if (t != Thread.currentThread()) {
-            Lifecycle.awaitEnd(t);
         }
     }
 
@@ -261,6 +316,18 @@ public final class Loop implements Lifecycle {
     }
 
     private void run() {
+        try {
+            passes();
+        } finally {
+            try {
+                onEnd.run();
+            } catch (RuntimeException e) {
+                log.warn("{} could not end cleanly: {}", what, e.toString());
+            }
+        }
+    }
+
+    private void passes() {
         while (!stopping) {
             long number;
             lock.lock();
