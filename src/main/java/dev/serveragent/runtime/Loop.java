@@ -149,6 +149,7 @@ public final class Loop implements Lifecycle {
     private int idleWaiters;
     private boolean running;
     private Thread thread;
+    private long generation; // a thread that outlived its stop's bound never resumes after a restart
 
     private volatile boolean stopping;
     private volatile Duration lastWait = Duration.ZERO;
@@ -180,14 +181,15 @@ public final class Loop implements Lifecycle {
             stopping = false;
             failuresInARow = 0;
             Thread.Builder tb = platform ? Thread.ofPlatform().daemon() : Thread.ofVirtual();
-            thread = tb.name(name).unstarted(this::run);
+            long mine = ++generation;
+            thread = tb.name(name).unstarted(() -> run(mine));
             thread.start();
         } finally {
             lock.unlock();
         }
     }
 
-    /** Lets the pass in progress finish (bounded by {@link Lifecycle#awaitEnd}) and ends the thread. */
+    /** Lets the pass in progress finish (bounded by {@link Builder#stopGrace}, then interrupted) and ends the thread. */
     @Override
     public void stop() {
         stopAll(java.util.List.of(this));
@@ -315,9 +317,9 @@ public final class Loop implements Lifecycle {
         return lastWait;
     }
 
-    private void run() {
+    private void run(long mine) {
         try {
-            passes();
+            passes(mine);
         } finally {
             try {
                 onEnd.run();
@@ -327,11 +329,14 @@ public final class Loop implements Lifecycle {
         }
     }
 
-    private void passes() {
+    private void passes(long mine) {
         while (!stopping) {
             long number;
             lock.lock();
             try {
+                if (mine != generation) {
+                    return;
+                }
                 wakePending = false;
                 number = ++passesBegun;
             } finally {
