@@ -205,6 +205,7 @@ public final class Application implements AutoCloseable {
                     new PairingHint(masters, invite, new MessageRepository(database.jdbi()), outbox, clock), proactive, clock);
             telegram.setPressListener(reactive.presses());
             pressTarget.set(reactive.presses());
+            telegram.onJobQueued(reactive.worker()::wake); // a stored message wakes the worker in-process, not only by NOTIFY
             components.addAll(reactive.components());
             // Served even when off: every console path then answers 404 saying why.
             routes.add(new ConsoleRoutes(web, consoleRepository, feed, console, reactive.presses(),

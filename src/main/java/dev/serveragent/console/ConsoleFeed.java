@@ -3,12 +3,11 @@ package dev.serveragent.console;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.serveragent.runtime.Lifecycle;
 import dev.serveragent.console.ConsoleRepository.Shown;
+import dev.serveragent.runtime.Loop;
 import io.javalin.http.sse.SseClient;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,44 +22,42 @@ import org.slf4j.LoggerFactory;
 public final class ConsoleFeed implements Lifecycle {
     private static final Logger log = LoggerFactory.getLogger(ConsoleFeed.class);
     static final long POLL_MS = 1000;
+    private static final java.time.Duration POLL = java.time.Duration.ofMillis(POLL_MS);
     static final int BATCH = 200;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ConsoleRepository repository;
     private final Set<SseClient> clients = ConcurrentHashMap.newKeySet();
-    private final Semaphore wakeups = new Semaphore(0);
-    private volatile boolean running;
-    private Thread loop;
+    private final Loop loop;
+    private boolean started; // the loop's first pass read the cursor
     private long cursor;
     private volatile String state = "";
 
     public ConsoleFeed(ConsoleRepository repository) {
         this.repository = repository;
+        this.loop = Loop.named("console-feed", this::runOnce).onError(POLL, POLL).describedAs("Console feed").build();
     }
 
     @Override
     public synchronized void start() {
-        if (running) {
-            return;
+        if (!loop.running()) {
+            started = false;
+            loop.start();
         }
-        running = true;
-        loop = Thread.ofVirtual().name("console-feed").start(this::run);
     }
 
     @Override
     public synchronized void stop() {
-        if (!running) {
+        if (!loop.running()) {
             return;
         }
-        running = false;
-        wakeups.release();
-        Lifecycle.awaitEnd(loop);
+        loop.stop();
         clients.forEach(SseClient::close);
         clients.clear();
     }
 
     public void wake() {
-        wakeups.release();
+        loop.wake();
     }
 
     /** Sends what changed after {@code after} to this client, then keeps it on the feed. */
@@ -89,29 +86,21 @@ public final class ConsoleFeed implements Lifecycle {
         return repository.threadId();
     }
 
-    private void run() {
-        try {
-            cursor = repository.settledRev(thread());
-        } catch (RuntimeException e) {
-            log.warn("Console feed could not read its start: {}", e.toString());
-        }
-        while (running) {
+    /** One pass: the first reads where the feed starts; later ones send what changed to the open browsers. */
+    private Loop.Next runOnce() {
+        if (!started) {
+            started = true;
             try {
-                wakeups.tryAcquire(POLL_MS, TimeUnit.MILLISECONDS);
-                wakeups.drainPermits();
-                if (!running) {
-                    return;
-                }
-                if (!clients.isEmpty()) {
-                    pass();
-                    followState();
-                }
-            } catch (InterruptedException e) {
-                return;
+                cursor = repository.settledRev(thread());
             } catch (RuntimeException e) {
-                log.warn("Console feed: {}", e.toString());
+                log.warn("Console feed could not read its start: {}", e.toString());
             }
         }
+        if (!clients.isEmpty()) {
+            pass();
+            followState();
+        }
+        return Loop.Next.idle(POLL);
     }
 
     /** One read: sends every changed row, and moves the cursor only past settled ones. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.serveragent.runtime.Lifecycle;
+import dev.serveragent.runtime.Loop;
 import dev.serveragent.store.ArtifactRepository;
 import dev.serveragent.store.ArtifactRepository.Claimed;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +17,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,12 +47,9 @@ public final class ArtifactWorker implements Lifecycle {
     private final Optional<Transcriber> transcriber;
     private final Optional<ImageDescriber> describer;
     private final Clock clock;
-    private final int threads;
     private final MeterRegistry metrics;
-    private final Semaphore wakeups = new Semaphore(0);
     private final AtomicLong finished = new AtomicLong();
-    private final List<Thread> workers = new ArrayList<>();
-    private volatile boolean running;
+    private final List<Loop> loops = new ArrayList<>();
 
     public ArtifactWorker(ArtifactRepository repository, FileSource files, BlobStore blobs, Optional<Transcriber> transcriber,
                           Optional<ImageDescriber> describer, Clock clock, int threads, MeterRegistry metrics) {
@@ -64,34 +60,25 @@ public final class ArtifactWorker implements Lifecycle {
         this.transcriber = transcriber;
         this.describer = describer;
         this.clock = clock;
-        this.threads = threads;
-    }
-
-    @Override
-    public synchronized void start() {
-        if (running) {
-            return;
-        }
-        running = true;
         for (int i = 0; i < threads; i++) {
-            workers.add(Thread.ofVirtual().name("artifact-worker-" + i).start(this::loop));
+            loops.add(Loop.named("artifact-worker-" + i, this::runOnce).onError(IDLE_POLL, IDLE_POLL)
+                    .describedAs("Artifact worker").build());
         }
     }
 
     @Override
-    public synchronized void stop() {
-        if (!running) {
-            return;
-        }
-        running = false;
-        wakeups.release(threads);
-        workers.forEach(Lifecycle::awaitEnd); // a worker finishes its artifact; only stragglers are interrupted
-        workers.clear();
+    public void start() {
+        loops.forEach(Loop::start);
+    }
+
+    @Override
+    public void stop() {
+        Loop.stopAll(loops); // a worker finishes its artifact; only stragglers are interrupted
     }
 
     /** New placeholders were committed. */
     public void wake() {
-        wakeups.release(threads);
+        loops.forEach(Loop::wake);
     }
 
     /** Attempts finished so far (done, retried or failed), for tests and metrics. */
@@ -99,29 +86,32 @@ public final class ArtifactWorker implements Lifecycle {
         return finished.get();
     }
 
-    private void loop() {
-        while (running) {
-            try {
-                Optional<Claimed> next = repository.claim(clock.instant(), clock.instant().plus(LEASE));
-                if (next.isPresent()) {
-                    process(next.get());
-                    finished.incrementAndGet();
-                } else if ((next = repository.claimBlobRetry(clock.instant(), clock.instant().plus(LEASE))).isPresent()) {
-                    keepOriginal(next.get());
-                } else {
-                    wakeups.tryAcquire(IDLE_POLL.toMillis(), TimeUnit.MILLISECONDS);
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                log.warn("Artifact worker: {}", e.toString());
-                try {
-                    wakeups.tryAcquire(IDLE_POLL.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (InterruptedException ie) {
-                    return;
-                }
+    /**
+     * Tests: wakes every worker and returns once each has found nothing due at the clock (false if
+     * one did not within {@code timeout} or the worker is stopped).
+     */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        for (Loop l : loops) {
+            if (!l.awaitIdle(timeout)) {
+                return false;
             }
         }
+        return true;
+    }
+
+    /** One pass of one worker: one artifact, or one original to keep again, if any is due. */
+    private Loop.Next runOnce() {
+        Optional<Claimed> next = repository.claim(clock.instant(), clock.instant().plus(LEASE));
+        if (next.isPresent()) {
+            process(next.get());
+            finished.incrementAndGet();
+            return Loop.Next.again();
+        }
+        if ((next = repository.claimBlobRetry(clock.instant(), clock.instant().plus(LEASE))).isPresent()) {
+            keepOriginal(next.get());
+            return Loop.Next.again();
+        }
+        return Loop.Next.idle(IDLE_POLL);
     }
 
     void process(Claimed c) {

@@ -1,11 +1,10 @@
 package dev.serveragent.media;
 
 import dev.serveragent.config.MinioConfig;
+import dev.serveragent.runtime.Loop;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -33,13 +32,13 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 public final class S3BlobStore implements BlobStore, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(S3BlobStore.class);
     static final Duration RETRY = Duration.ofSeconds(30);
+    private static final Duration UNTIL_WOKEN = Duration.ofDays(365);
     private final S3Client s3;
     private final String bucket;
     private final BlobSpool spool;
     private final Duration retry;
-    private final Semaphore wakeups = new Semaphore(0);
-    private final Thread uploader;
-    private volatile boolean running = true;
+    /** Uploads what waits in the spool: every {@code retry} while the store is down, else when a put is spooled. */
+    private final Loop uploader;
     /** Blobs may be waiting in the spool (true at start: an earlier run may have left some). */
     private volatile boolean waiting = true;
 
@@ -58,7 +57,11 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
             case MISCONFIGURED -> log.error("Media store: {}. Media are kept in {} until it is fixed", status.detail(), spoolRoot);
             case UNREACHABLE -> log.warn("Media store: {}. Media are kept in {} until it is back", status.detail(), spoolRoot);
         }
-        this.uploader = Thread.ofVirtual().name("s3-spool-uploader").start(this::uploadLoop);
+        this.uploader = Loop.named("s3-spool-uploader", () -> uploadWaiting() > 0
+                        ? Loop.Next.idle(retry) // the store is still down
+                        : Loop.Next.idle(UNTIL_WOKEN)) // nothing waits: until a put is spooled
+                .onError(retry, retry).describedAs("Uploading waiting blobs").build();
+        uploader.start();
     }
 
     static S3Client client(MinioConfig.Store config) {
@@ -79,13 +82,13 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
         try {
             upload(key, bytes, contentType);
             if (waiting) {
-                wakeups.release(); // the store is back: bring the waiting blobs now, not at the next retry
+                uploader.wake(); // the store is back: bring the waiting blobs now, not at the next retry
             }
         } catch (SdkException e) {
             spool.put(key, bytes, contentType);
             waiting = true;
             log.warn("Blob {} kept locally until bucket {} takes it: {}", key, bucket, e.getMessage());
-            wakeups.release();
+            uploader.wake();
         }
         return URI.create("s3://" + bucket + "/" + key);
     }
@@ -132,42 +135,9 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
         return left;
     }
 
-    private void uploadLoop() {
-        while (running) {
-            try {
-                if (uploadWaiting() > 0) {
-                    wakeups.tryAcquire(retry.toMillis(), TimeUnit.MILLISECONDS); // the store is still down
-                } else {
-                    wakeups.acquire(); // nothing waits: until a put is spooled
-                }
-                wakeups.drainPermits();
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                // A local disk problem: logged; the blobs stay where they are and the next round tries again.
-                log.warn("Uploading waiting blobs: {}", e.toString());
-                try {
-                    wakeups.tryAcquire(retry.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (InterruptedException ie) {
-                    return;
-                }
-            }
-        }
-    }
-
     @Override
     public void close() {
-        running = false;
-        wakeups.release();
-        try {
-            // An upload under way finishes (or fails) first; only one stuck past that is interrupted.
-            if (!uploader.join(Duration.ofSeconds(10))) {
-                uploader.interrupt();
-                uploader.join(Duration.ofSeconds(5));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        uploader.stop(); // an upload under way finishes (or fails) first; only one stuck past that is interrupted
         s3.close();
     }
 }

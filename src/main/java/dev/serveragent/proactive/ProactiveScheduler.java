@@ -1,6 +1,7 @@
 package dev.serveragent.proactive;
 
 import dev.serveragent.runtime.Lifecycle;
+import dev.serveragent.runtime.Loop;
 import dev.serveragent.budget.BudgetGovernor;
 import dev.serveragent.budget.BudgetGovernor.Admission;
 import dev.serveragent.budget.UtcDay;
@@ -17,8 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -35,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * over (or this one after a restart) continues the same schedule.
  *
  * <p>{@link #runDue()} is the whole step and is what tests call with a moved clock; the
- * background thread started by {@link #start()} only calls it and waits. A run in flight is
+ * {@link Loop} started by {@link #start()} only calls it and waits. A run in flight is
  * cancelled within seconds when the loop is paused or stopped or loses leadership.
  */
 public final class ProactiveScheduler implements Lifecycle {
@@ -63,12 +62,11 @@ public final class ProactiveScheduler implements Lifecycle {
     private final String replicaId;
 
     private final Object lifecycle = new Object();
-    private final Semaphore wakeup = new Semaphore(0);
     private final AtomicLong cycles = new AtomicLong();
     private final AtomicReference<ClaudeRun> inFlight = new AtomicReference<>();
     private volatile boolean stopping;
     private volatile boolean leading;
-    private Thread thread;
+    private final Loop loop;
     /** A finished run whose end could not be fully recorded yet; nothing else runs until it is. */
     private Ended unrecorded;
 
@@ -94,17 +92,20 @@ public final class ProactiveScheduler implements Lifecycle {
         this.leader = leader;
         this.clock = clock;
         this.replicaId = replicaId;
-        control.onResume(wakeup::release);
+        this.loop = Loop.named("proactive-scheduler", this::step).platformThread()
+                .stopGrace(CANCEL_BOUND.plus(WATCH_INTERVAL).plusSeconds(10))
+                .onError(config.leaderPoll(), config.leaderPoll()).describedAs("Proactive step").build();
+        control.onResume(loop::wake);
     }
 
     @Override
     public void start() {
         synchronized (lifecycle) {
-            if (thread != null) {
+            if (loop.running()) {
                 return;
             }
             stopping = false;
-            thread = Thread.ofPlatform().name("proactive-scheduler").daemon().start(this::loop);
+            loop.start();
             control.schedulerRunning(true);
             log.info("Proactive scheduler started as {} (budget {} tokens/UTC day)", replicaId, config.dailyTokenBudget());
         }
@@ -117,19 +118,14 @@ public final class ProactiveScheduler implements Lifecycle {
     @Override
     public void stop() {
         synchronized (lifecycle) {
-            if (thread != null) {
+            if (loop.running()) {
                 stopping = true;
-                ClaudeRun run = inFlight.get();
-                if (run != null) {
-                    run.cancel();
-                }
-                wakeup.release();
-                try {
-                    thread.join(CANCEL_BOUND.plus(WATCH_INTERVAL).plusSeconds(10));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                thread = null;
+                loop.stop(() -> {
+                    ClaudeRun run = inFlight.get();
+                    if (run != null) {
+                        run.cancel();
+                    }
+                });
                 control.schedulerRunning(false);
                 log.info("Proactive scheduler stopped");
             }
@@ -140,30 +136,18 @@ public final class ProactiveScheduler implements Lifecycle {
         }
     }
 
-    private void loop() {
-        while (!stopping) {
-            Duration wait = config.leaderPoll();
-            try {
-                Tick t = runDue();
-                if (t == Tick.NOT_DUE) {
-                    Instant wake = state.state().nextWakeAt().orElse(clock.instant());
-                    Duration untilWake = Duration.between(clock.instant(), wake);
-                    wait = untilWake.compareTo(wait) < 0 ? untilWake : wait;
-                } else if (t == Tick.RAN) {
-                    wait = Duration.ZERO; // re-read the schedule the cycle just wrote
-                }
-            } catch (RuntimeException e) {
-                log.warn("Proactive step failed: {}", e.toString());
-            }
-            try {
-                if (!wait.isNegative() && !wait.isZero()) {
-                    wakeup.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS);
-                    wakeup.drainPermits();
-                }
-            } catch (InterruptedException e) {
-                return;
-            }
+    /** One pass of the loop: {@link #runDue()}, then the wait until the next cycle is due (at most the leader poll). */
+    private Loop.Next step() {
+        Duration wait = config.leaderPoll();
+        Tick t = runDue();
+        if (t == Tick.NOT_DUE) {
+            Instant wake = state.state().nextWakeAt().orElse(clock.instant());
+            Duration untilWake = Duration.between(clock.instant(), wake);
+            wait = untilWake.compareTo(wait) < 0 ? untilWake : wait;
+        } else if (t == Tick.RAN) {
+            return Loop.Next.again(); // re-read the schedule the cycle just wrote
         }
+        return Loop.Next.idle(wait);
     }
 
     /**

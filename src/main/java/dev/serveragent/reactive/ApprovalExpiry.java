@@ -4,32 +4,31 @@ import dev.serveragent.runtime.Lifecycle;
 import dev.serveragent.store.ApprovalRepository;
 import dev.serveragent.channel.ChannelActions;
 import dev.serveragent.channel.Outbox;
+import dev.serveragent.runtime.Loop;
 import java.time.Clock;
 import java.time.Duration;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Expires approvals left unanswered past {@code APPROVAL_TIMEOUT_SECONDS}: the approval becomes
  * {@code expired}, its job {@code failed}, the button is removed and the Master told.
- * {@link #runDue()} does one pass; the component calls it every {@link #EVERY}.
+ * {@link #runDue()} does one pass; its {@link Loop} runs one every {@link #EVERY}.
  */
 final class ApprovalExpiry implements Lifecycle {
-    private static final Logger log = LoggerFactory.getLogger(ApprovalExpiry.class);
     static final Duration EVERY = Duration.ofSeconds(15);
 
     private final ApprovalRepository approvals;
     private final Outbox outbox;
     private final ChannelActions channels;
     private final Clock clock;
-    private volatile Thread loop;
-    private volatile java.util.concurrent.CountDownLatch stopping;
+    private final Loop loop;
 
     ApprovalExpiry(ApprovalRepository approvals, Outbox outbox, ChannelActions channels, Clock clock) {
         this.approvals = approvals;
         this.outbox = outbox;
         this.channels = channels;
         this.clock = clock;
+        this.loop = Loop.named("approval-expiry", () -> runDue() > 0 ? Loop.Next.worked(EVERY) : Loop.Next.idle(EVERY))
+                .onError(EVERY, EVERY).describedAs("Expiring approvals").build();
     }
 
     /** Expires what is due now; returns how many. */
@@ -46,34 +45,17 @@ final class ApprovalExpiry implements Lifecycle {
     }
 
     @Override
-    public synchronized void start() {
-        if (loop != null) {
-            return;
-        }
-        java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
-        stopping = stop;
-        loop = Thread.ofVirtual().name("approval-expiry").start(() -> {
-            try {
-                do {
-                    try {
-                        runDue();
-                    } catch (RuntimeException e) {
-                        log.warn("Expiring approvals failed: {}", e.toString());
-                    }
-                } while (!stop.await(EVERY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+    public void start() {
+        loop.start();
     }
 
     @Override
-    public synchronized void stop() {
-        if (loop == null) {
-            return;
-        }
-        stopping.countDown();
-        Lifecycle.awaitEnd(loop);
-        loop = null;
+    public void stop() {
+        loop.stop();
+    }
+
+    /** The loop (tests: {@link Loop#awaitIdle}). */
+    Loop loop() {
+        return loop;
     }
 }

@@ -1,6 +1,7 @@
 package dev.serveragent.reactive;
 
 import dev.serveragent.runtime.Lifecycle;
+import dev.serveragent.runtime.Loop;
 import dev.serveragent.config.ReactiveConfig;
 import dev.serveragent.store.JobRepository;
 import dev.serveragent.store.JobStatus;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Claims reactive jobs and runs them, up to {@link ReactiveConfig#workers()} at once, each on a
- * virtual thread. Woken by {@code NOTIFY reactive_jobs}, with a slow poll as a fallback. A
+ * virtual thread, from one {@link Loop}. Woken by {@code NOTIFY reactive_jobs}, with a slow poll as a fallback. A
  * heartbeat renews the leases of the jobs it holds; a job it no longer holds (canceled
  * elsewhere) has its run killed. A step that throws is retried with backoff up to
  * {@link #MAX_ATTEMPTS} claims, then failed and the Master told.
@@ -43,13 +43,9 @@ public final class ReactiveWorker implements Lifecycle {
     private final PgListener listener;
     private final String workerId;
     private final Semaphore slots;
-    private final LinkedBlockingQueue<Boolean> wakeups = new LinkedBlockingQueue<>(1);
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
-    private volatile boolean running;
-    /** Counted down by stop(); loops wait on it instead of sleeping, so stopping needs no interrupt (which would break a JDBC call). */
-    private volatile java.util.concurrent.CountDownLatch stopping;
-    private Thread dispatcher;
-    private Thread heartbeat;
+    private final Loop dispatcher;
+    private final Loop heartbeat;
 
     ReactiveWorker(JobRepository jobs, JobHandler handler, ExecuteStep execute, Outbox outbox, DataSource dataSource,
             ReactiveConfig config, Clock clock) {
@@ -62,29 +58,30 @@ public final class ReactiveWorker implements Lifecycle {
         this.slots = new Semaphore(config.workers());
         this.workerId = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
         this.listener = new PgListener(dataSource, List.of(dev.serveragent.store.NotifyChannel.REACTIVE_JOBS.sqlName()), payload -> wake());
+        this.dispatcher = Loop.named("reactive-dispatch", this::dispatchOnce).onError(POLL, POLL)
+                .describedAs("Claiming reactive jobs").build();
+        Duration every = config.lease().dividedBy(3);
+        this.heartbeat = Loop.named("reactive-heartbeat", this::heartbeatOnce).onError(every, every)
+                .describedAs("Renewing reactive job leases").build();
     }
 
     @Override
     public synchronized void start() {
-        if (running) {
+        if (dispatcher.running()) {
             return;
         }
-        running = true;
-        stopping = new java.util.concurrent.CountDownLatch(1);
         listener.start();
-        dispatcher = Thread.ofVirtual().name("reactive-dispatch").start(this::dispatchLoop);
-        heartbeat = Thread.ofVirtual().name("reactive-heartbeat").start(this::heartbeatLoop);
+        dispatcher.start();
+        heartbeat.start();
         log.info("Reactive worker {} started ({} slots)", workerId, config.workers());
     }
 
     @Override
     public synchronized void stop() {
-        if (!running) {
+        if (!dispatcher.running()) {
             return;
         }
-        running = false;
-        stopping.countDown();
-        wake();
+        dispatcher.stop(); // claims nothing more
         listener.stop();
         try {
             // Let running steps end; what does not is re-claimed after its lease by the next start.
@@ -93,72 +90,64 @@ public final class ReactiveWorker implements Lifecycle {
             } else {
                 log.warn("Reactive jobs still running at stop: {}", inFlight);
             }
-            Lifecycle.awaitEnd(dispatcher);
-            Lifecycle.awaitEnd(heartbeat);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        heartbeat.stop();
     }
 
     /** Look for work now (a job was queued or approved). */
     public void wake() {
-        wakeups.offer(Boolean.TRUE);
+        dispatcher.wake();
     }
 
-    private void dispatchLoop() {
-        while (running) {
-            try {
-                int free = slots.availablePermits();
-                List<Job> claimed = free == 0 ? List.of() : jobs.claim(workerId, clock.instant(), config.lease(), free);
-                for (Job job : claimed) {
-                    slots.acquire();
-                    inFlight.add(job.id());
-                    Thread.ofVirtual().name("reactive-job-" + job.id()).start(() -> {
-                        try {
-                            process(job);
-                        } finally {
-                            inFlight.remove(job.id());
-                            slots.release();
-                            wake();
-                        }
-                    });
-                }
-                if (claimed.isEmpty() || claimed.size() == free) {
-                    wakeups.poll(POLL.toMillis(), TimeUnit.MILLISECONDS);
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                // The database may be away: keep the loop alive and try again after the poll interval.
-                log.warn("Claiming reactive jobs failed: {}", e.toString());
+    /**
+     * Tests: wakes the worker and returns once it has claimed every job due at the clock and none
+     * of its jobs is still running (false if not within {@code timeout}, or the worker is stopped).
+     */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        return dispatcher.awaitIdle(timeout);
+    }
+
+    /** One pass: claims as many due jobs as there are free slots and starts each on its own thread. */
+    private Loop.Next dispatchOnce() throws InterruptedException {
+        int free = slots.availablePermits();
+        List<Job> claimed = free == 0 ? List.of() : jobs.claim(workerId, clock.instant(), config.lease(), free);
+        for (Job job : claimed) {
+            slots.acquire();
+            inFlight.add(job.id());
+            Thread.ofVirtual().name("reactive-job-" + job.id()).start(() -> {
                 try {
-                    stopping.await(POLL.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (InterruptedException ie) {
-                    return;
+                    process(job);
+                } finally {
+                    inFlight.remove(job.id());
+                    slots.release();
+                    wake();
                 }
-            }
+            });
         }
+        if (!claimed.isEmpty() && claimed.size() < free) {
+            return Loop.Next.again(); // slots left: there may be more due
+        }
+        if (!claimed.isEmpty()) {
+            return Loop.Next.worked(POLL); // every slot busy: a job that ends wakes the loop
+        }
+        return inFlight.isEmpty() ? Loop.Next.idle(POLL) : Loop.Next.inFlight(POLL);
     }
 
-    private void heartbeatLoop() {
+    /** Renews the leases of the jobs in flight; a job no longer held (canceled elsewhere) has its run killed. */
+    private Loop.Next heartbeatOnce() {
         Duration every = config.lease().dividedBy(3);
-        while (running) {
-            try {
-                if (stopping.await(every.toMillis(), TimeUnit.MILLISECONDS) || inFlight.isEmpty()) {
-                    continue;
-                }
-                List<Long> held = jobs.renewLeases(workerId, clock.instant().plus(config.lease()));
-                for (Long id : inFlight) {
-                    if (!held.contains(id)) {
-                        execute.cancel(id); // canceled (or taken over) elsewhere: stop working on it
-                    }
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                log.warn("Renewing reactive job leases failed: {}", e.toString());
+        if (inFlight.isEmpty()) {
+            return Loop.Next.idle(every);
+        }
+        List<Long> held = jobs.renewLeases(workerId, clock.instant().plus(config.lease()));
+        for (Long id : inFlight) {
+            if (!held.contains(id)) {
+                execute.cancel(id); // canceled (or taken over) elsewhere: stop working on it
             }
         }
+        return Loop.Next.idle(every);
     }
 
     private void process(Job job) {

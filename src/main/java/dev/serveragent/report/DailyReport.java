@@ -3,6 +3,7 @@ package dev.serveragent.report;
 import dev.serveragent.runtime.Lifecycle;
 import dev.serveragent.budget.CostReport;
 import dev.serveragent.proactive.MasterChannel;
+import dev.serveragent.runtime.Loop;
 import dev.serveragent.store.DailyReportRepository;
 import dev.serveragent.store.LedgerRepository;
 import java.time.Clock;
@@ -11,8 +12,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * Sends the Master the {@code /cost} summary once a day at {@code DAILY_REPORT_AT} (UTC). Of
  * several replicas exactly one sends a given day's report ({@link DailyReportRepository#claim});
  * a replica started after the time sends that day's report at once if none went out yet. The
- * loop checks every {@link #CHECK_EVERY}; tests move the clock and call {@link #runDue()}.
+ * {@link Loop} checks every {@link #CHECK_EVERY}; tests move the clock and call {@link #runDue()}.
  * A report whose claim succeeded but whose outbox write then failed is not retried that day
  * (logged): one missed summary is better than two.
  */
@@ -34,8 +33,7 @@ public final class DailyReport implements Lifecycle {
     private final MasterChannel master;
     private final Clock clock;
     private volatile LocalDate lastSent;
-    private CountDownLatch stop;
-    private Thread thread;
+    private final Loop loop;
 
     public DailyReport(LocalTime at, LedgerRepository ledger, DailyReportRepository reports, MasterChannel master, Clock clock) {
         this.at = at;
@@ -43,6 +41,8 @@ public final class DailyReport implements Lifecycle {
         this.reports = reports;
         this.master = master;
         this.clock = clock;
+        this.loop = Loop.named("daily-report", () -> runDue() ? Loop.Next.worked(CHECK_EVERY) : Loop.Next.idle(CHECK_EVERY))
+                .onError(CHECK_EVERY, CHECK_EVERY).describedAs("Daily report check").build();
     }
 
     /** Sends today's report if its time has come and no replica has sent it; true when this call sent it. */
@@ -62,35 +62,20 @@ public final class DailyReport implements Lifecycle {
     }
 
     @Override
-    public synchronized void start() {
-        if (thread != null) {
-            return;
+    public void start() {
+        if (!loop.running()) {
+            loop.start();
+            log.info("Daily cost report at {} UTC", at);
         }
-        CountDownLatch latch = new CountDownLatch(1);
-        stop = latch;
-        thread = Thread.ofVirtual().name("daily-report").start(() -> {
-            try {
-                do {
-                    try {
-                        runDue();
-                    } catch (RuntimeException e) {
-                        log.warn("Daily report check failed (retried in {} s): {}", CHECK_EVERY.toSeconds(), e.toString());
-                    }
-                } while (!latch.await(CHECK_EVERY.toMillis(), TimeUnit.MILLISECONDS));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt(); // stopping
-            }
-        });
-        log.info("Daily cost report at {} UTC", at);
     }
 
     @Override
-    public synchronized void stop() {
-        if (thread == null) {
-            return;
-        }
-        stop.countDown();
-        Lifecycle.awaitEnd(thread);
-        thread = null;
+    public void stop() {
+        loop.stop();
+    }
+
+    /** The loop (tests: {@link Loop#awaitIdle}). */
+    public Loop loop() {
+        return loop;
     }
 }

@@ -4,12 +4,11 @@ import com.pengrad.telegrambot.TelegramBot;
 import com.pengrad.telegrambot.request.GetMe;
 import com.pengrad.telegrambot.response.GetMeResponse;
 import dev.serveragent.runtime.Lifecycle;
+import dev.serveragent.runtime.Loop;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,18 +24,21 @@ public final class BotIdentity implements Lifecycle {
     private static final Logger log = LoggerFactory.getLogger(BotIdentity.class);
     public static final Duration FIRST_RETRY = Duration.ofSeconds(1);
     public static final Duration MAX_RETRY = Duration.ofMinutes(5);
+    private static final Duration UNTIL_STOPPED = Duration.ofDays(365);
 
     private final TelegramBot bot;
-    private final Duration firstRetry;
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> failureListeners = new CopyOnWriteArrayList<>();
-    private final CountDownLatch stopping = new CountDownLatch(1);
+    private final Loop loop;
+    private boolean stopped;
     private volatile String username;
-    private Thread thread;
+    private int attempts;      // touched by the loop's thread only
+    private Duration pause;
 
     public BotIdentity(TelegramBot bot, Duration firstRetry) {
         this.bot = bot;
-        this.firstRetry = firstRetry;
+        this.pause = firstRetry;
+        this.loop = Loop.named("telegram-getme", this::askOnce).describedAs("getMe").build();
     }
 
     /** The bot's username without the @, once Telegram has told it. */
@@ -60,51 +62,46 @@ public final class BotIdentity implements Lifecycle {
 
     @Override
     public synchronized void start() {
-        if (thread == null && stopping.getCount() > 0) {
-            thread = Thread.ofVirtual().name("telegram-getme").start(this::run);
+        if (!stopped) {
+            loop.start();
         }
     }
 
     @Override
     public void stop() {
-        stopping.countDown();
-        Thread t;
         synchronized (this) {
-            t = thread;
+            stopped = true; // for good: a stopped identity does not ask again
         }
-        Lifecycle.awaitEnd(t);
+        loop.stop();
     }
 
-    private void run() {
-        Duration pause = firstRetry;
-        for (int attempt = 1; stopping.getCount() > 0; attempt++) {
-            String error;
-            try {
-                GetMeResponse r = bot.execute(new GetMe());
-                if (r.isOk() && r.user() != null && r.user().username() != null) {
-                    known(r.user().username());
-                    return;
-                }
-                error = "Telegram answered " + r.errorCode() + " " + r.description();
-            } catch (RuntimeException e) {
-                error = e.toString();
-            }
-            if (attempt == 1) {
-                log.warn("Could not ask Telegram for the bot's @username (getMe): {}; retrying in the background", error);
-                String first = error;
-                failureListeners.forEach(l -> l.accept(first));
-            } else {
-                log.debug("getMe attempt {} failed: {}", attempt, error);
-            }
-            try {
-                if (stopping.await(pause.toMillis(), TimeUnit.MILLISECONDS)) {
-                    return;
-                }
-            } catch (InterruptedException e) {
-                return;
-            }
-            pause = pause.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : pause.multipliedBy(2);
+    /** One getMe; once answered, the loop idles until stopped. */
+    private Loop.Next askOnce() {
+        if (username != null) {
+            return Loop.Next.idle(UNTIL_STOPPED);
         }
+        String error;
+        try {
+            GetMeResponse r = bot.execute(new GetMe());
+            if (r.isOk() && r.user() != null && r.user().username() != null) {
+                known(r.user().username());
+                return Loop.Next.worked(UNTIL_STOPPED);
+            }
+            error = "Telegram answered " + r.errorCode() + " " + r.description();
+        } catch (RuntimeException e) {
+            error = e.toString();
+        }
+        attempts++;
+        if (attempts == 1) {
+            log.warn("Could not ask Telegram for the bot's @username (getMe): {}; retrying in the background", error);
+            String first = error;
+            failureListeners.forEach(l -> l.accept(first));
+        } else {
+            log.debug("getMe attempt {} failed: {}", attempts, error);
+        }
+        Duration wait = pause;
+        pause = pause.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : pause.multipliedBy(2);
+        return Loop.Next.idle(wait);
     }
 
     private void known(String name) {

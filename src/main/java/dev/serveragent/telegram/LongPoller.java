@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.pengrad.telegrambot.TelegramBot;
 import com.pengrad.telegrambot.request.DeleteWebhook;
 import dev.serveragent.runtime.Lifecycle;
+import dev.serveragent.runtime.Loop;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Long polling, when there is no {@code PUBLIC_URL}: removes any webhook (keeping pending
  * updates), then calls getUpdates in a loop and feeds every update to the same ingest path as
- * the webhook. The offset is persisted after each stored update, so a restart asks for exactly
+ * the webhook, on one {@link Loop}. The offset is persisted after each stored update, so a restart asks for exactly
  * the next one; an update is confirmed to Telegram (by asking past it) only once it is committed.
  *
  * <p>Only one replica long-polls (Telegram answers 409 to a second getUpdates of the same bot):
@@ -50,10 +51,10 @@ public final class LongPoller implements Lifecycle {
     private final AtomicLong polls = new AtomicLong();
     private final Counter errors;
     private final Counter skipped;
-    private volatile boolean running;
-    private volatile java.util.concurrent.CountDownLatch stopping = new java.util.concurrent.CountDownLatch(1);
+    private final Loop loop;
     private volatile okhttp3.Call inFlight;
-    private Thread thread;
+    private boolean webhookRemoved; // touched by the polling thread only
+    private boolean following;
     private volatile boolean leading;  // this replica holds the poller lock (the telegram.poll.leader gauge)
     private long poisonId = -1;      // touched by the polling thread only
     private int poisonFailures;
@@ -73,30 +74,30 @@ public final class LongPoller implements Lifecycle {
         // The long poll itself may take timeoutSeconds; a connection Telegram closed while idle is
         // the shared rule's to handle (OutgoingHttp).
         this.http = dev.serveragent.net.OutgoingHttp.builder(Duration.ofSeconds(10), Duration.ofSeconds(timeoutSeconds + 15L)).build();
+        this.loop = Loop.named("telegram-long-poll", this::runOnce).onError(RETRY_DELAY, RETRY_DELAY)
+                .describedAs("Telegram long polling").onEnd(() -> {
+                    leading = false;
+                    leader.release(); // at once, so another replica takes over without waiting for a timeout
+                }).build();
     }
 
     @Override
     public synchronized void start() {
-        if (running) {
-            return;
+        if (!loop.running()) {
+            webhookRemoved = false;
+            following = false;
+            loop.start();
         }
-        running = true;
-        stopping = new java.util.concurrent.CountDownLatch(1);
-        thread = Thread.ofVirtual().name("telegram-long-poll").start(this::loop);
     }
 
     @Override
     public synchronized void stop() {
-        if (!running) {
-            return;
-        }
-        running = false;
-        stopping.countDown();
-        okhttp3.Call call = inFlight;
-        if (call != null) {
-            call.cancel(); // ends the long poll at once; an update being stored is let finish
-        }
-        Lifecycle.awaitEnd(thread);
+        loop.stop(() -> {
+            okhttp3.Call call = inFlight;
+            if (call != null) {
+                call.cancel(); // ends the long poll at once; an update being stored is let finish
+            }
+        });
     }
 
     /** getUpdates calls completed so far (for tests and metrics). */
@@ -104,68 +105,56 @@ public final class LongPoller implements Lifecycle {
         return polls.get();
     }
 
-    private void loop() {
+    /** One pass: while this replica holds the poller lock, one getUpdates and the updates it brought. */
+    private Loop.Next runOnce() {
         try {
-            pollWhileLeader();
-        } finally {
-            leading = false;
-            leader.release(); // at once, so another replica takes over without waiting for a timeout
-        }
-    }
-
-    private void pollWhileLeader() {
-        boolean webhookRemoved = false;
-        boolean following = false;
-        while (running) {
-            try {
-                if (!leader.tryAcquire()) {
-                    if (leading) {
-                        // Lost, not handed over: its connection died (a database outage).
-                        errors.increment();
-                        log.warn("Telegram long polling paused: the poller lock was lost (database unreachable?)");
-                        leading = false;
-                    }
-                    if (!following) {
-                        log.info("Another replica long-polls Telegram (or the database is unreachable); this one takes over if it stops");
-                        following = true;
-                    }
-                    webhookRemoved = false;
-                    if (stopping.await(FOLLOWER_RETRY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                        return;
-                    }
-                    continue;
+            if (!leader.tryAcquire()) {
+                if (leading) {
+                    // Lost, not handed over: its connection died (a database outage).
+                    errors.increment();
+                    log.warn("Telegram long polling paused: the poller lock was lost (database unreachable?)");
+                    leading = false;
                 }
-                following = false;
-                leading = true;
-                if (!webhookRemoved) {
-                    var r = bot.execute(new DeleteWebhook().dropPendingUpdates(false));
-                    if (!r.isOk()) {
-                        throw new IllegalStateException("deleteWebhook: " + r.errorCode() + " " + r.description());
-                    }
-                    webhookRemoved = true;
-                    log.info("Telegram long polling started (no PUBLIC_URL)");
+                if (!following) {
+                    log.info("Another replica long-polls Telegram (or the database is unreachable); this one takes over if it stops");
+                    following = true;
                 }
-                pollOnce();
-            } catch (InterruptedException | java.util.concurrent.CancellationException e) {
-                return;
-            } catch (Exception e) {
-                if (!running) {
-                    return;
-                }
-                errors.increment();
-                log.warn("Telegram long polling: {}; retrying in {}s", e.toString(), RETRY_DELAY.toSeconds());
-                try {
-                    if (stopping.await(RETRY_DELAY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                        return;
-                    }
-                } catch (InterruptedException ie) {
-                    return;
-                }
+                webhookRemoved = false;
+                return Loop.Next.idle(FOLLOWER_RETRY);
             }
+            following = false;
+            leading = true;
+            if (!webhookRemoved) {
+                var r = bot.execute(new DeleteWebhook().dropPendingUpdates(false));
+                if (!r.isOk()) {
+                    throw new IllegalStateException("deleteWebhook: " + r.errorCode() + " " + r.description());
+                }
+                webhookRemoved = true;
+                log.info("Telegram long polling started (no PUBLIC_URL)");
+            }
+            Duration retryAfter = pollOnce();
+            if (retryAfter.isZero()) {
+                return Loop.Next.again();
+            }
+            errors.increment();
+            return Loop.Next.idle(retryAfter.plus(RETRY_DELAY)); // Telegram asked to wait, then the usual retry delay
+        } catch (RuntimeException e) {
+            if (loop.stopping()) {
+                return Loop.Next.idle(Duration.ZERO); // the cancelled poll of a stop
+            }
+            errors.increment();
+            throw e;
+        } catch (Exception e) {
+            if (loop.stopping()) {
+                return Loop.Next.idle(Duration.ZERO);
+            }
+            errors.increment();
+            throw new IllegalStateException(e.toString(), e);
         }
     }
 
-    private void pollOnce() throws Exception {
+    /** One getUpdates; returns the wait Telegram asked for when it refused (zero when it answered). */
+    private Duration pollOnce() throws Exception {
         long offset = state.nextOffset().orElse(0);
         ObjectNode body = json.createObjectNode();
         body.put("offset", offset);
@@ -184,14 +173,16 @@ public final class LongPoller implements Lifecycle {
         JsonNode root = json.readTree(answer);
         if (!root.path("ok").asBoolean()) {
             int retryAfter = root.path("parameters").path("retry_after").asInt(0);
+            String error = "getUpdates: " + status + " " + root.path("description").asText();
             if (retryAfter > 0) {
-                stopping.await(retryAfter, java.util.concurrent.TimeUnit.SECONDS);
+                log.warn("Telegram long polling: {}; retrying in {}s", error, retryAfter + RETRY_DELAY.toSeconds());
+                return Duration.ofSeconds(retryAfter);
             }
-            throw new IllegalStateException("getUpdates: " + status + " " + root.path("description").asText());
+            throw new IllegalStateException(error);
         }
         for (JsonNode update : root.path("result")) {
-            if (!running) {
-                return;
+            if (loop.stopping()) {
+                return Duration.ZERO;
             }
             long id = update.path("update_id").asLong();
             try {
@@ -216,5 +207,6 @@ public final class LongPoller implements Lifecycle {
             }
             state.advanceTo(id + 1, clock.instant());
         }
+        return Duration.ZERO;
     }
 }

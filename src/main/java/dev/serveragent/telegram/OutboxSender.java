@@ -11,6 +11,7 @@ import com.pengrad.telegrambot.response.SendResponse;
 import dev.serveragent.runtime.Lifecycle;
 import dev.serveragent.channel.Channel;
 import dev.serveragent.channel.RichText;
+import dev.serveragent.runtime.Loop;
 import dev.serveragent.store.OutboxRepository;
 import dev.serveragent.store.OutboxRepository.Outgoing;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,13 +21,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends the outbox to Telegram on one virtual thread: claims due rows (safe with several
+ * Sends the outbox to Telegram on one {@link Loop}: claims due rows (safe with several
  * replicas), keeps to {@link #PER_CHAT_INTERVAL} per chat and {@link #GLOBAL_INTERVAL} overall
  * for the whole bot (the pace lives in the database, so replicas share it), honours 429
  * {@code retry_after}, retries what never reached Telegram and the Bot API's own 5xx with
@@ -60,9 +60,7 @@ public final class OutboxSender implements Lifecycle {
     private final TelegramBot bot;
     private final Clock clock;
     private final Duration lease;
-    private final Semaphore wakeups = new Semaphore(0);
-    private volatile boolean running;
-    private Thread thread;
+    private final Loop loop;
 
     private final MeterRegistry metrics;
     private volatile java.util.function.LongConsumer onSent = id -> {}; // the dashboard's acknowledgement-latency meter
@@ -85,59 +83,41 @@ public final class OutboxSender implements Lifecycle {
         this.bot = bot;
         this.clock = clock;
         this.lease = lease;
+        this.loop = Loop.named("outbox-sender", this::runOnce).onError(IDLE_POLL, IDLE_POLL).describedAs("Outbox sender").build();
     }
 
     @Override
-    public synchronized void start() {
-        if (running) {
-            return;
-        }
-        running = true;
-        thread = Thread.ofVirtual().name("outbox-sender").start(this::loop);
+    public void start() {
+        loop.start();
     }
 
     @Override
-    public synchronized void stop() {
-        if (!running) {
-            return;
-        }
-        running = false;
-        wakeups.release();
-        Lifecycle.awaitEnd(thread);
+    public void stop() {
+        loop.stop();
     }
 
     /** Something was queued: look now rather than at the next poll. */
     public void wake() {
-        wakeups.release();
+        loop.wake();
     }
 
-    private void loop() {
-        while (running) {
-            try {
-                Instant now = clock.instant();
-                List<Outgoing> batch = repository.claim(Channel.TELEGRAM, BATCH, now, now.plus(lease));
-                for (Outgoing o : batch) {
-                    if (!running) {
-                        repository.retryAt(o.id(), clock.instant(), null, false);
-                        continue;
-                    }
-                    sendOne(o);
-                }
-                if (batch.isEmpty()) {
-                    wakeups.tryAcquire(IDLE_POLL.toMillis(), TimeUnit.MILLISECONDS);
-                    wakeups.drainPermits();
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                log.warn("Outbox sender: {}", e.toString());
-                try {
-                    wakeups.tryAcquire(IDLE_POLL.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (InterruptedException ie) {
-                    return;
-                }
+    /** The loop (tests: {@link Loop#awaitIdle} after moving the clock). */
+    public Loop loop() {
+        return loop;
+    }
+
+    /** One pass: claims what is due and sends it, in order, at the pace. */
+    private Loop.Next runOnce() throws InterruptedException {
+        Instant now = clock.instant();
+        List<Outgoing> batch = repository.claim(Channel.TELEGRAM, BATCH, now, now.plus(lease));
+        for (Outgoing o : batch) {
+            if (loop.stopping()) {
+                repository.retryAt(o.id(), clock.instant(), null, false);
+                continue;
             }
+            sendOne(o);
         }
+        return batch.isEmpty() ? Loop.Next.idle(IDLE_POLL) : Loop.Next.again();
     }
 
     private void sendOne(Outgoing o) throws InterruptedException {

@@ -106,7 +106,8 @@ public final class TelegramModule {
 
         UpdateIngestor ingestor = new UpdateIngestor(
                 new UpdateNormalizer(new UpdateNormalizer.Capabilities(media.transcription(), media.vision())),
-                new IngestRepository(database.jdbi(), user -> masters.isMaster(Channel.TELEGRAM, user)), callbacks, worker::wake, clock, metrics);
+                new IngestRepository(database.jdbi(), user -> masters.isMaster(Channel.TELEGRAM, user)), callbacks, worker::wake,
+                () -> callbacks.jobQueued.run(), clock, metrics);
         LongPoller poller = new LongPoller(bot, tg.apiUrl(), token, ingestor, new PollStateRepository(database.jdbi()),
                 new LeaderLock(() -> database.dedicatedConnection("server-agent-telegram-poller"), LongPoller.LEADER_LOCK_KEY),
                 POLL_TIMEOUT_SECONDS, clock, metrics);
@@ -129,6 +130,11 @@ public final class TelegramModule {
     /** Where inline-button presses go, after their update is committed. Until set, they are logged. */
     public void setPressListener(PressListener listener) {
         callbacks.target = listener;
+    }
+
+    /** Called after an update that queued a reactive job is committed (the worker's wake-up). */
+    public void onJobQueued(Runnable listener) {
+        callbacks.jobQueued = listener;
     }
 
     /** The bot's @username, asked of Telegram at start; empty with Telegram off. */
@@ -169,6 +175,7 @@ public final class TelegramModule {
     /** Forwards to the listener the reactive loop sets once it exists (it needs the channels first). */
     private static final class ForwardingPressListener implements PressListener {
         volatile PressListener target = q -> log.info("Button pressed in thread {} ({}), but no listener is wired", q.threadId(), q.data());
+        volatile Runnable jobQueued = () -> {}; // until set, the NOTIFY alone wakes the worker
 
         @Override
         public void onPress(Press press) {

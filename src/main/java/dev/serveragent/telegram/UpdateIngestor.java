@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The one ingest path shared by the webhook and the long poller: normalise, store in one
  * transaction (exactly once per update_id), and only after the commit tell the callback listener
- * and wake the artifact worker. Thread-safe.
+ * and wake the artifact worker and the reactive worker. Thread-safe.
  */
 public final class UpdateIngestor {
     private static final Logger log = LoggerFactory.getLogger(UpdateIngestor.class);
@@ -19,16 +19,18 @@ public final class UpdateIngestor {
     private final IngestRepository repository;
     private final PressListener callbacks;
     private final Runnable artifactsQueued;
+    private final Runnable jobQueued;
     private final Clock clock;
     private final MeterRegistry metrics;
 
     public UpdateIngestor(UpdateNormalizer normalizer, IngestRepository repository, PressListener callbacks,
-                          Runnable artifactsQueued, Clock clock, MeterRegistry metrics) {
+                          Runnable artifactsQueued, Runnable jobQueued, Clock clock, MeterRegistry metrics) {
         this.metrics = metrics;
         this.normalizer = normalizer;
         this.repository = repository;
         this.callbacks = callbacks;
         this.artifactsQueued = artifactsQueued;
+        this.jobQueued = jobQueued;
         this.clock = clock;
     }
 
@@ -48,6 +50,9 @@ public final class UpdateIngestor {
         }
         if (!result.artifactIds().isEmpty()) {
             artifactsQueued.run();
+        }
+        if (result.jobId().isPresent()) {
+            jobQueued.run(); // in-process, ahead of the NOTIFY's round trip through the listener
         }
         if (update.kind().equals("callback_query")) {
             // A press on a message too old to be included has no chat: the approval it names decides.

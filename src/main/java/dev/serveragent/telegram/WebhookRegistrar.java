@@ -3,6 +3,7 @@ package dev.serveragent.telegram;
 import com.pengrad.telegrambot.TelegramBot;
 import com.pengrad.telegrambot.request.SetWebhook;
 import dev.serveragent.runtime.Lifecycle;
+import dev.serveragent.runtime.Loop;
 import dev.serveragent.config.Secret;
 import java.net.URI;
 import java.time.Duration;
@@ -25,38 +26,39 @@ public final class WebhookRegistrar implements Lifecycle {
     public static final List<String> ALLOWED_UPDATES =
             List.of("message", "edited_message", "channel_post", "edited_channel_post", "callback_query");
     static final Duration RETRY_DELAY = Duration.ofSeconds(30);
+    private static final Duration UNTIL_STOPPED = Duration.ofDays(365);
 
     private final TelegramBot bot;
     private final URI publicUrl;
     private final Secret secret;
     private final Lifecycle fallback;
     private final CountDownLatch registered = new CountDownLatch(1);
-    private volatile boolean running;
-    private Thread thread;
+    private final Loop loop;
+    private volatile boolean done; // accepted, or refused for good (then long polling)
 
     public WebhookRegistrar(TelegramBot bot, URI publicUrl, Secret secret, Lifecycle fallback) {
         this.fallback = fallback;
         this.bot = bot;
         this.publicUrl = publicUrl;
         this.secret = secret;
+        this.loop = Loop.named("telegram-set-webhook", this::registerOnce).stopGrace(Duration.ZERO)
+                .describedAs("setWebhook").build();
     }
 
     @Override
     public synchronized void start() {
-        if (running) {
-            return;
+        if (!loop.running() && !isRegistered()) {
+            done = false;
+            loop.start();
         }
-        running = true;
-        thread = Thread.ofVirtual().name("telegram-set-webhook").start(this::registerUntilAccepted);
     }
 
     @Override
     public synchronized void stop() {
-        if (!running) {
+        if (!loop.running()) {
             return;
         }
-        running = false;
-        thread.interrupt();
+        loop.stop(); // a setWebhook in flight is interrupted at once (no grace)
         fallback.stop();
     }
 
@@ -64,36 +66,39 @@ public final class WebhookRegistrar implements Lifecycle {
         return registered.getCount() == 0;
     }
 
-    private void registerUntilAccepted() {
-        String url = publicUrl.toString().replaceAll("/+$", "") + WebhookRoutes.PATH;
-        while (running) {
-            try {
-                var r = bot.execute(new SetWebhook().url(url).secretToken(secret.reveal())
-                        .allowedUpdates(ALLOWED_UPDATES.toArray(String[]::new)).dropPendingUpdates(false));
-                if (r.isOk()) {
-                    registered.countDown();
-                    log.info("Telegram webhook set to {}", url);
-                    return;
-                }
-                if (r.errorCode() >= 400 && r.errorCode() < 500 && r.errorCode() != 429) {
-                    log.error("Telegram refused the webhook {} ({} {}): check PUBLIC_URL (Telegram needs a public HTTPS URL)."
-                            + " Falling back to long polling.", url, r.errorCode(), r.description());
-                    synchronized (this) {
-                        if (running) {
-                            fallback.start();
-                        }
-                    }
-                    return;
-                }
-                log.warn("setWebhook refused: {} {}; retrying in {}s", r.errorCode(), r.description(), RETRY_DELAY.toSeconds());
-            } catch (RuntimeException e) {
-                log.warn("setWebhook failed: {}; retrying in {}s", e.toString(), RETRY_DELAY.toSeconds());
-            }
-            try {
-                Thread.sleep(RETRY_DELAY);
-            } catch (InterruptedException e) {
-                return;
-            }
+    /** One attempt at setWebhook; once accepted or refused for good, the loop idles until stopped. */
+    private Loop.Next registerOnce() {
+        if (done) {
+            return Loop.Next.idle(UNTIL_STOPPED);
         }
+        String url = publicUrl.toString().replaceAll("/+$", "") + WebhookRoutes.PATH;
+        try {
+            var r = bot.execute(new SetWebhook().url(url).secretToken(secret.reveal())
+                    .allowedUpdates(ALLOWED_UPDATES.toArray(String[]::new)).dropPendingUpdates(false));
+            if (r.isOk()) {
+                done = true;
+                registered.countDown();
+                log.info("Telegram webhook set to {}", url);
+                return Loop.Next.worked(UNTIL_STOPPED);
+            }
+            if (r.errorCode() >= 400 && r.errorCode() < 500 && r.errorCode() != 429) {
+                log.error("Telegram refused the webhook {} ({} {}): check PUBLIC_URL (Telegram needs a public HTTPS URL)."
+                        + " Falling back to long polling.", url, r.errorCode(), r.description());
+                done = true;
+                synchronized (this) {
+                    if (!loop.stopping()) {
+                        fallback.start();
+                    }
+                }
+                return Loop.Next.worked(UNTIL_STOPPED);
+            }
+            log.warn("setWebhook refused: {} {}; retrying in {}s", r.errorCode(), r.description(), RETRY_DELAY.toSeconds());
+        } catch (RuntimeException e) {
+            if (loop.stopping()) {
+                return Loop.Next.idle(Duration.ZERO);
+            }
+            log.warn("setWebhook failed: {}; retrying in {}s", e.toString(), RETRY_DELAY.toSeconds());
+        }
+        return Loop.Next.idle(RETRY_DELAY);
     }
 }

@@ -7,6 +7,7 @@ import dev.serveragent.report.DailyReport;
 import dev.serveragent.testing.FakeTelegram;
 import dev.serveragent.testing.TelegramFixtures;
 import dev.serveragent.testing.TestApp;
+import dev.serveragent.testing.TestClock;
 import dev.serveragent.testing.TestDatabase;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +28,7 @@ class CostReportTest {
     final TestDatabase db = TestDatabase.create();
     @AutoClose
     final FakeTelegram telegram = FakeTelegram.start(TelegramFixtures.TOKEN);
-    final ShiftedClock clock = new ShiftedClock(MORNING);
+    final TestClock clock = TestClock.tickingFrom(MORNING); // real time: the outbox's pacing must pass
     @TempDir
     Path dir;
 

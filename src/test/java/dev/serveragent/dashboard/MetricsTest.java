@@ -11,6 +11,7 @@ import dev.serveragent.claude.Usage;
 import dev.serveragent.testing.FakeTelegram;
 import dev.serveragent.testing.TelegramFixtures;
 import dev.serveragent.testing.TestApp;
+import dev.serveragent.testing.TestClock;
 import dev.serveragent.testing.TestDatabase;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -42,7 +43,7 @@ class MetricsTest {
         Map<String, String> env = new HashMap<>(TelegramFixtures.env(telegram, "https://agent.example"));
         env.put("MASTER_CHAT_IDS", Long.toString(DashboardSeed.CHAT));
         env.put("PROACTIVE_ENABLED", "false");
-        try (TestApp app = TestApp.start(db, dir, env, new ShiftedClock(now))) {
+        try (TestApp app = TestApp.start(db, dir, env, TestClock.tickingFrom(now))) {
             TelegramFixtures.post(app, TelegramFixtures.text(700_001, DashboardSeed.CHAT, 11, "/status"));
             await().atMost(Duration.ofSeconds(30)).until(() -> count("select count(*) from reactive_jobs where status = 'done'") == 2
                     && count("select count(*) from chat_messages where role = 'assistant' and sent_at is not null") == 2);

@@ -14,6 +14,7 @@ import dev.serveragent.testing.FakeTelegram;
 import dev.serveragent.testing.FakeTranscriber;
 import dev.serveragent.testing.TelegramFixtures;
 import dev.serveragent.testing.TestApp;
+import dev.serveragent.testing.TestClock;
 import dev.serveragent.testing.TestDatabase;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -21,11 +22,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -50,7 +48,7 @@ class ArtifactsTest {
     static FakeAnthropic anthropic;
     static TestApp app;
     static Path dataDir;
-    static final AdjustableClock clock = new AdjustableClock();
+    static final TestClock clock = TestClock.ticking(); // real time, moved forward over backoffs
 
     @BeforeAll
     static void start() throws Exception {
@@ -320,29 +318,5 @@ class ArtifactsTest {
             }
         }
         return out;
-    }
-
-    /** The system clock plus an offset tests can move forward (for backoffs). */
-    static final class AdjustableClock extends Clock {
-        private volatile Duration offset = Duration.ZERO;
-
-        void advance(Duration d) {
-            offset = offset.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.now().plus(offset);
-        }
     }
 }

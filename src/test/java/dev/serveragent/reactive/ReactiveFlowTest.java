@@ -55,7 +55,8 @@ class ReactiveFlowTest {
             h.awaitCall("editMessageReplyMarkup", 1);
             FakeTelegram.Call reply = h.awaitSent(2);
             assertThat(reply.param("text")).contains("restart the nginx service please");
-            h.awaitCount("select count(*) from reactive_jobs where status = 'done' and mode = 'execute'", 1);
+            h.awaitJobsSettled();
+            assertThat(h.count("select count(*) from reactive_jobs where status = 'done' and mode = 'execute'")).isEqualTo(1);
 
             assertThat(h.one("select status from approvals")).isEqualTo("approved");
             assertThat(h.claude.lastRun().values("--permission-mode")).containsExactly("dontAsk");
@@ -127,8 +128,9 @@ class ReactiveFlowTest {
             h.classifyAs("command", true);
             h.app.app().reactive().worker().start();
 
-            h.awaitCount("select count(*) from reactive_jobs where status = 'canceled'", 4);
-            h.awaitCount("select count(*) from reactive_jobs where status = 'awaiting_approval'", 1);
+            h.awaitJobsSettled();
+            assertThat(h.count("select count(*) from reactive_jobs where status = 'canceled'")).isEqualTo(4);
+            assertThat(h.count("select count(*) from reactive_jobs where status = 'awaiting_approval'")).isEqualTo(1);
             assertThat(h.awaitSent(1).param("text")).startsWith("Understood:");
             assertThat(h.anthropic.requests()).hasSize(1);
             assertThat(h.anthropic.requests().getFirst().body().toString()).contains("part 5 of my request");
@@ -166,7 +168,8 @@ class ReactiveFlowTest {
         long group = -1001234;
         try (AgentHarness h = new AgentHarness(dataDir, "echo", Map.of("MASTER_CHAT_IDS", MASTER + "," + group))) {
             h.sayIn(group, STRANGER, "rm -rf / please");
-            h.awaitCount("select count(*) from reactive_jobs where payload_json->>'skipped' like '%not a Master%'", 1);
+            h.awaitJobsSettled();
+            assertThat(h.count("select count(*) from reactive_jobs where payload_json->>'skipped' like '%not a Master%'")).isEqualTo(1);
             assertThat(h.anthropic.requests()).as("a member who is not a Master reaches no model").isEmpty();
 
             h.classifyAs("command", true);
@@ -181,7 +184,8 @@ class ReactiveFlowTest {
 
             h.press(group, MASTER, ackId, data);
             assertThat(h.awaitCall("answerCallbackQuery", 2).param("text")).contains("working on it");
-            h.awaitCount("select count(*) from reactive_jobs where status = 'done' and mode = 'execute'", 1);
+            h.awaitJobsSettled();
+            assertThat(h.count("select count(*) from reactive_jobs where status = 'done' and mode = 'execute'")).isEqualTo(1);
             assertThat(h.claude.runs()).hasSize(1);
         }
     }
@@ -198,7 +202,8 @@ class ReactiveFlowTest {
             FakeTelegram.Call removed = h.awaitCall("editMessageReplyMarkup", 1);
             assertThat(removed.param("message_id")).isEqualTo(Long.toString(ackId));
             assertThat(removed.param("chat_id")).isEqualTo(Long.toString(MASTER));
-            h.awaitCount("select count(*) from reactive_jobs where status = 'done' and mode = 'execute'", 1);
+            h.awaitJobsSettled();
+            assertThat(h.count("select count(*) from reactive_jobs where status = 'done' and mode = 'execute'")).isEqualTo(1);
             assertThat(h.count("select count(*) from chat_messages where reply_markup is not null")).isZero();
         }
     }
@@ -207,7 +212,8 @@ class ReactiveFlowTest {
     void a_strangers_message_is_stored_but_no_model_is_called_and_nothing_runs() {
         try (AgentHarness h = harness("echo")) {
             h.say(STRANGER, "hi, run rm -rf / for me");
-            h.awaitCount("select count(*) from reactive_jobs where status = 'done'", 1);
+            h.awaitJobsSettled();
+            assertThat(h.count("select count(*) from reactive_jobs where status = 'done'")).isEqualTo(1);
             assertThat(h.one("select payload_json->>'skipped' from reactive_jobs")).contains("not a Master");
             assertThat(h.count("select count(*) from chat_messages where text = 'hi, run rm -rf / for me'")).isEqualTo(1);
             assertThat(h.anthropic.requests()).isEmpty();
@@ -253,7 +259,8 @@ class ReactiveFlowTest {
                 }
             }
             h.press(MASTER, MASTER, h.telegramIdOf(ack.param("text")), AgentHarness.button(ack));
-            h.awaitCount("select count(*) from reactive_jobs where mode = 'execute' and status = 'done'", 1);
+            h.awaitJobsSettled();
+            assertThat(h.count("select count(*) from reactive_jobs where mode = 'execute' and status = 'done'")).isEqualTo(1);
             String claudeInput = h.claude.lastRun().stdin();
             for (int i = 1; i <= 35; i++) {
                 String marker = String.format("note-%02d-end", i);
@@ -311,7 +318,8 @@ class ReactiveFlowTest {
 
                 h.press(MASTER, MASTER, h.telegramIdOf(ack.param("text")), AgentHarness.button(ack));
                 assertThat(h.awaitSent(2).param("text")).contains("delete the old backups");
-                h.awaitCount("select count(*) from reactive_jobs where status = 'done'", 1);
+                h.awaitJobsSettled();
+                assertThat(h.count("select count(*) from reactive_jobs where status = 'done'")).isEqualTo(1);
                 assertThat(h.count("select count(*) from chat_messages where role = 'assistant'")).as("one ack, one answer").isEqualTo(2);
             } finally {
                 for (Socket s : held) {
@@ -328,7 +336,8 @@ class ReactiveFlowTest {
             h.say(MASTER, "summarise the logs");
             h.awaitSent(1);
             assertThat(h.awaitSent(2).param("text")).startsWith("Sorry, I could not finish:");
-            h.awaitCount("select count(*) from reactive_jobs where status = 'failed' and last_error like 'ERROR_RESULT%'", 1);
+            h.awaitJobsSettled();
+            assertThat(h.count("select count(*) from reactive_jobs where status = 'failed' and last_error like 'ERROR_RESULT%'")).isEqualTo(1);
         }
     }
 
@@ -343,7 +352,8 @@ class ReactiveFlowTest {
 
             h.say(MASTER, "/cancel");
             assertThat(h.awaitSent(3).param("text")).isEqualTo("Canceled 1 job(s).");
-            h.awaitCount("select count(*) from reactive_jobs where status = 'canceled'", 1);
+            h.awaitJobsSettled();
+            assertThat(h.count("select count(*) from reactive_jobs where status = 'canceled'")).isEqualTo(1);
             long pid = h.claude.lastRun().pid();
             await().atMost(AgentHarness.WAIT).until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
             assertThat(h.count("select count(*) from token_ledger where provider = 'claude_code'")).isEqualTo(1);

@@ -1,5 +1,6 @@
 package dev.serveragent.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,7 +28,8 @@ public final class AgentHarness implements AutoCloseable {
     public final TestDatabase db = TestDatabase.create();
     public final FakeTelegram telegram = FakeTelegram.start(TelegramFixtures.TOKEN);
     public final FakeAnthropic anthropic = FakeAnthropic.start();
-    public final ShiftedClock clock = new ShiftedClock();
+    /** Real time (pacing and leases need it to move) that a test can shift forward. */
+    public final TestClock clock = TestClock.ticking();
     public final FakeClaude claude;
     public final TestApp app;
     private final AtomicLong updateIds = new AtomicLong(500_000);
@@ -164,32 +166,22 @@ public final class AgentHarness implements AutoCloseable {
         return db.jdbi().withHandle(h -> h.createQuery(sql).mapTo(String.class).one());
     }
 
-    public void awaitCount(String sql, long n) {
-        await().atMost(WAIT).until(() -> count(sql) == n);
+    /**
+     * Wakes the reactive worker and returns once it has nothing due at the clock and no job
+     * running: every job the test's requests queued has settled (done, failed, parked or requeued
+     * for later). Waits for that signal, never polls the database.
+     */
+    public void awaitJobsSettled() {
+        try {
+            assertThat(app.app().reactive().worker().awaitIdle(WAIT)).as("the reactive worker went idle").isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
-    /** Real time (pacing and leases need it to move) that a test can shift forward. */
-    public static final class ShiftedClock extends java.time.Clock {
-        private volatile Duration shift = Duration.ZERO;
-
-        public void advance(Duration d) {
-            shift = shift.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.now().plus(shift);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-        }
-
-        @Override
-        public java.time.Clock withZone(java.time.ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
+    public void awaitCount(String sql, long n) {
+        await().atMost(WAIT).until(() -> count(sql) == n);
     }
 
     @Override
