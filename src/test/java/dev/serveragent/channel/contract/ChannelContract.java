@@ -31,7 +31,7 @@ abstract class ChannelContract {
     record Ack(String text, String buttonText, String data) {}
 
     /** Drives one channel of a running agent as its user would. */
-    interface Driver {
+    interface Driver extends AutoCloseable {
         String platform();
 
         /** A user the channel names Master. */
@@ -51,6 +51,9 @@ abstract class ChannelContract {
 
         /** Waits for a message containing {@code text} delivered to the user through this channel. */
         void awaitDelivered(String text);
+
+        @Override
+        default void close() {}
     }
 
     /** The agent: Telegram (fake Bot API), the console (ADMIN_TOKEN) and the loopback channel, all on. */
@@ -70,8 +73,7 @@ abstract class ChannelContract {
 
     @Test
     void a_message_is_stored_once_acknowledged_with_ok_and_the_pressed_job_is_answered_through_this_channel_only() {
-        try (AgentHarness h = start()) {
-            Driver d = driver(h);
+        try (AgentHarness h = start(); Driver d = driver(h)) {
             String platform = d.platform();
             h.classifyAs("command", true);
             d.say(d.master(), "restart the nginx service please");
@@ -105,8 +107,7 @@ abstract class ChannelContract {
 
     @Test
     void the_channel_names_its_master() {
-        try (AgentHarness h = start()) {
-            Driver d = driver(h);
+        try (AgentHarness h = start(); Driver d = driver(h)) {
             String platform = d.platform();
             d.stranger().ifPresent(stranger -> {
                 d.say(stranger, "delete everything");

@@ -51,6 +51,11 @@ class ConsoleContractTest extends ChannelContract {
             public void awaitDelivered(String text) {
                 console.awaitEvent(e -> e.path("role").asText().equals("assistant") && e.path("text").asText().contains(text));
             }
+
+            @Override
+            public void close() {
+                console.close();
+            }
         };
     }
 }
