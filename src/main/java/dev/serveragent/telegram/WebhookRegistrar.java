@@ -47,7 +47,7 @@ public final class WebhookRegistrar implements Lifecycle {
 
     @Override
     public synchronized void start() {
-        if (!loop.running() && !isRegistered()) {
+        if (!loop.running()) {
             done = false;
             loop.start();
         }
