@@ -131,7 +131,11 @@ public final class ScheduleFiring implements Lifecycle {
             jobId = Optional.of(schedules.queueJob(row.threadId(), taskPayload(row, due, late, skipped, zone), now));
         }
         schedules.fired(row.id(), due, now, late, skipped, messageId, jobId, next);
-        log.info("Schedule {} ({}) fired{} for {}", row.id(), row.kind(), late ? " late" : "", due);
+        if (late) {
+            log.info("Schedule {} ({}) fired late for {} ({} later time(s) skipped)", row.id(), row.kind(), due, skipped);
+        } else {
+            log.debug("Schedule {} ({}) fired for {}", row.id(), row.kind(), due);
+        }
     }
 
     static String reminderText(ScheduleRepository.Row row, Instant due, boolean late, int skipped, ZoneId zone) {
