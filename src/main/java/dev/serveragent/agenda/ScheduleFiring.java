@@ -70,13 +70,29 @@ public final class ScheduleFiring implements Lifecycle {
         this.clock = clock;
     }
 
+    /** A firing, told once its transaction has committed: the schedule, its due time, and when the commit was seen. */
+    public record Fired(long scheduleId, Instant dueAt, Instant committedAt) {}
+
+    /** Called on the firing thread after each committed batch, with each of its firings (benchmarks, tests). */
+    public void onFired(java.util.function.Consumer<Fired> listener) {
+        onFired = listener;
+    }
+
+    private volatile java.util.function.Consumer<Fired> onFired = f -> {};
+
     /** Fires everything due now, batch by batch; returns how many schedules fired. */
     public int runOnce() {
         int total = 0;
         while (true) {
-            int fired = transactions.inOne(() -> fireBatch(clock.instant()));
-            total += fired;
-            if (fired < BATCH) {
+            List<Fired> fired = new java.util.ArrayList<>();
+            int locked = transactions.inOne(() -> {
+                fired.clear(); // a retried transaction starts over
+                return fireBatch(clock.instant(), fired);
+            });
+            Instant committed = clock.instant();
+            fired.forEach(f -> onFired.accept(new Fired(f.scheduleId(), f.dueAt(), committed)));
+            total += locked;
+            if (locked < BATCH) {
                 return total;
             }
         }
@@ -87,10 +103,11 @@ public final class ScheduleFiring implements Lifecycle {
         wakeup.release();
     }
 
-    private int fireBatch(Instant now) {
+    private int fireBatch(Instant now, List<Fired> fired) {
         List<ScheduleRepository.Row> due = schedules.lockDue(now, BATCH);
         for (ScheduleRepository.Row row : due) {
             fire(row, now);
+            fired.add(new Fired(row.id(), row.nextFireAt().orElseThrow(), now));
         }
         return due.size();
     }
