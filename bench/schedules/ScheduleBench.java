@@ -52,9 +52,12 @@ public class ScheduleBench {
         ThreadRepository threads = new ThreadRepository(pools.get(0).jdbi(), clock);
         Schedules schedules = agendas.get(0).schedules();
         long seedStart = System.nanoTime();
+        long[] chats = new long[100];
+        for (int c = 0; c < chats.length; c++) {
+            chats[c] = threads.findOrCreate("telegram", 1_000 + c);
+        }
         for (int i = 0; i < n; i++) {
-            long thread = threads.findOrCreate("telegram", 1_000 + i % 100);
-            schedules.schedule(Scope.reactive(thread), Schedules.Request.reminderAt("reminder " + i, "2030-01-01T00:00:00Z"));
+            schedules.schedule(Scope.reactive(chats[i % chats.length]), Schedules.Request.reminderAt("reminder " + i, "2030-01-01T00:00:00Z"));
         }
         System.out.printf("seeded %d schedules in %.1f s%n", n, (System.nanoTime() - seedStart) / 1e9);
         Instant t0 = clock.instant().plusSeconds(5);

@@ -107,24 +107,24 @@ public final class ScheduleRepository {
      */
     public boolean fired(long scheduleId, Instant dueAt, Instant firedAt, boolean late, int skipped, Optional<Long> messageId,
             Optional<Long> jobId, Optional<Instant> next) {
-        return jdbi.withHandle(h -> {
-            int recorded = h.createUpdate("""
+        // One statement, one round trip per firing: the firing row, then the schedule moved on
+        // (fired_count counts only a firing actually recorded).
+        return jdbi.withHandle(h -> h.createQuery("""
+                        with firing as (
                             insert into schedule_firings (schedule_id, due_at, fired_at, late, skipped, message_id, job_id)
                             values (:id, :due, :at, :late, :skipped, :message, :job)
-                            on conflict (schedule_id, due_at) do nothing""")
-                    .bind("id", scheduleId).bind("due", dueAt).bind("at", firedAt).bind("late", late).bind("skipped", skipped)
-                    .bind("message", messageId.orElse(null)).bind("job", jobId.orElse(null))
-                    .execute();
-            h.createUpdate("""
+                            on conflict (schedule_id, due_at) do nothing
+                            returning 1),
+                        moved as (
                             update schedules
                                set next_fire_at = :next,
                                    status = case when cast(:next as timestamptz) is null then 'done' else status end,
-                                   fired_count = fired_count + :recorded, last_fired_at = :at, updated_at = :at
-                             where id = :id""")
-                    .bind("id", scheduleId).bind("next", next.orElse(null)).bind("at", firedAt).bind("recorded", recorded)
-                    .execute();
-            return recorded == 1;
-        });
+                                   fired_count = fired_count + (select count(*) from firing), last_fired_at = :at, updated_at = :at
+                             where id = :id)
+                        select count(*) = 1 from firing""")
+                .bind("id", scheduleId).bind("due", dueAt).bind("at", firedAt).bind("late", late).bind("skipped", skipped)
+                .bind("message", messageId.orElse(null)).bind("job", jobId.orElse(null)).bind("next", next.orElse(null))
+                .mapTo(Boolean.class).one());
     }
 
     /**
