@@ -15,6 +15,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -108,6 +109,52 @@ class AgendaEndToEndTest {
             assertThat(say(app, "/tz Mars/Olympus").param("text")).startsWith("Not done: 'Mars/Olympus' is not a time zone");
             assertThat(say(app, "/tz Asia/Tokyo").param("text")).startsWith("Time zone set to Asia/Tokyo.");
             assertThat(app.app().agenda().zone().current()).isEqualTo(ZoneId.of("Asia/Tokyo"));
+        }
+    }
+
+    @Test
+    void a_scheduled_task_runs_claude_code_in_its_thread_within_its_own_ceiling_and_its_answer_is_sent() throws Exception {
+        java.util.List<dev.serveragent.claude.ClaudeRequest> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+        dev.serveragent.claude.ClaudeRunner runner = request -> {
+            requests.add(request);
+            var result = new dev.serveragent.claude.ClaudeResult.Completed("Disk is at 42%.", Optional.empty(), 1, 0.01,
+                    new dev.serveragent.claude.Usage(1_000, 200, 0, 0));
+            return new dev.serveragent.claude.ClaudeRun() {
+                public dev.serveragent.claude.ClaudeResult await() {
+                    return result;
+                }
+
+                public Optional<dev.serveragent.claude.ClaudeResult> await(Duration timeout) {
+                    return Optional.of(result);
+                }
+
+                public void cancel() {}
+            };
+        };
+        Map<String, String> env = new HashMap<>(TelegramFixtures.env(telegram, "https://agent.example"));
+        env.put("PROACTIVE_ENABLED", "false");
+        env.put("PORT", "0");
+        env.put("BIND_HOST", "127.0.0.1");
+        env.put("DATABASE_URL", db.databaseUrlEnv());
+        env.put("DATA_DIR", dir.toString());
+        try (dev.serveragent.Application app = dev.serveragent.Application.start(
+                dev.serveragent.config.AppConfig.from(new dev.serveragent.config.Settings(env)), clock, Optional.of(runner))) {
+            long thread = new dev.serveragent.store.ThreadRepository(db.jdbi(), clock).findOrCreate("telegram", MASTER);
+            Schedule s = app.agenda().schedules().schedule(Scope.reactive(thread), new Schedules.Request("task",
+                    "check the disk and tell me if it is over 80%", Optional.of("2026-12-07T08:00:00Z"), Optional.empty(),
+                    Optional.empty(), Optional.of(30_000L)));
+            assertThat(s.tokenCeiling()).contains(30_000L);
+            clock.advance(Duration.ofMinutes(2));
+
+            assertThat(sent(1).param("text")).isEqualTo("Disk is at 42%.");
+            assertThat(requests).singleElement().satisfies(r -> {
+                assertThat(r.mode()).isEqualTo(dev.serveragent.claude.ClaudeRequest.Mode.COMMAND);
+                assertThat(r.tokenCeiling()).hasValue(30_000);
+                assertThat(r.prompt()).contains("check the disk and tell me if it is over 80%").contains("Scheduled task #" + s.id());
+            });
+            await().atMost(WAIT).until(() -> db.jdbi().withHandle(h -> h.createQuery(
+                    "select count(*) from token_ledger where scope = 'reactive' and meta_json->>'origin' = 'schedule'")
+                    .mapTo(Long.class).one()) == 1);
         }
     }
 
