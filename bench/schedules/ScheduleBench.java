@@ -48,6 +48,12 @@ public class ScheduleBench {
             agendas.add(Agenda.build(AgendaConfig.defaults(), d, outbox, channels,
                     new Masters(List.of(1L), new MasterRepository(jdbi), clock), clock));
         }
+        // The loops run from the start, as in a running agent (they idle while the seeded rows are due in 2030).
+        ConcurrentLinkedQueue<Long> latencyMicros = new ConcurrentLinkedQueue<>();
+        for (Agenda a : agendas) {
+            a.firing().onFired(f -> latencyMicros.add(Duration.between(f.dueAt(), f.committedAt()).toNanos() / 1000));
+            a.firing().start();
+        }
         // Seed through the service (far ahead), then pull the due times into the measured window.
         ThreadRepository threads = new ThreadRepository(pools.get(0).jdbi(), clock);
         Schedules schedules = agendas.get(0).schedules();
@@ -70,11 +76,6 @@ public class ScheduleBench {
                 .bind("t0", t0).bind("step", stepMs).execute());
         pools.get(0).jdbi().useHandle(h -> h.execute("vacuum analyze schedules"));
 
-        ConcurrentLinkedQueue<Long> latencyMicros = new ConcurrentLinkedQueue<>();
-        for (Agenda a : agendas) {
-            a.firing().onFired(f -> latencyMicros.add(Duration.between(f.dueAt(), f.committedAt()).toNanos() / 1000));
-            a.firing().start();
-        }
         Instant deadline = t0.plusSeconds(spread + 60);
         while (latencyMicros.size() < n && clock.instant().isBefore(deadline)) {
             Thread.sleep(200);
