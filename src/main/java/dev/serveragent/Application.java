@@ -93,6 +93,7 @@ public final class Application implements AutoCloseable {
     private final WebAccessPolicy web;
     private final Channels channels;
     private final Outbox outbox;
+    private final dev.serveragent.agenda.Agenda agenda;
     private dev.serveragent.report.DailyReport dailyReport; // null unless DAILY_REPORT_AT is set
     private boolean closed;
 
@@ -203,12 +204,19 @@ public final class Application implements AutoCloseable {
             reactive = new ReactiveModule(config, database, classifier,
                     runner, new PackedPrompts(promptPack, claudeCode), outbox, channels, masters, pairing,
                     new PairingHint(masters, invite, new MessageRepository(database.jdbi()), outbox, clock), proactive, clock);
-            telegram.setPressListener(reactive.presses());
-            pressTarget.set(reactive.presses());
             telegram.onJobQueued(reactive.worker()::wake); // a stored message wakes the worker in-process, not only by NOTIFY
             components.addAll(reactive.components());
+
+            // --- agenda (issue 19): tasks, schedules and their firing, /tasks /schedules /tz ---
+            agenda = dev.serveragent.agenda.Agenda.build(config.agenda(), database, outbox, channels, masters, clock);
+            reactive.addCommands(agenda.commands());
+            components.add(agenda.firing());
+            dev.serveragent.channel.PressListener presses = agenda.routing(reactive.presses());
+            telegram.setPressListener(presses);
+            pressTarget.set(presses); // the port's channels (plugins) press through the same routing
+            // --- end agenda ---
             // Served even when off: every console path then answers 404 saying why.
-            routes.add(new ConsoleRoutes(web, consoleRepository, feed, console, reactive.presses(),
+            routes.add(new ConsoleRoutes(web, consoleRepository, feed, console, presses,
                     new Notices(classifier.missing(), storedLogin.map(p -> "Using the Claude Code CLI's own stored login ("
                             + p + ") for classification and answers: no token is configured."), config.telegram().enabled(), masters, invite,
                             config.files().secrets()),
@@ -370,6 +378,11 @@ public final class Application implements AutoCloseable {
     /** The access rules of the browser pages (console, dashboard) and their APIs. */
     public WebAccessPolicy webAccess() {
         return web;
+    }
+
+    /** The Master's agenda: the services of the tasks and schedules tools, the firing loop (tests call {@code runOnce()}). */
+    public dev.serveragent.agenda.Agenda agenda() {
+        return agenda;
     }
 
     public ReactiveModule reactive() {

@@ -24,4 +24,20 @@ public interface Outbox {
      * {@code callbackData} must be at most 64 bytes.
      */
     List<Long> sendWithButton(long threadId, String text, String buttonText, String callbackData);
+
+    /** One inline button: its label and its callback data (at most 64 bytes). */
+    record Button(String text, String callbackData) {}
+
+    /**
+     * Like {@link #sendWithButton}, with several buttons on the last part, one per row (a listing
+     * whose every item can be acted on). With no buttons, the same as {@link #send}. The default
+     * sends one message per button after the text, for outboxes that keep one button per message.
+     */
+    default List<Long> sendWithButtons(long threadId, String text, List<Button> buttons) {
+        List<Long> ids = new java.util.ArrayList<>(send(threadId, text));
+        for (Button b : buttons) {
+            ids.addAll(sendWithButton(threadId, b.text(), b.text(), b.callbackData()));
+        }
+        return ids;
+    }
 }

@@ -53,6 +53,22 @@ public final class StoredOutbox implements Outbox {
         return store(threadId, text, Optional.of(inlineKeyboard(buttonText, callbackData)));
     }
 
+    @Override
+    public List<Long> sendWithButtons(long threadId, String text, List<Button> buttons) {
+        if (buttons.isEmpty()) {
+            return send(threadId, text);
+        }
+        ObjectNode markup = JSON.createObjectNode();
+        var rows = markup.putArray("inline_keyboard");
+        for (Button b : buttons) {
+            if (b.callbackData().getBytes(StandardCharsets.UTF_8).length > MAX_CALLBACK_DATA_BYTES) {
+                throw new IllegalArgumentException("callback_data is over " + MAX_CALLBACK_DATA_BYTES + " bytes: " + b.callbackData());
+            }
+            rows.addArray().addObject().put("text", b.text()).put("callback_data", b.callbackData());
+        }
+        return store(threadId, text, Optional.of(markup.toString()));
+    }
+
     /** {@code {"inline_keyboard":[[{"text":…,"callback_data":…}]]}}, as the Bot API takes it. */
     static String inlineKeyboard(String buttonText, String callbackData) {
         ObjectNode markup = JSON.createObjectNode();

@@ -21,6 +21,7 @@ public record AppConfig(
         ReactiveConfig reactive,
         DeployConfig deploy,
         ReportConfig report,
+        AgendaConfig agenda,
         ConfigFiles files) {
 
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
@@ -45,6 +46,7 @@ public record AppConfig(
                 ReactiveConfig.from(s),
                 DeployConfig.from(s, dataDir),
                 ReportConfig.from(s),
+                AgendaConfig.from(s),
                 s.files());
     }
 }

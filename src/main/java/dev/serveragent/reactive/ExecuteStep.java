@@ -71,6 +71,11 @@ final class ExecuteStep {
                 approvals.lastApprovedPlan(job.threadId()), channel);
         Progress progress = new Progress(job.threadId());
         ClaudeRequest request = prompts.request(user, prompts.system(mode), mode).withOnEvent(progress::onEvent);
+        JsonNode payload = payload(job);
+        if (payload.path("token_ceiling").canConvertToLong() && payload.path("token_ceiling").asLong() > 0) {
+            // A scheduled task's own ceiling (agenda.ScheduleFiring): the run stops once past it.
+            request = request.withTokenCeiling(payload.path("token_ceiling").asLong());
+        }
 
         ClaudeRun run = runner.start(request);
         running.put(job.id(), run);
@@ -83,6 +88,12 @@ final class ExecuteStep {
 
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("purpose", job.mode().sqlName());
+        if (payload.has("origin")) {
+            meta.put("origin", payload.path("origin").asText());
+            if (payload.has("schedule_id")) {
+                meta.put("schedule_id", payload.path("schedule_id").asLong());
+            }
+        }
         result.sessionId().ifPresent(s -> meta.put("session_id", s));
         if (result instanceof ClaudeResult.Completed done) {
             meta.put("cost_usd", done.costUsd());
@@ -142,8 +153,12 @@ final class ExecuteStep {
     }
 
     private static JsonNode classification(Job job) {
+        return payload(job).path("classification");
+    }
+
+    private static JsonNode payload(Job job) {
         try {
-            return JSON.readTree(job.payloadJson() == null ? "{}" : job.payloadJson()).path("classification");
+            return JSON.readTree(job.payloadJson() == null ? "{}" : job.payloadJson());
         } catch (IOException e) {
             return JSON.createObjectNode();
         }

@@ -36,6 +36,7 @@ final class JobHandler {
     private final ClassifyStep classify;
     private final ExecuteStep execute;
     private final Outbox outbox;
+    private volatile CommandExtension extension = CommandExtension.NONE;
 
     JobHandler(ContextRepository context, Masters masters, Pairing pairing, PairingHint hint, Channels channels, MasterCommands commands,
                ClassifyStep classify, ExecuteStep execute, Outbox outbox) {
@@ -75,6 +76,9 @@ final class JobHandler {
                     yield new Outcome.Failed("trigger message not found");
                 }
                 Message trigger = recent.getLast();
+                if (trigger.text() != null && trigger.text().startsWith("/") && extension.handle(job.threadId(), trigger.text())) {
+                    yield new Outcome.Done(null);
+                }
                 Optional<String> reply = trigger.text() != null && trigger.text().startsWith("/")
                         ? commands.handle(job.threadId(), job.id(), trigger.text())
                         : Optional.empty();
@@ -95,6 +99,11 @@ final class JobHandler {
             }
             case ANSWER -> execute.run(job, recent, channel);
         };
+    }
+
+    /** Adds another capability's slash commands (asked before the built-in ones). */
+    void extend(CommandExtension commands) {
+        this.extension = commands;
     }
 
     /** {@code /pair} (or {@code /start CODE}) from anyone where the channel pairs; anything else only from a Master. Empty: go on. */

@@ -21,6 +21,9 @@ final class MasterCommands {
 
             /status – queue, last jobs, today's tokens
             /cancel – cancel the running or pending job of this chat
+            /tasks – your tasks; /tasks add TITLE, /tasks done ID, /tasks drop ID
+            /schedules – reminders and scheduled tasks; /schedules cancel ID
+            /tz – your time zone; /tz Europe/Berlin sets it
             /budget – the proactive loop's token budget today
             /cost – tokens and money today and over the last 7 days
             /pause, /resume – stop or restart the proactive loop

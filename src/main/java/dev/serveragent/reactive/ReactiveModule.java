@@ -24,6 +24,7 @@ public final class ReactiveModule {
     private final ApprovalExpiry expiry;
     private final Approvals approvals;
     private final int workers;
+    private final JobHandler handler;
 
     public ReactiveModule(AppConfig config, Database database, Classifier classifier, ClaudeRunner runner,
             ExecutionPrompts prompts, Outbox outbox, Channels channels, Masters masters, Pairing pairing,
@@ -37,7 +38,7 @@ public final class ReactiveModule {
         ClassifyStep classify = new ClassifyStep(jobs, approvalRepo, ledger, classifier, outbox, config.approval(),
                 new dev.serveragent.store.Transactions(jdbi), clock);
         MasterCommands commands = new MasterCommands(jobs, ledger, proactive, execute::cancel, masters, clock);
-        JobHandler handler = new JobHandler(context, masters, pairing, hint, channels, commands, classify, execute, outbox);
+        this.handler = new JobHandler(context, masters, pairing, hint, channels, commands, classify, execute, outbox);
         this.worker = new ReactiveWorker(jobs, handler, execute, outbox, database.dataSource(), config.reactive(), clock);
         this.expiry = new ApprovalExpiry(approvalRepo, outbox, channels, clock);
         this.workers = config.reactive().workers();
@@ -47,6 +48,11 @@ public final class ReactiveModule {
     /** Background components, in start order. */
     public List<Lifecycle> components() {
         return workers > 0 ? List.of(worker, expiry) : List.of(expiry);
+    }
+
+    /** Slash commands of another capability, answered by it without a model (the agenda's). */
+    public void addCommands(CommandExtension commands) {
+        handler.extend(commands);
     }
 
     public PressListener presses() {

@@ -1,0 +1,80 @@
+package dev.serveragent.agenda;
+
+import dev.serveragent.channel.Channels;
+import dev.serveragent.channel.StoredOutbox;
+import dev.serveragent.config.AgendaConfig;
+import dev.serveragent.masters.Masters;
+import dev.serveragent.store.Database;
+import dev.serveragent.store.MessageRepository;
+import dev.serveragent.store.OutboxRepository;
+import dev.serveragent.store.ThreadRepository;
+import dev.serveragent.testing.TestDatabase;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One replica's agenda on a test database: the real services, firing loop and outbox (Telegram
+ * off, so messages are stored and not sent), with the given clock. {@link #close()} closes the
+ * replica's own connection pool when it opened one.
+ */
+final class AgendaFixture implements AutoCloseable {
+    static final long MASTER = 4242;
+
+    final Database database;
+    final Agenda agenda;
+    final Clock clock;
+    private final boolean ownPool;
+
+    private AgendaFixture(Database database, Agenda agenda, Clock clock, boolean ownPool) {
+        this.database = database;
+        this.agenda = agenda;
+        this.clock = clock;
+        this.ownPool = ownPool;
+    }
+
+    /** On the test database's own pool, with the Master's zone {@code zone}. */
+    static AgendaFixture on(TestDatabase db, Clock clock, ZoneId zone) {
+        return build(db.database(), clock, zone, false);
+    }
+
+    /** On a pool of its own (another replica, or the same one after a restart). */
+    static AgendaFixture replica(TestDatabase db, Clock clock, ZoneId zone) {
+        return build(Database.open(db.url(), 4, Optional.empty()), clock, zone, true);
+    }
+
+    private static AgendaFixture build(Database database, Clock clock, ZoneId zone, boolean ownPool) {
+        var jdbi = database.jdbi();
+        Channels channels = new Channels(List.of(), new MessageRepository(jdbi), clock);
+        StoredOutbox outbox = new StoredOutbox(new OutboxRepository(jdbi), channels, clock);
+        Masters masters = new Masters(List.of(dev.serveragent.channel.MasterNaming.listedOrPaired("telegram", List.of(MASTER))), new dev.serveragent.store.MasterRepository(jdbi), clock);
+        Agenda agenda = Agenda.build(new AgendaConfig(zone, AgendaConfig.DEFAULT_TASK_TOKEN_CEILING), database, outbox, channels,
+                masters, clock);
+        return new AgendaFixture(database, agenda, clock, ownPool);
+    }
+
+    /** The Master's private Telegram thread. */
+    long thread() {
+        return new ThreadRepository(database.jdbi(), clock).findOrCreate("telegram", MASTER);
+    }
+
+    /** The bot's messages in a thread, oldest first. */
+    List<String> messages(long threadId) {
+        return database.jdbi().withHandle(h -> h.createQuery(
+                "select text from chat_messages where thread_id = :t and role = 'assistant' order by id")
+                .bind("t", threadId).mapTo(String.class).list());
+    }
+
+    long count(String sql) {
+        return database.jdbi().withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
+    }
+
+    @Override
+    public void close() {
+        agenda.firing().stop();
+        if (ownPool) {
+            database.close();
+        }
+    }
+}
