@@ -68,7 +68,8 @@ final class ExecuteStep {
         String user = prompts.user(recent, intent, c.path("summary").asText(""), c.path("plan").asText(""),
                 approvals.lastApprovedPlan(job.threadId()), channel);
         Progress progress = new Progress(job.threadId());
-        ClaudeRequest request = prompts.request(user, prompts.system(mode), mode).withOnEvent(progress::onEvent);
+        ClaudeRequest request = prompts.request(user, prompts.system(mode), mode).withOnEvent(progress::onEvent)
+                .withThread(job.threadId()); // the agent's tools let the run send only here
 
         ClaudeRun run = runner.start(request);
         running.put(job.id(), run);
