@@ -19,25 +19,28 @@ from generate_series(1, 20000) r;
 drop index chat_messages_search_tsv_idx;
 drop index message_artifacts_search_tsv_idx;
 
+-- Each text: 6 to 13 words, each word's rank drawn log-uniformly from the array (no per-row subquery).
 insert into chat_messages (thread_id, platform_message_id, role, author_user_id, text, created_at, kind)
 select (select min(id) from chat_threads) + (g % 1000), g, case when g % 2 = 0 then 'assistant' else 'user' end,
        case when g % 2 = 0 then null else 100000 + (g % 1000) end,
        case when g % 250000 = 7 then 'The spare key is under the blue flower pot by the garage'
             when g % 100000 = 3 then 'we saw a zeppelin over the lake'
-            else (select string_agg(v.w, ' ') from generate_series(1, 6 + g % 10) k
-                  join vocab v on v.r = 1 + floor(exp(ln(20000) * random() + 0 * g))::int) end,
+            else concat_ws(' ', a[1 + floor(exp(ln(20000) * random()))::int], a[1 + floor(exp(ln(20000) * random()))::int], a[1 + floor(exp(ln(20000) * random()))::int], a[1 + floor(exp(ln(20000) * random()))::int], a[1 + floor(exp(ln(20000) * random()))::int], a[1 + floor(exp(ln(20000) * random()))::int],
+                           case when g % 8 > 0 then a[1 + floor(exp(ln(20000) * random()))::int] end, case when g % 8 > 1 then a[1 + floor(exp(ln(20000) * random()))::int] end,
+                           case when g % 8 > 2 then a[1 + floor(exp(ln(20000) * random()))::int] end, case when g % 8 > 3 then a[1 + floor(exp(ln(20000) * random()))::int] end,
+                           case when g % 8 > 4 then a[1 + floor(exp(ln(20000) * random()))::int] end, case when g % 8 > 5 then a[1 + floor(exp(ln(20000) * random()))::int] end,
+                           case when g % 8 > 6 then a[1 + floor(exp(ln(20000) * random()))::int] end) end,
        now() - ((1000000 - g) * interval '30 seconds'),
        case when g % 10 = 1 then 'voice' else 'text' end
-from generate_series(1, 1000000) g;
+from generate_series(1, 1000000) g, (select array_agg(w order by r) as a from vocab) v;
 
 insert into message_artifacts (message_id, kind, content_json, status)
 select id, 'voice_transcript', jsonb_build_object('text', 'transcript: ' || coalesce(text, '')), 'done'
 from chat_messages where kind = 'voice';
 
 insert into memory_notes (kind, content)
-select 'fact', 'note ' || n || ': ' || (select string_agg(v.w, ' ') from generate_series(1, 8) k
-                                       join vocab v on v.r = 1 + floor(exp(ln(20000) * random() + 0 * n))::int)
-from generate_series(1, 500) n;
+select 'fact', concat_ws(' ', 'note', n, a[1 + floor(exp(ln(20000) * random()))::int], a[1 + floor(exp(ln(20000) * random()))::int], a[1 + floor(exp(ln(20000) * random()))::int], a[1 + floor(exp(ln(20000) * random()))::int], a[1 + floor(exp(ln(20000) * random()))::int], a[1 + floor(exp(ln(20000) * random()))::int])
+from generate_series(1, 500) n, (select array_agg(w order by r) as a from vocab) v;
 
 create index chat_messages_search_tsv_idx on chat_messages using gin (search_tsv);
 create index message_artifacts_search_tsv_idx on message_artifacts using gin (search_tsv);
