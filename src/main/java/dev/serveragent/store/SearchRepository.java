@@ -15,8 +15,18 @@ import org.jdbi.v3.core.Jdbi;
  * 'simple' keeps any language as written). Each source is ranked on its own GIN index
  * ({@code *_search_tsv_idx}), cut to {@code limit}, and only the merged top rows get a headline, so
  * the cost is the matching rows' ranks plus {@code limit} headlines.
+ *
+ * <p>Bound: per source, only the newest {@value #CANDIDATES} matching rows are ranked. A selective
+ * query has fewer matches than that, so nothing changes for it; a word found in a large share of
+ * the history (half a million messages at 1,000,000) would otherwise cost a rank per match,
+ * seconds instead of milliseconds, and among so many the newest are the likeliest wanted. The
+ * planner picks the GIN index or the primary key read backwards by the estimated match count
+ * (docs/PERFORMANCE.md, "search_memory").
  */
 public final class SearchRepository {
+    /** How many of the newest matches of each source are ranked. */
+    public static final int CANDIDATES = 2000;
+
     /** One hit: {@code source} is {@code message}, {@code artifact} or {@code note}. */
     public record Hit(String source, long id, OptionalLong messageId, OptionalLong threadId, Optional<String> platform,
                       Optional<String> role, Optional<String> kind, Instant at, double rank, String snippet) {}
@@ -41,16 +51,21 @@ public final class SearchRepository {
                         hits as (
                             (select 'message' as source, m.id, m.id as message_id, m.thread_id, m.role, m.kind,
                                     m.created_at as at, ts_rank(m.search_tsv, q.q) as rank
-                             from chat_messages m, q
-                             where m.search_tsv @@ q.q                                  -- chat_messages_search_tsv_idx
-                               and (cast(:thread as bigint) is null or m.thread_id = :thread)
+                             from (select c.* from chat_messages c, q
+                                   where c.search_tsv @@ q.q    -- chat_messages_search_tsv_idx for a selective query,
+                                     and (cast(:thread as bigint) is null or c.thread_id = :thread)
+                                   order by c.id desc           -- or the primary key backwards for a word in every
+                                   limit :candidates) m, q      -- other message: either way at most :candidates ranked
                              order by rank desc, m.created_at desc limit :limit)
                             union all
                             (select 'artifact', a.id, a.message_id, m.thread_id, m.role, a.kind,
                                     m.created_at, ts_rank(a.search_tsv, q.q)
-                             from message_artifacts a join chat_messages m on m.id = a.message_id, q
-                             where a.search_tsv @@ q.q                                  -- message_artifacts_search_tsv_idx
-                               and (cast(:thread as bigint) is null or m.thread_id = :thread)
+                             from (select a.* from message_artifacts a, q
+                                   where a.search_tsv @@ q.q    -- message_artifacts_search_tsv_idx (or its key, as above)
+                                     and (cast(:thread as bigint) is null
+                                          or exists (select 1 from chat_messages t where t.id = a.message_id and t.thread_id = :thread))
+                                   order by a.id desc limit :candidates) a
+                             join chat_messages m on m.id = a.message_id, q
                              order by 8 desc, m.created_at desc limit :limit)
                             union all
                             (select 'note', n.id, null, null, null, n.kind, n.created_at, ts_rank(n.search_tsv, q.q)
@@ -71,6 +86,7 @@ public final class SearchRepository {
                 .bind("q", query)
                 .bind("thread", threadId.isPresent() ? threadId.getAsLong() : null)
                 .bind("limit", limit)
+                .bind("candidates", CANDIDATES)
                 .map((rs, ctx) -> new Hit(rs.getString("source"), rs.getLong("id"),
                         optLong(rs.getObject("message_id", Long.class)), optLong(rs.getObject("thread_id", Long.class)),
                         Optional.ofNullable(rs.getString("platform")), Optional.ofNullable(rs.getString("role")),

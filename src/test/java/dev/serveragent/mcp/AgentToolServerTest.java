@@ -87,6 +87,10 @@ class AgentToolServerTest {
         try (var run = Run.open(Mode.COMMAND, thread)) {
             assertThat(run.ok("search_memory", Map.of("query", "boilers"))) // 'english' stems boilers -> boiler
                     .contains("[artifact voice_transcript of message").contains("thread " + otherThread);
+            assertThat(run.ok("search_memory", Map.of("query", "boiler", "thread_id", otherThread))).contains("voice_transcript");
+            assertThat(run.ok("search_memory", Map.of("query", "boiler", "thread_id", thread))).startsWith("No stored message");
+            assertThat(run.ok("search_memory", Map.of("query", "weather", "thread_id", thread, "limit", 3)))
+                    .startsWith("3 hits").contains("message number 59"); // ties: newest first
             run.ok("remember", Map.of("text", "The Master's dentist is Dr. Okafor, Tuesdays"));
             assertThat(run.ok("search_memory", Map.of("query", "dentist"))).contains("[note ").contains("fact").contains("«dentist»");
             assertThat(run.ok("search_memory", Map.of("query", "zeppelin"))).startsWith("No stored message");
