@@ -25,7 +25,7 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class SearchRepository {
     /** How many of the newest matches of each source are ranked. */
-    public static final int CANDIDATES = 2000;
+    public static final int CANDIDATES = 500;
 
     /** One hit: {@code source} is {@code message}, {@code artifact} or {@code note}. */
     public record Hit(String source, long id, OptionalLong messageId, OptionalLong threadId, Optional<String> platform,
@@ -46,43 +46,46 @@ public final class SearchRepository {
      * only in {@code threadId}. A query with no searchable word (stop words only) finds nothing.
      */
     public List<Hit> search(String query, OptionalLong threadId, int limit) {
-        return jdbi.withHandle(h -> h.createQuery("""
-                        with q as (select websearch_to_tsquery('english', :q) || websearch_to_tsquery('simple', :q) as q),
-                        hits as (
-                            (select 'message' as source, m.id, m.id as message_id, m.thread_id, m.role, m.kind,
-                                    m.created_at as at, ts_rank(m.search_tsv, q.q) as rank
-                             from (select c.* from chat_messages c, q
-                                   where c.search_tsv @@ q.q    -- chat_messages_search_tsv_idx for a selective query,
-                                     and (cast(:thread as bigint) is null or c.thread_id = :thread)
-                                   order by c.id desc           -- or the primary key backwards for a word in every
-                                   limit :candidates) m, q      -- other message: either way at most :candidates ranked
-                             order by rank desc, m.created_at desc limit :limit)
-                            union all
-                            (select 'artifact', a.id, a.message_id, m.thread_id, m.role, a.kind,
-                                    m.created_at, ts_rank(a.search_tsv, q.q)
-                             from (select a.* from message_artifacts a, q
-                                   where a.search_tsv @@ q.q    -- message_artifacts_search_tsv_idx (or its key, as above)
-                                     and (cast(:thread as bigint) is null
-                                          or exists (select 1 from chat_messages t where t.id = a.message_id and t.thread_id = :thread))
-                                   order by a.id desc limit :candidates) a
-                             join chat_messages m on m.id = a.message_id, q
-                             order by 8 desc, m.created_at desc limit :limit)
-                            union all
-                            (select 'note', n.id, null, null, null, n.kind, n.created_at, ts_rank(n.search_tsv, q.q)
-                             from memory_notes n, q
-                             where n.search_tsv @@ q.q                                  -- memory_notes_search_tsv_idx
-                               and cast(:thread as bigint) is null
-                             order by 8 desc, n.created_at desc limit :limit)),
-                        top as (select * from hits order by rank desc, at desc limit :limit)
-                        -- the headline only for the rows returned: it re-parses the text
+        // A custom plan for every call: the planner must see the query's words to choose between the
+        // GIN index (few matches) and the key read backwards (a word in much of the history); a
+        // generic plan, which pgjdbc's server-side prepare would get after five calls, guesses.
+        return jdbi.inTransaction(h -> {
+            h.execute("set local plan_cache_mode = force_custom_plan");
+            return h.createQuery("""
                         select top.*, t.platform,
+                               -- the headline only for the rows returned: it re-parses the text
                                ts_headline('english', case top.source
                                        when 'message' then (select text from chat_messages where id = top.id)
                                        when 'artifact' then (select content_json::text from message_artifacts where id = top.id)
                                        else (select content from memory_notes where id = top.id) end,
-                                   (select q from q), 'MaxWords=40, MinWords=15, MaxFragments=2, StartSel=«, StopSel=»') as snippet
-                        from top left join chat_threads t on t.id = top.thread_id
-                        order by top.rank desc, top.at desc""")
+                                   QUERY, 'MaxWords=40, MinWords=15, MaxFragments=2, StartSel=«, StopSel=»') as snippet
+                        from (
+                            (select 'message' as source, m.id, m.id as message_id, m.thread_id, m.role, m.kind,
+                                    m.created_at as at, ts_rank(m.search_tsv, QUERY) as rank
+                             from (select c.* from chat_messages c
+                                   where c.search_tsv @@ QUERY     -- chat_messages_search_tsv_idx for a selective query,
+                                     and (cast(:thread as bigint) is null or c.thread_id = :thread)
+                                   order by c.id desc              -- or the primary key backwards for a word in every
+                                   limit :candidates) m            -- other message: either way at most :candidates ranked
+                             order by rank desc, m.created_at desc limit :limit)
+                            union all
+                            (select 'artifact', a.id, a.message_id, m.thread_id, m.role, a.kind, m.created_at, ts_rank(a.search_tsv, QUERY)
+                             from (select a.* from message_artifacts a
+                                   where a.search_tsv @@ QUERY     -- message_artifacts_search_tsv_idx (or its key, as above)
+                                     and (cast(:thread as bigint) is null
+                                          or exists (select 1 from chat_messages t where t.id = a.message_id and t.thread_id = :thread))
+                                   order by a.id desc limit :candidates) a
+                             join chat_messages m on m.id = a.message_id
+                             order by 8 desc, m.created_at desc limit :limit)
+                            union all
+                            (select 'note', n.id, null, null, null, n.kind, n.created_at, ts_rank(n.search_tsv, QUERY)
+                             from memory_notes n
+                             where n.search_tsv @@ QUERY           -- memory_notes_search_tsv_idx
+                               and cast(:thread as bigint) is null
+                             order by 8 desc, n.created_at desc limit :limit)
+                            order by 8 desc, 7 desc limit :limit) top
+                        left join chat_threads t on t.id = top.thread_id
+                        order by top.rank desc, top.at desc""".replace("QUERY", QUERY))
                 .bind("q", query)
                 .bind("thread", threadId.isPresent() ? threadId.getAsLong() : null)
                 .bind("limit", limit)
@@ -92,8 +95,12 @@ public final class SearchRepository {
                         Optional.ofNullable(rs.getString("platform")), Optional.ofNullable(rs.getString("role")),
                         Optional.ofNullable(rs.getString("kind")), rs.getTimestamp("at").toInstant(), rs.getDouble("rank"),
                         rs.getString("snippet")))
-                .list());
+                .list();
+        });
     }
+
+    /** The query in both configurations of the stored vectors (V85), inlined so the planner sees its words. */
+    private static final String QUERY = "(websearch_to_tsquery('english', :q) || websearch_to_tsquery('simple', :q))";
 
     /**
      * The message {@code messageId} with up to {@code before} messages before it and {@code after}
