@@ -79,7 +79,15 @@ public record ClaudeCommand(List<String> argv, Map<String, String> env, Path wor
             a.add("--disallowedTools");
             a.addAll(guardrails.deny());
         }
-        return new ClaudeCommand(a, environment(config, anthropic, parentEnv), guardrails.workdir());
+        Map<String, String> env = environment(config, anthropic, parentEnv);
+        if (tools.isPresent() && r.mode() != ClaudeRequest.Mode.CLASSIFY) {
+            env = new HashMap<>(env);
+            // The CLI may connect MCP servers in the background and send the first turn without their
+            // tools (seen on a loaded host): wait for ours, and give a loaded host more than 5 s to answer.
+            env.put("MCP_CONNECTION_NONBLOCKING", "false");
+            env.put("MCP_CONNECT_TIMEOUT_MS", "20000");
+        }
+        return new ClaudeCommand(a, env, guardrails.workdir());
     }
 
     static Map<String, String> environment(ClaudeCodeConfig config, AnthropicConfig anthropic, Map<String, String> parentEnv) {
