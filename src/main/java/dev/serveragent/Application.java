@@ -114,9 +114,19 @@ public final class Application implements AutoCloseable {
 
             // --- claude code ---
             // Built, not started: a run is a process per request. Inherits this process's environment minus its secrets.
-            claudeCode = new ClaudeCodeRunner(config.claudeCode(), config.anthropic(), System.getenv());
+            // --- agent tools (MCP, issue 19; docs/MEMORY.md): every run's mcp__agent__* tools. To add a tool,
+            // add its instance to this list; AgentToolServer lists, allows and scopes it by its modes.
+            var notes = new dev.serveragent.memory.Notes(new dev.serveragent.store.NoteRepository(database.jdbi()), clock);
+            var memorySearch = new dev.serveragent.memory.MemorySearch(new dev.serveragent.store.SearchRepository(database.jdbi()));
+            var agentTools = new dev.serveragent.mcp.AgentToolServer(List.of(
+                    new dev.serveragent.mcp.SearchMemoryTool(memorySearch),
+                    new dev.serveragent.mcp.ReadMessagesTool(memorySearch, clock),
+                    new dev.serveragent.mcp.RememberTool(notes),
+                    new dev.serveragent.mcp.ForgetTool(notes)), config.claudeCode().workdir(), clock);
+            components.add(agentTools); // first: started before anything that starts a run, stopped after
+            claudeCode = new ClaudeCodeRunner(config.claudeCode(), config.anthropic(), System.getenv(), Optional.of(agentTools));
             resources.add(claudeCode); // close() cancels runs still going, so no CLI outlives the process
-            promptPack = PromptPack.from(config.claudeCode());
+            promptPack = PromptPack.from(config.claudeCode()).withAgent(agentTools, notes::section);
             ClaudeRunner runner = new dev.serveragent.claude.TimedRunner(runnerOverride.orElse(claudeCode), metrics.registry());
             // --- end claude code ---
             // --- deploy ---

@@ -31,11 +31,19 @@ public final class ClaudeCodeRunner implements ClaudeRunner, AutoCloseable {
     private final Guardrails guardrails;
     private final Map<String, String> parentEnv;
     private final Optional<Path> setsid;
+    private final Optional<RunTools> tools;
     private final Set<ProcessRun> active = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     /** {@code parentEnv} is the environment to inherit (normally {@code System.getenv()}); secrets are stripped from it. */
     public ClaudeCodeRunner(ClaudeCodeConfig config, AnthropicConfig anthropic, Map<String, String> parentEnv) {
+        this(config, anthropic, parentEnv, Optional.empty());
+    }
+
+    /** With the agent's own MCP tools, handed to every run except classification (see {@link RunTools}). */
+    public ClaudeCodeRunner(ClaudeCodeConfig config, AnthropicConfig anthropic, Map<String, String> parentEnv,
+            Optional<RunTools> tools) {
+        this.tools = tools;
         this.config = config;
         this.anthropic = anthropic;
         this.guardrails = Guardrails.from(config);
@@ -82,7 +90,13 @@ public final class ClaudeCodeRunner implements ClaudeRunner, AutoCloseable {
                     + (config.bin().contains("/") ? "" : " on PATH") + ". Install it (npm install -g @anthropic-ai/claude-code)"
                     + " or point CLAUDE_CODE_BIN at it.");
         }
-        ClaudeCommand command = ClaudeCommand.build(executable.get(), request, config, anthropic, guardrails, parentEnv);
+        Optional<RunTools.Grant> grant;
+        try {
+            grant = request.mode() == ClaudeRequest.Mode.CLASSIFY ? Optional.empty() : tools.map(t -> t.open(request));
+        } catch (RuntimeException e) {
+            return failed(ClaudeResult.Kind.CRASHED, "Could not open the agent's tools for the run: " + e.getMessage());
+        }
+        ClaudeCommand command = ClaudeCommand.build(executable.get(), request, config, anthropic, guardrails, parentEnv, grant);
         List<String> argv = new ArrayList<>();
         setsid.ifPresent(s -> argv.addAll(List.of(s.toString(), "--wait"))); // own process group, same pid (see ProcessTree)
         argv.addAll(command.argv());
@@ -93,6 +107,7 @@ public final class ClaudeCodeRunner implements ClaudeRunner, AutoCloseable {
         try {
             process = pb.start();
         } catch (IOException e) {
+            grant.ifPresent(RunTools.Grant::close);
             // error=2 / error=13: vanished or not executable since resolve(); anything else (e.g. E2BIG) is ours
             String why = String.valueOf(e.getMessage());
             boolean missing = why.contains("error=2,") || why.contains("error=13,");
@@ -105,7 +120,10 @@ public final class ClaudeCodeRunner implements ClaudeRunner, AutoCloseable {
         log.debug("Claude Code run {}: {}", process.pid(), scrub().apply(command.describe()));
         ProcessRun run = ProcessRun.start(process, setsid.isPresent(), request, scrub());
         active.add(run);
-        run.whenDone(() -> active.remove(run));
+        run.whenDone(() -> {
+            active.remove(run);
+            grant.ifPresent(RunTools.Grant::close); // the credential dies with the run
+        });
         if (closed) {
             run.cancel(); // close() raced with this start
         }

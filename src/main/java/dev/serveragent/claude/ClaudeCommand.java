@@ -41,6 +41,17 @@ public record ClaudeCommand(List<String> argv, Map<String, String> env, Path wor
 
     public static ClaudeCommand build(Path executable, ClaudeRequest r, ClaudeCodeConfig config,
             AnthropicConfig anthropic, Guardrails guardrails, Map<String, String> parentEnv) {
+        return build(executable, r, config, anthropic, guardrails, parentEnv, java.util.Optional.empty());
+    }
+
+    /**
+     * With the agent's own tools: {@code --mcp-config} names the run's grant file (the credential
+     * is in that 0600 file, never in the argv, which other local users can read), and the tools
+     * the mode may use join the allow-list.
+     */
+    public static ClaudeCommand build(Path executable, ClaudeRequest r, ClaudeCodeConfig config,
+            AnthropicConfig anthropic, Guardrails guardrails, Map<String, String> parentEnv,
+            java.util.Optional<RunTools.Grant> tools) {
         List<String> a = new ArrayList<>(List.of(executable.toString(), "-p",
                 "--output-format", "stream-json", "--verbose", // stream-json in print mode refuses to run without --verbose
                 "--permission-mode", "dontAsk")); // bypassPermissions is refused as root; dontAsk denies what is not allowed
@@ -50,18 +61,33 @@ public record ClaudeCommand(List<String> argv, Map<String, String> env, Path wor
             a.addAll(List.of("--append-system-prompt", r.systemPrompt()));
         }
         r.resumeSessionId().ifPresent(id -> a.addAll(List.of("--resume", id)));
-        // The tool lists are variadic, so they come last: nothing positional may follow them.
+        // The tool lists (and --mcp-config) are variadic, so they come last: nothing positional may follow them.
+        List<String> allowed = new ArrayList<>(guardrails.allowedTools(r.mode()));
+        if (r.mode() != ClaudeRequest.Mode.CLASSIFY) {
+            tools.ifPresent(t -> {
+                a.addAll(List.of("--mcp-config", t.mcpConfig().toString()));
+                allowed.addAll(t.allowedTools());
+            });
+        }
         if (r.mode() == ClaudeRequest.Mode.CLASSIFY) {
             a.addAll(List.of("--tools", ""));
-        } else if (!guardrails.allowedTools(r.mode()).isEmpty()) {
+        } else if (!allowed.isEmpty()) {
             a.add("--allowedTools");
-            a.addAll(guardrails.allowedTools(r.mode()));
+            a.addAll(allowed);
         }
         if (!guardrails.deny().isEmpty()) {
             a.add("--disallowedTools");
             a.addAll(guardrails.deny());
         }
-        return new ClaudeCommand(a, environment(config, anthropic, parentEnv), guardrails.workdir());
+        Map<String, String> env = environment(config, anthropic, parentEnv);
+        if (tools.isPresent() && r.mode() != ClaudeRequest.Mode.CLASSIFY) {
+            env = new HashMap<>(env);
+            // The CLI may connect MCP servers in the background and send the first turn without their
+            // tools (seen on a loaded host): wait for ours, and give a loaded host more than 5 s to answer.
+            env.put("MCP_CONNECTION_NONBLOCKING", "false");
+            env.put("MCP_CONNECT_TIMEOUT_MS", "20000");
+        }
+        return new ClaudeCommand(a, env, guardrails.workdir());
     }
 
     static Map<String, String> environment(ClaudeCodeConfig config, AnthropicConfig anthropic, Map<String, String> parentEnv) {

@@ -19,6 +19,8 @@ import java.util.function.Consumer;
  *     with the usage actually spent
  * @param timeout wall-clock bound; past it the process tree is killed (kind TIMEOUT)
  * @param onEvent called for every parsed stream event, on the runner's reader thread
+ * @param threadId the conversation the run serves (its answer goes there); empty for proactive
+ *     runs. The agent's tools ({@link RunTools}) let a run send only to this thread.
  */
 public record ClaudeRequest(
         String prompt,
@@ -29,7 +31,8 @@ public record ClaudeRequest(
         Optional<String> resumeSessionId,
         OptionalLong tokenCeiling,
         Duration timeout,
-        Consumer<ClaudeEvent> onEvent) {
+        Consumer<ClaudeEvent> onEvent,
+        OptionalLong threadId) {
 
     public enum Mode {
         /** Answer a question: read-only tools. */
@@ -44,26 +47,32 @@ public record ClaudeRequest(
 
     public static ClaudeRequest of(String prompt, String systemPrompt, Mode mode, Duration timeout) {
         return new ClaudeRequest(prompt, systemPrompt, mode, Optional.empty(), 30, Optional.empty(),
-                OptionalLong.empty(), timeout, e -> {});
+                OptionalLong.empty(), timeout, e -> {}, OptionalLong.empty());
     }
 
     public ClaudeRequest withTokenCeiling(long tokens) {
-        return new ClaudeRequest(prompt, systemPrompt, mode, model, maxTurns, resumeSessionId, OptionalLong.of(tokens), timeout, onEvent);
+        return new ClaudeRequest(prompt, systemPrompt, mode, model, maxTurns, resumeSessionId, OptionalLong.of(tokens), timeout, onEvent, threadId);
     }
 
     public ClaudeRequest withOnEvent(Consumer<ClaudeEvent> listener) {
-        return new ClaudeRequest(prompt, systemPrompt, mode, model, maxTurns, resumeSessionId, tokenCeiling, timeout, listener);
+        return new ClaudeRequest(prompt, systemPrompt, mode, model, maxTurns, resumeSessionId, tokenCeiling, timeout, listener, threadId);
     }
 
     public ClaudeRequest withModel(String m) {
-        return new ClaudeRequest(prompt, systemPrompt, mode, Optional.of(m), maxTurns, resumeSessionId, tokenCeiling, timeout, onEvent);
+        return new ClaudeRequest(prompt, systemPrompt, mode, Optional.of(m), maxTurns, resumeSessionId, tokenCeiling, timeout, onEvent, threadId);
     }
 
     public ClaudeRequest withResume(String sessionId) {
-        return new ClaudeRequest(prompt, systemPrompt, mode, model, maxTurns, Optional.of(sessionId), tokenCeiling, timeout, onEvent);
+        return new ClaudeRequest(prompt, systemPrompt, mode, model, maxTurns, Optional.of(sessionId), tokenCeiling, timeout, onEvent, threadId);
     }
 
     public ClaudeRequest withMaxTurns(int turns) {
-        return new ClaudeRequest(prompt, systemPrompt, mode, model, turns, resumeSessionId, tokenCeiling, timeout, onEvent);
+        return new ClaudeRequest(prompt, systemPrompt, mode, model, turns, resumeSessionId, tokenCeiling, timeout, onEvent, threadId);
+    }
+
+    /** The run serves this conversation (see {@code threadId}). */
+    public ClaudeRequest withThread(long thread) {
+        return new ClaudeRequest(prompt, systemPrompt, mode, model, maxTurns, resumeSessionId, tokenCeiling, timeout, onEvent,
+                OptionalLong.of(thread));
     }
 }

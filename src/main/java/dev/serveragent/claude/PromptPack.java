@@ -29,11 +29,30 @@ public final class PromptPack {
     private final Path workdir;
     private final Guardrails guardrails;
     private final int toolingIndexMaxChars;
+    private final java.util.Optional<RunTools> agentTools;
+    private final java.util.function.Supplier<String> knownNotes;
 
     public PromptPack(Path workdir, Guardrails guardrails, int toolingIndexMaxChars) {
+        this(workdir, guardrails, toolingIndexMaxChars, java.util.Optional.empty(), () -> "");
+    }
+
+    /**
+     * @param agentTools the agent's own MCP tools, listed in the tooling index for each mode
+     * @param knownNotes the "What I know" section's lines (bounded by its maker), read at every
+     *     {@link #userPrompt} call; empty text leaves the section out
+     */
+    public PromptPack(Path workdir, Guardrails guardrails, int toolingIndexMaxChars, java.util.Optional<RunTools> agentTools,
+            java.util.function.Supplier<String> knownNotes) {
         this.workdir = workdir;
         this.guardrails = guardrails;
         this.toolingIndexMaxChars = toolingIndexMaxChars;
+        this.agentTools = agentTools;
+        this.knownNotes = knownNotes;
+    }
+
+    /** This pack with the agent's own tools and notes (see the constructor). */
+    public PromptPack withAgent(RunTools tools, java.util.function.Supplier<String> notes) {
+        return new PromptPack(workdir, guardrails, toolingIndexMaxChars, java.util.Optional.of(tools), notes);
     }
 
     public static PromptPack from(ClaudeCodeConfig config) {
@@ -51,12 +70,33 @@ public final class PromptPack {
 
     /** The tooling index alone, built from the workspace now. */
     public String toolingIndex(ClaudeRequest.Mode mode) {
-        return ToolingIndex.build(workdir, guardrails, mode, toolingIndexMaxChars);
+        return ToolingIndex.build(workdir, guardrails, mode, toolingIndexMaxChars) + agentToolsSection(mode);
     }
 
-    /** The user prompt (sent on stdin): context pack, then task pack. */
+    /** The agent's own tools this mode is given, named as Claude Code calls them. */
+    String agentToolsSection(ClaudeRequest.Mode mode) {
+        List<RunTools.Tool> tools = agentTools.map(t -> t.tools(mode)).orElse(List.of());
+        if (tools.isEmpty()) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder("\n\n## The agent's own tools (MCP server \"" + RunTools.SERVER_NAME
+                + "\", allowed in this run)\n");
+        for (RunTools.Tool t : tools) {
+            out.append("- ").append(t.qualifiedName()).append(": ").append(t.description()).append('\n');
+        }
+        return out.toString().stripTrailing();
+    }
+
+    /** The user prompt (sent on stdin): what I know (when there are notes), context pack, then task pack. */
     public String userPrompt(List<ContextMessage> context, TaskPack task) {
-        return contextPack(context) + "\n" + taskPack(task);
+        return knownSection() + contextPack(context) + "\n" + taskPack(task);
+    }
+
+    /** "What I know": the Master's notes (kept with the remember tool), bounded by their maker; empty without notes. */
+    public String knownSection() {
+        String notes = knownNotes.get();
+        return notes.isBlank() ? "" : "# What I know (notes kept with remember; newest first, bounded: older ones are found"
+                + " with search_memory)\n" + notes.stripTrailing() + "\n\n";
     }
 
     /** The last {@value #CONTEXT_MESSAGES} of {@code messages}, oldest first, with their artifacts. */

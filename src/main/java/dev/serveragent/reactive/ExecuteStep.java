@@ -70,7 +70,8 @@ final class ExecuteStep {
         String user = prompts.user(recent, intent, c.path("summary").asText(""), c.path("plan").asText(""),
                 approvals.lastApprovedPlan(job.threadId()), channel);
         Progress progress = new Progress(job.threadId());
-        ClaudeRequest request = prompts.request(user, prompts.system(mode), mode).withOnEvent(progress::onEvent);
+        ClaudeRequest request = prompts.request(user, prompts.system(mode), mode).withOnEvent(progress::onEvent)
+                .withThread(job.threadId()); // the agent's tools let the run send only here
         JsonNode payload = payload(job);
         if (payload.path("token_ceiling").canConvertToLong() && payload.path("token_ceiling").asLong() > 0) {
             // A scheduled task's own ceiling (agenda.ScheduleFiring): the run stops once past it.

@@ -28,6 +28,13 @@ final class FakeMessagesApi implements AutoCloseable {
     final List<Seen> seen = new CopyOnWriteArrayList<>();
     /** The tool_result blocks the CLI sent back, as JSON. */
     final List<JsonNode> toolResults = new CopyOnWriteArrayList<>();
+    /** The tools the CLI offered in its last request (names). */
+    final List<String> offeredTools = new CopyOnWriteArrayList<>();
+    /**
+     * When set, the first answer is a call of this tool (name, input JSON) and the answer after its
+     * result is {@code "From memory: "} followed by the result's text.
+     */
+    volatile String[] scriptedTool;
 
     FakeMessagesApi() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -57,7 +64,12 @@ final class FakeMessagesApi implements AutoCloseable {
     }
 
     private String respond(byte[] body) throws IOException {
-        JsonNode messages = JSON.readTree(body).path("messages");
+        JsonNode request = JSON.readTree(body);
+        JsonNode messages = request.path("messages");
+        if (request.path("tools").size() > 0) {
+            offeredTools.clear();
+            request.path("tools").forEach(t -> offeredTools.add(t.path("name").asText()));
+        }
         JsonNode last = messages.isEmpty() ? JSON.nullNode() : messages.get(messages.size() - 1);
         boolean answered = false;
         for (JsonNode block : last.path("content")) {
@@ -65,6 +77,18 @@ final class FakeMessagesApi implements AutoCloseable {
                 toolResults.add(block);
                 answered = true;
             }
+        }
+        String[] scripted = scriptedTool;
+        if (scripted != null) {
+            if (!answered) {
+                return toolUse(scripted[0], scripted[1]);
+            }
+            StringBuilder result = new StringBuilder();
+            toolResults.get(toolResults.size() - 1).path("content").forEach(c -> result.append(c.path("text").asText()));
+            if (result.isEmpty()) {
+                result.append(toolResults.get(toolResults.size() - 1).path("content").asText());
+            }
+            return text("From memory: " + result);
         }
         String text = messages.toString();
         int marker = text.indexOf("RUN_BASH:");
@@ -76,9 +100,23 @@ final class FakeMessagesApi implements AutoCloseable {
     }
 
     private static String toolUse(String command) {
-        String input = JSON.createObjectNode().put("command", command).toString();
+        return toolUse("Bash", JSON.createObjectNode().put("command", command).toString());
+    }
+
+    private static String text(String answer) {
+        return start("msg_fake_text")
+                + event("content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}")
+                + event("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":"
+                        + JSON.valueToTree(answer) + "}}")
+                + event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}")
+                + event("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":50}}")
+                + event("message_stop", "{\"type\":\"message_stop\"}");
+    }
+
+    private static String toolUse(String tool, String input) {
         return start("msg_fake_tool")
-                + event("content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_fake_1\",\"name\":\"Bash\",\"input\":{}}}")
+                + event("content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_fake_1\",\"name\":"
+                        + JSON.valueToTree(tool) + ",\"input\":{}}}")
                 + event("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":" + JSON.valueToTree(input) + "}}")
                 + event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}")
                 + event("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":20}}")
