@@ -98,6 +98,7 @@ final class JobHandler {
                 yield execute.run(job, recent, channel);
             }
             case ANSWER -> execute.run(job, recent, channel);
+            case null -> new Outcome.Failed("a job mode this build does not know");
         };
     }
 

@@ -12,13 +12,16 @@ import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
  * (its process died) can be claimed again by any replica. All times come from the caller's clock.
  */
 public final class JobRepository {
-    /** A claimed or inspected job. {@code reclaimed} is true when the previous holder's lease ran out. */
+    /**
+     * A claimed or inspected job. {@code reclaimed} is true when the previous holder's lease ran out;
+     * {@code mode} is null for a mode this build does not know (see {@link JobMode}).
+     */
     public record Job(long id, long threadId, Long triggerMessageId, String status, JobMode mode,
             String payloadJson, int attempts, boolean reclaimed, Instant createdAt) {}
 
     private static final org.jdbi.v3.core.mapper.RowMapper<Job> JOB = (rs, ctx) -> new Job(rs.getLong("id"),
             rs.getLong("thread_id"), (Long) rs.getObject("trigger_message_id"), rs.getString("status"),
-            JobMode.of(rs.getString("mode")), rs.getString("payload_json"), rs.getInt("attempts"),
+            JobMode.find(rs.getString("mode")).orElse(null), rs.getString("payload_json"), rs.getInt("attempts"),
             rs.getBoolean("reclaimed"), rs.getTimestamp("created_at").toInstant());
 
     private final Jdbi jdbi;
@@ -109,17 +112,17 @@ public final class JobRepository {
                 .execute()) == 1;
     }
 
-    /** Puts a held job back in the queue, e.g. to run its next mode or to retry after {@code runAfter}. */
+    /** Puts a held job back in the queue, e.g. to run its next mode or to retry after {@code runAfter}; a null {@code mode} keeps the job's. */
     public boolean requeue(long jobId, String workerId, JobMode mode, String payloadJson, Instant runAfter, boolean countAttempt) {
         return requeue(jobId, workerId, mode, payloadJson, runAfter, countAttempt, null);
     }
 
-    /** Like {@link #requeue(long, String, String, String, Instant, boolean)}; a retry's {@code error} becomes the job's last error. */
+    /** Like {@link #requeue(long, String, JobMode, String, Instant, boolean)}; a retry's {@code error} becomes the job's last error. */
     public boolean requeue(long jobId, String workerId, JobMode mode, String payloadJson, Instant runAfter, boolean countAttempt,
             String error) {
         return jdbi.withHandle(h -> h.createUpdate("""
                         update reactive_jobs
-                        set status = 'queued', mode = :mode, run_after = :runAfter, lease_until = null, locked_by = null,
+                        set status = 'queued', mode = coalesce(cast(:mode as text), mode), run_after = :runAfter, lease_until = null, locked_by = null,
                             payload_json = coalesce(cast(:payload as jsonb), payload_json),
                             attempts = case when :count then attempts else attempts - 1 end,
                             last_error = coalesce(:error, last_error)
@@ -127,7 +130,7 @@ public final class JobRepository {
                 .bind("error", error)
                 .bind("id", jobId)
                 .bind("worker", workerId)
-                .bind("mode", mode.sqlName())
+                .bind("mode", mode == null ? null : mode.sqlName())
                 .bind("payload", payloadJson)
                 .bind("runAfter", runAfter)
                 .bind("count", countAttempt)

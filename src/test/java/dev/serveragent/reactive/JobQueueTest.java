@@ -196,4 +196,24 @@ class JobQueueTest {
         assertThat(duplicates).isEmpty();
         assertThat(seen).hasSize(threads * perThread);
     }
+
+    @Test
+    void a_job_in_a_mode_this_build_does_not_know_is_claimed_beside_the_others_and_keeps_its_mode() {
+        long a = fx.thread();
+        long b = fx.thread();
+        long planned = fx.job(a, "an old row");
+        long other = fx.job(b, "a new message");
+        // 'plan' is allowed by the schema (SPEC.md 3.1) and written by no code.
+        db.jdbi().useHandle(h -> h.execute("update reactive_jobs set mode = 'plan' where id = ?", planned));
+
+        List<Job> claimed = jobs.claim("w1", now, LEASE, 10);
+        assertThat(ids(claimed)).containsExactly(planned, other);
+        assertThat(claimed.get(0).mode()).as("unknown, not a failed claim").isNull();
+        assertThat(claimed.get(1).mode()).isEqualTo(JobMode.CLASSIFY);
+
+        assertThat(jobs.requeue(planned, "w1", null, null, now, true)).isTrue();
+        String mode = db.jdbi().withHandle(h -> h.createQuery("select mode from reactive_jobs where id = :id")
+                .bind("id", planned).mapTo(String.class).one());
+        assertThat(mode).isEqualTo("plan");
+    }
 }
