@@ -15,6 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
@@ -25,6 +26,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  * model behind it: send, see "Understood: … Will: …" with OK, press it, see the answer arrive
  * live, reload and see the history. Saves {@code docs/img/console.png}.
  */
+@ResourceLock(Browser.LOCK)
 class ConsoleBrowserTest {
     static final Path SCREENSHOT = Path.of("docs/img/console.png");
 

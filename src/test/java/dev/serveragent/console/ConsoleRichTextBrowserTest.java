@@ -13,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
@@ -24,6 +25,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  * text, and a link opens only an http(s) URL, without a referrer, even when the stored entities
  * themselves are hostile.
  */
+@ResourceLock(Browser.LOCK)
 class ConsoleRichTextBrowserTest {
     @AutoClose
     static final TestDatabase db = TestDatabase.create();

@@ -16,8 +16,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /** Webhook registration with PUBLIC_URL; long polling without it, across restarts. */
+@Isolated("counts the \"long polling started\" lines of all the JVM's logs")
 class ModesTest {
     TestDatabase db;
     FakeTelegram telegram;

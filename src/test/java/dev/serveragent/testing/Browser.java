@@ -27,6 +27,13 @@ public final class Browser implements AutoCloseable {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     public static final Duration WAIT = Duration.ofSeconds(20);
+    /** How often {@link #await()} looks again (Selenium's default, 500 ms, made every wait in the page last half a second). */
+    static final Duration POLL = Duration.ofMillis(50);
+    /**
+     * The {@code @ResourceLock} of every test class that starts a browser: Chromium takes a core and
+     * hundreds of MB of its own, so the classes that use one run one at a time (beside other classes).
+     */
+    public static final String LOCK = "chromium";
 
     private final ChromeDriver driver;
     private final Path profile;
@@ -67,7 +74,7 @@ public final class Browser implements AutoCloseable {
     }
 
     public WebDriverWait await() {
-        return new WebDriverWait(driver, WAIT);
+        return new WebDriverWait(driver, WAIT, POLL);
     }
 
     /** Saves a PNG of the page (e.g. under {@code docs/img/}). */
