@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.serveragent.claude.FakeClaude;
 import dev.serveragent.testing.Browser;
+import dev.serveragent.testing.Locks;
 import dev.serveragent.testing.FakeAnthropic;
 import dev.serveragent.testing.FakeTranscriber;
 import dev.serveragent.testing.TestApp;
@@ -26,7 +27,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  * model behind it: send, see "Understood: … Will: …" with OK, press it, see the answer arrive
  * live, reload and see the history. Saves {@code docs/img/console.png}.
  */
-@ResourceLock(Browser.LOCK)
+@ResourceLock(Locks.CHROMIUM)
 class ConsoleBrowserTest {
     static final Path SCREENSHOT = Path.of("docs/img/console.png");
 

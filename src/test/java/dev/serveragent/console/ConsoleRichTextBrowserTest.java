@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.serveragent.claude.FakeClaude;
 import dev.serveragent.testing.Browser;
+import dev.serveragent.testing.Locks;
 import dev.serveragent.testing.FakeAnthropic;
 import dev.serveragent.testing.TestApp;
 import dev.serveragent.testing.TestDatabase;
@@ -25,7 +26,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  * text, and a link opens only an http(s) URL, without a referrer, even when the stored entities
  * themselves are hostile.
  */
-@ResourceLock(Browser.LOCK)
+@ResourceLock(Locks.CHROMIUM)
 class ConsoleRichTextBrowserTest {
     @AutoClose
     static final TestDatabase db = TestDatabase.create();

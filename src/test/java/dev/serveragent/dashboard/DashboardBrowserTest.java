@@ -3,6 +3,7 @@ package dev.serveragent.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.serveragent.testing.Browser;
+import dev.serveragent.testing.Locks;
 import dev.serveragent.testing.TestApp;
 import dev.serveragent.testing.TestClock;
 import dev.serveragent.testing.TestDatabase;
@@ -24,7 +25,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  * deployment report; a forged form without the session's CSRF token is refused. Saves the
  * screenshots the README shows ({@code docs/img/dashboard-*.png}).
  */
-@ResourceLock(Browser.LOCK)
+@ResourceLock(Locks.CHROMIUM)
 class DashboardBrowserTest {
     static final String TOKEN = "browser-admin-token-0123456789abcdef";
     static final Instant NOW = Instant.parse("2026-12-02T15:30:00Z");

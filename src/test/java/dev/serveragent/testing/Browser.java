@@ -29,11 +29,6 @@ public final class Browser implements AutoCloseable {
     public static final Duration WAIT = Duration.ofSeconds(20);
     /** How often {@link #await()} looks again (Selenium's default, 500 ms, made every wait in the page last half a second). */
     static final Duration POLL = Duration.ofMillis(50);
-    /**
-     * The {@code @ResourceLock} of every test class that starts a browser: Chromium takes a core and
-     * hundreds of MB of its own, so the classes that use one run one at a time (beside other classes).
-     */
-    public static final String LOCK = "chromium";
 
     private final ChromeDriver driver;
     private final Path profile;

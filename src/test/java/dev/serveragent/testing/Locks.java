@@ -1,0 +1,19 @@
+package dev.serveragent.testing;
+
+/**
+ * The {@code @ResourceLock} keys of test classes that must not run beside each other (test classes
+ * run in parallel, see {@code src/test/resources/junit-platform.properties}). A class that touches
+ * state of the whole JVM for its whole run (System.out, the root logger's level, "no line of the
+ * JVM's logs says X") is {@code @Isolated} instead.
+ */
+public final class Locks {
+    /** Chromium takes a core and hundreds of MB: the classes that start one run one at a time. */
+    public static final String CHROMIUM = "chromium";
+    /**
+     * The classes whose apps long-poll Telegram in this JVM: {@code ModesTest} counts the "Telegram
+     * long polling started" lines of the JVM's logs. A new class that long-polls in-process takes this lock.
+     */
+    public static final String LONG_POLLING_LOG = "long-polling-log";
+
+    private Locks() {}
+}
