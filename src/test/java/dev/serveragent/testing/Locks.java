@@ -15,5 +15,12 @@ public final class Locks {
      */
     public static final String LONG_POLLING_LOG = "long-polling-log";
 
+    /**
+     * The classes that start the agent (or a deploy command) in JVMs of their own run one at a time: a
+     * JVM's start takes a core for seconds, and with several such classes at once on two cores their
+     * child JVMs missed the 60 s start timeout ({@code AppProcess.START}, the deploys' waits).
+     */
+    public static final String CHILD_JVMS = "child-jvms";
+
     private Locks() {}
 }
