@@ -19,6 +19,8 @@ public final class Locks {
      * The classes that start the agent (or a deploy command) in JVMs of their own run one at a time: a
      * JVM's start takes a core for seconds, and with several such classes at once on two cores their
      * child JVMs missed the 60 s start timeout ({@code AppProcess.START}, the deploys' waits).
+     * {@code WebhookBadInputTest} takes it too: its 10,000 posts keep a core and Postgres busy for
+     * minutes, and a child JVM starting beside it took 30 s to open its database.
      */
     public static final String CHILD_JVMS = "child-jvms";
 

@@ -22,9 +22,9 @@ public final class SlowestFirst implements ClassOrderer {
             "ReactiveCrashTest",
             "EmbeddedDatabaseCrashTest",
             "ShutdownTest",
+            "WebhookBadInputTest",      // 10,000 generated webhook bodies
             // The others.
             "ClosingBotApiTest",        // 1,000 sends spaced 0-12 s apart: two minutes of idle time by design
-            "WebhookBadInputTest",      // 10,000 generated webhook bodies
             "ReactiveFlowTest",
             "ConsoleBrowserTest",
             "ModesTest",
