@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -41,6 +42,7 @@ import org.slf4j.LoggerFactory;
  * (every row of every table: raw payloads, errors, reports, settings), {@code /metrics} or a file
  * the agent wrote.
  */
+@Isolated("turns the root logger to DEBUG for the whole JVM")
 class SecretsTest {
     static final String BOT_TOKEN = "7391246580:AAHleakCheckBotTokenPart_9zXq";
     static final String WEBHOOK_SECRET = "whLeakCheck-Secret_5531";

@@ -3,6 +3,7 @@ package dev.serveragent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.serveragent.testing.Locks;
 import dev.serveragent.testing.TestDatabase;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -16,8 +17,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** The real process: started as an operator would, stopped with SIGTERM. */
+@ResourceLock(Locks.CHILD_JVMS)
 class ShutdownTest {
     @TempDir
     Path dir;

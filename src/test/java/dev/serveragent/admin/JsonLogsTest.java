@@ -10,8 +10,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /** The shipped logback.xml: plain lines by default, one JSON object per line with {@code LOG_FORMAT=json}. */
+@Isolated("replaces System.out, where every logger of the JVM writes")
 class JsonLogsTest {
     @Test
     void log_format_json_writes_one_json_object_per_line() throws Exception {
@@ -43,7 +45,9 @@ class JsonLogsTest {
             JoranConfigurator configurator = new JoranConfigurator();
             configurator.setContext(context);
             configurator.doConfigure(JsonLogsTest.class.getClassLoader().getResource("logback.xml"));
-            context.getLogger("dev.serveragent.test").info(message, arg);
+            // On a thread named as the JVM's first, whichever thread runs the test (a parallel worker's name varies).
+            Thread main = Thread.ofPlatform().name("main").start(() -> context.getLogger("dev.serveragent.test").info(message, arg));
+            main.join();
         } finally {
             context.stop();
             System.setOut(original);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.serveragent.claude.FakeClaude;
 import dev.serveragent.testing.Browser;
 import dev.serveragent.testing.ConsolePage;
+import dev.serveragent.testing.Locks;
 import dev.serveragent.testing.FakeAnthropic;
 import dev.serveragent.testing.FakeTranscriber;
 import dev.serveragent.testing.TestApp;
@@ -16,6 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
@@ -26,6 +28,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  * model behind it: send, see "Understood: … Will: …" with OK, press it, see the answer arrive
  * live, reload and see the history. Saves {@code docs/img/console.png}.
  */
+@ResourceLock(Locks.CHROMIUM)
 class ConsoleBrowserTest {
     static final Path SCREENSHOT = Path.of("docs/img/console.png");
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.serveragent.testing.Browser;
+import dev.serveragent.testing.Locks;
 import dev.serveragent.testing.TestApp;
 import dev.serveragent.testing.TestDatabase;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
@@ -22,6 +24,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  * Issue 18.7: a page served from another local port framed {@code /console} and a click inside the
  * frame went through. In a real Chromium, the console must now refuse to render in a frame.
  */
+@ResourceLock(Locks.CHROMIUM)
 class ConsoleFramingBrowserTest {
     @AutoClose
     static final TestDatabase db = TestDatabase.create();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.serveragent.claude.FakeClaude;
 import dev.serveragent.testing.Browser;
 import dev.serveragent.testing.ConsolePage;
+import dev.serveragent.testing.Locks;
 import dev.serveragent.testing.FakeAnthropic;
 import dev.serveragent.testing.TestApp;
 import dev.serveragent.testing.TestDatabase;
@@ -14,6 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -24,6 +26,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  * text, and a link opens only an http(s) URL, without a referrer, even when the stored entities
  * themselves are hostile.
  */
+@ResourceLock(Locks.CHROMIUM)
 class ConsoleRichTextBrowserTest {
     @AutoClose
     static final TestDatabase db = TestDatabase.create();

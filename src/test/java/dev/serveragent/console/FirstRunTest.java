@@ -7,6 +7,7 @@ import dev.serveragent.claude.FakeClaude;
 import dev.serveragent.testing.CapturedLogs;
 import dev.serveragent.testing.ConsoleClient;
 import dev.serveragent.testing.FakeTelegram;
+import dev.serveragent.testing.Locks;
 import dev.serveragent.testing.TelegramFixtures;
 import dev.serveragent.testing.TestApp;
 import dev.serveragent.testing.TestDatabase;
@@ -20,8 +21,10 @@ import java.util.Map;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** What a new user gets with little or nothing configured. */
+@ResourceLock(Locks.LONG_POLLING_LOG) // its app long-polls: ModesTest counts those lines
 class FirstRunTest {
     @AutoClose
     static final TestDatabase db = TestDatabase.create();

@@ -3,6 +3,7 @@ package dev.serveragent.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.serveragent.testing.Browser;
+import dev.serveragent.testing.Locks;
 import dev.serveragent.testing.TestApp;
 import dev.serveragent.testing.TestClock;
 import dev.serveragent.testing.TestDatabase;
@@ -13,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -23,6 +25,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  * deployment report; a forged form without the session's CSRF token is refused. Saves the
  * screenshots the README shows ({@code docs/img/dashboard-*.png}).
  */
+@ResourceLock(Locks.CHROMIUM)
 class DashboardBrowserTest {
     static final String TOKEN = "browser-admin-token-0123456789abcdef";
     static final Instant NOW = Instant.parse("2026-12-02T15:30:00Z");

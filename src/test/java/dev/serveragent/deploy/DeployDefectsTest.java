@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.serveragent.deploy.FixtureRepo.Version;
 import dev.serveragent.store.DeploymentRepository.Deployment;
+import dev.serveragent.testing.Locks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -13,8 +14,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** Issue 13's defects of the process runtime, each end to end through {@code server-agent deploy}. */
+@ResourceLock(Locks.CHILD_JVMS)
 class DeployDefectsTest extends DeployTestCase {
     @Test
     void a_failed_build_reports_the_compile_error_not_mavens_last_line() throws Exception {

@@ -15,8 +15,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /** {@code install-service}: a systemd unit that keeps the agent on, and the commands that enable it. */
+@Isolated("replaces System.out")
 class InstallServiceTest {
     @TempDir
     Path dir;

@@ -6,14 +6,17 @@ import dev.serveragent.deploy.FixtureRepo.Training;
 import dev.serveragent.deploy.FixtureRepo.Version;
 import dev.serveragent.store.DeploymentRepository.Deployment;
 import dev.serveragent.store.DeploymentRepository.Status;
+import dev.serveragent.testing.Locks;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The {@code process} runtime end to end: a real git repository, real child processes, real Postgres. */
+@ResourceLock(Locks.CHILD_JVMS)
 class ProcessDeployTest extends DeployTestCase {
     private int masterMessagesBefore() {
         return h.reports().size();

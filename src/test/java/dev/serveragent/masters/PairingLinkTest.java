@@ -21,12 +21,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Pairing in one tap: at start the agent asks Telegram for the bot's @username (getMe), and the
  * log (at INFO) and the console offer a {@code t.me/<bot>?start=CODE} link, whose {@code /start
  * CODE} pairs; the code's expiry reads as a duration; the console shows the link as a QR code.
  */
+@Isolated("asserts that no WARN line of the JVM mentions a Master (deploy tests log such warnings)")
 class PairingLinkTest {
     static final String ADMIN = "pairing-link-admin-token-0123456789";
     /** The username the fake's getMe answers with. */

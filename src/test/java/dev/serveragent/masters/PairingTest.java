@@ -12,8 +12,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /** With Telegram on and no Master known, the Telegram user who sends /pair CODE becomes one. */
+@Isolated("reads the first pairing code in all the JVM's logs (any app without a Master logs one)")
 class PairingTest {
     static final String ADMIN = "pairing-admin-token-0123456789abcdef";
     static final long ALICE = 7001;

@@ -9,6 +9,7 @@ import dev.serveragent.testing.AgentHarness;
 import dev.serveragent.testing.AppProcess;
 import dev.serveragent.testing.FakeAnthropic;
 import dev.serveragent.testing.FakeTelegram;
+import dev.serveragent.testing.Locks;
 import dev.serveragent.testing.TelegramFixtures;
 import dev.serveragent.testing.TestDatabase;
 import java.nio.file.Path;
@@ -17,9 +18,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** A replica killed with SIGKILL in the middle of a command: after a restart the job is settled and the Master told. */
 @ExtendWith(AppProcess.LogsOnFailure.class)
+@ResourceLock(Locks.CHILD_JVMS)
 class ReactiveCrashTest {
     @TempDir
     Path dataDir;

@@ -8,6 +8,7 @@ import dev.serveragent.testing.AgentHarness;
 import dev.serveragent.testing.AppProcess;
 import dev.serveragent.testing.FakeAnthropic;
 import dev.serveragent.testing.FakeTelegram;
+import dev.serveragent.testing.Locks;
 import dev.serveragent.testing.TelegramFixtures;
 import dev.serveragent.testing.TestDatabase;
 import java.net.http.HttpResponse;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Two replicas as two real processes on one database, one fake Telegram, Anthropic and Claude
@@ -33,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * proactive loop and exactly one long-polls, and killing that one hands the role over.
  */
 @ExtendWith(AppProcess.LogsOnFailure.class)
+@ResourceLock(Locks.CHILD_JVMS)
 class ReplicasProcessTest {
     private static final int CHATS = 100;
     private static final int PRESS_EVERY = 5; // every 5th chat presses OK: 20 Claude Code runs

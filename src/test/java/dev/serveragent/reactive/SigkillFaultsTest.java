@@ -11,6 +11,7 @@ import dev.serveragent.testing.AgentHarness;
 import dev.serveragent.testing.AppProcess;
 import dev.serveragent.testing.FakeAnthropic;
 import dev.serveragent.testing.FakeTelegram;
+import dev.serveragent.testing.Locks;
 import dev.serveragent.testing.TelegramFixtures;
 import dev.serveragent.testing.TestDatabase;
 import java.io.IOException;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The real application, a child JVM, SIGKILLed at an exact point of a message's way (held there
@@ -33,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * again on the same database: nothing is lost, nothing done twice.
  */
 @ExtendWith(AppProcess.LogsOnFailure.class)
+@ResourceLock(Locks.CHILD_JVMS)
 class SigkillFaultsTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 

@@ -3,6 +3,7 @@ package dev.serveragent.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.serveragent.testing.Locks;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -14,12 +15,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The zero-config database survives its own crash: a JVM running the embedded database is
  * SIGKILLed (its PostgreSQL, in a session of its own, lives on and holds {@code postmaster.pid}),
  * and the next start on the same directory, right after, stops the orphan and comes up.
  */
+@ResourceLock(Locks.CHILD_JVMS)
 class EmbeddedDatabaseCrashTest {
     @TempDir
     Path dir;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.serveragent.testing.FakeTelegram;
+import dev.serveragent.testing.Locks;
 import dev.serveragent.testing.TelegramFixtures;
 import dev.serveragent.testing.TestApp;
 import dev.serveragent.testing.TestDatabase;
@@ -16,8 +17,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** Webhook registration with PUBLIC_URL; long polling without it, across restarts. */
+@ResourceLock(Locks.LONG_POLLING_LOG) // counts the "long polling started" lines of the JVM's logs
 class ModesTest {
     TestDatabase db;
     FakeTelegram telegram;

@@ -13,6 +13,7 @@ import dev.serveragent.testing.TestDatabase;
 import dev.serveragent.testing.UpdateMutator;
 import dev.serveragent.testing.UpdateMutator.Kind;
 import dev.serveragent.testing.FakeTelegram;
+import dev.serveragent.testing.Locks;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -23,6 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Property: whatever body a client posts with the right secret (real updates mutated by
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * a 200 means the update is stored and anything else that nothing of it is; every stored update
  * has what its kind requires; and the process keeps serving. Posted over one keep-alive client.
  */
+@ResourceLock(Locks.CHILD_JVMS)
 class WebhookBadInputTest {
     static final int CASES = Integer.parseInt(System.getenv().getOrDefault("BAD_INPUT_CASES", "10000"));
     static final int CLIENTS = 4;

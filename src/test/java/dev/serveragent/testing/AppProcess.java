@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,8 +47,11 @@ public final class AppProcess implements AutoCloseable {
     public static final Duration START = Duration.ofSeconds(60);
     private static final List<String> INHERITED = List.of("PATH", "HOME", "LANG");
     private static final int LOG_LINES_ON_FAILURE = 120;
-    /** Every life's log since the current test began (tests do not run in parallel). */
-    private static final ConcurrentLinkedQueue<Path> LOGS = new ConcurrentLinkedQueue<>();
+    /**
+     * Every life's log since the current test began, by the thread that runs the test (test classes
+     * run in parallel; a class's tests and their {@code @BeforeEach} run on one thread).
+     */
+    private static final ConcurrentHashMap<Thread, ConcurrentLinkedQueue<Path>> LOGS = new ConcurrentHashMap<>();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .version(HttpClient.Version.HTTP_1_1).executor(Executors.newVirtualThreadPerTaskExecutor()).build();
 
@@ -97,7 +101,7 @@ public final class AppProcess implements AutoCloseable {
 
     private void launch() {
         log = dataDir.resolve(name + "-" + lives.incrementAndGet() + ".log");
-        LOGS.add(log);
+        LOGS.computeIfAbsent(Thread.currentThread(), t -> new ConcurrentLinkedQueue<>()).add(log);
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // C1 only and a small heap: a quicker start on a shared 2-core machine; the code is the same.
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx384m", "-Xshare:auto",
@@ -223,7 +227,7 @@ public final class AppProcess implements AutoCloseable {
     public static final class LogsOnFailure implements BeforeEachCallback, AfterTestExecutionCallback {
         @Override
         public void beforeEach(ExtensionContext context) {
-            LOGS.clear();
+            LOGS.remove(Thread.currentThread());
         }
 
         @Override
@@ -231,7 +235,7 @@ public final class AppProcess implements AutoCloseable {
             if (context.getExecutionException().isEmpty()) {
                 return;
             }
-            for (Path log : LOGS) {
+            for (Path log : LOGS.getOrDefault(Thread.currentThread(), new ConcurrentLinkedQueue<>())) {
                 try {
                     List<String> lines = Files.readAllLines(log);
                     System.err.printf("---- %s: %s, last %d of %d lines%n", context.getDisplayName(), log.getFileName(),

@@ -27,6 +27,8 @@ public final class Browser implements AutoCloseable {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     public static final Duration WAIT = Duration.ofSeconds(20);
+    /** How often {@link #await()} looks again (Selenium's default, 500 ms, made every wait in the page last half a second). */
+    static final Duration POLL = Duration.ofMillis(50);
 
     private final ChromeDriver driver;
     private final Path profile;
@@ -67,7 +69,7 @@ public final class Browser implements AutoCloseable {
     }
 
     public WebDriverWait await() {
-        return new WebDriverWait(driver, WAIT);
+        return new WebDriverWait(driver, WAIT, POLL);
     }
 
     /** Saves a PNG of the page (e.g. under {@code docs/img/}). */

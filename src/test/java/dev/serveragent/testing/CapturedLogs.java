@@ -10,6 +10,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Everything logged while it is open, as the console appender would write it (the message and
  * every exception in its chain). {@code try (CapturedLogs logs = CapturedLogs.start()) { … }}
+ *
+ * <p>It captures the whole JVM's root logger: with test classes running in parallel it also sees
+ * other classes' lines. Asserting that a line is there is safe; a class that asserts a line is
+ * absent, counts lines or takes the first match must be {@code @Isolated}.
  */
 public final class CapturedLogs implements AutoCloseable {
     private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
@@ -26,7 +30,7 @@ public final class CapturedLogs implements AutoCloseable {
 
     /** Each event's formatted message followed by its exceptions' stack traces. */
     public List<String> lines() {
-        return appender.list.stream().map(e -> {
+        return events().stream().map(e -> {
             StringBuilder all = new StringBuilder(e.getFormattedMessage());
             for (var t = e.getThrowableProxy(); t != null; t = t.getCause()) {
                 all.append('\n').append(ThrowableProxyUtil.asString(t));
@@ -37,7 +41,14 @@ public final class CapturedLogs implements AutoCloseable {
 
     /** The formatted messages of the events logged at {@code level} (INFO, WARN, ...). */
     public List<String> linesAt(String level) {
-        return appender.list.stream().filter(e -> e.getLevel().toString().equals(level)).map(ILoggingEvent::getFormattedMessage).toList();
+        return events().stream().filter(e -> e.getLevel().toString().equals(level)).map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
+    /** A copy taken under the appender's lock: app threads append while a test reads. */
+    private List<ILoggingEvent> events() {
+        synchronized (appender) {
+            return List.copyOf(appender.list);
+        }
     }
 
     @Override

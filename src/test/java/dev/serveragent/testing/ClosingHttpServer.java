@@ -115,6 +115,13 @@ public final class ClosingHttpServer implements AutoCloseable {
 
     private void serve(Socket socket) {
         try (socket) {
+            if (socket instanceof javax.net.ssl.SSLSocket tls) {
+                // The handshake is connecting, not idling: a TLS proxy's idle timeout starts after it.
+                // (Read lazily under the idle timeout, a handshake slower than a short timeout on a
+                // busy machine was cut off and the client saw SSL_NULL_WITH_NULL_NULL.)
+                socket.setSoTimeout(10_000);
+                tls.startHandshake();
+            }
             InputStream in = new BufferedInputStream(socket.getInputStream());
             OutputStream out = socket.getOutputStream();
             while (!closed) {
