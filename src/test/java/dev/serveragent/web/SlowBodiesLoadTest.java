@@ -1,4 +1,4 @@
-package dev.serveragent.admin;
+package dev.serveragent.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
