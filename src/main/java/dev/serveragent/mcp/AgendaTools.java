@@ -33,7 +33,7 @@ final class AgendaTools {
         return scope(grant, grant.threadId().orElse(0));
     }
 
-    private static Scope scope(RunGrant grant, long thread) {
+    static Scope scope(RunGrant grant, long thread) {
         return grant.mode() == ClaudeRequest.Mode.PROACTIVE ? Scope.proactive(thread) : Scope.reactive(thread);
     }
 

@@ -93,11 +93,16 @@ class AgendaToolsTest {
             assertThat(list.indexOf("check the disk")).isLessThan(list.indexOf("call the bank")); // soonest first
             try (var other = Run.open(Mode.COMMAND, otherThread)) { // another chat neither sees nor cancels it
                 assertThat(other.ok("list_schedules", Map.of())).isEqualTo("No active schedules in this chat.");
+                assertThat(other.error("list_schedules", Map.of("thread_id", thread))).contains("only its own chat's schedules");
                 assertThat(other.error("cancel_schedule", Map.of("schedule_id", id))).contains("no schedule #" + id + " in this chat");
             }
             assertThat(run.ok("cancel_schedule", Map.of("schedule_id", id))).isEqualTo("Canceled schedule #" + id
                     + " (reminder: call the bank).");
             assertThat(run.ok("list_schedules", Map.of())).startsWith("1 active schedule,").doesNotContain("call the bank");
+            try (var proactive = Run.open(Mode.PROACTIVE, null)) { // reads a chat it names, as read_messages does
+                assertThat(proactive.ok("list_schedules", Map.of("thread_id", thread))).startsWith("1 active schedule,")
+                        .contains("check the disk");
+            }
             assertThat(run.error("cancel_schedule", Map.of("schedule_id", id))).contains("already canceled");
         }
     }
@@ -144,6 +149,7 @@ class AgendaToolsTest {
             assertThat(run.error("update_task", Map.of("task_id", id, "autonomous", true))).contains("only the Master marks a task autonomous");
             assertThat(run.error("add_task", Map.of("title", "Busy work", "autonomous", true))).contains("only the Master marks");
             assertThat(run.error("list_schedules", Map.of())).contains("this proactive run has none");
+            assertThat(run.ok("list_schedules", Map.of("thread_id", otherThread))).isEqualTo("No active schedules in this chat.");
         }
         try (var run = Run.open(Mode.QUESTION, thread)) {
             assertThat(run.client.listTools().tools()).extracting(McpSchema.Tool::name).containsExactly("list_tasks", "add_task",
