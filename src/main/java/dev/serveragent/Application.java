@@ -122,7 +122,14 @@ public final class Application implements AutoCloseable {
                     new dev.serveragent.mcp.SearchMemoryTool(memorySearch),
                     new dev.serveragent.mcp.ReadMessagesTool(memorySearch, clock),
                     new dev.serveragent.mcp.RememberTool(notes),
-                    new dev.serveragent.mcp.ForgetTool(notes)), config.claudeCode().workdir(), clock);
+                    new dev.serveragent.mcp.ForgetTool(notes),
+                    // the agenda is built further down (it needs the outbox): these look it up at each call
+                    new dev.serveragent.mcp.ListTasksTool(() -> agenda().tasks()),
+                    new dev.serveragent.mcp.AddTaskTool(() -> agenda().tasks()),
+                    new dev.serveragent.mcp.UpdateTaskTool(() -> agenda().tasks()),
+                    new dev.serveragent.mcp.ScheduleTool(() -> agenda().schedules()),
+                    new dev.serveragent.mcp.ListSchedulesTool(() -> agenda().schedules()),
+                    new dev.serveragent.mcp.CancelScheduleTool(() -> agenda().schedules())), config.claudeCode().workdir(), clock);
             components.add(agentTools); // first: started before anything that starts a run, stopped after
             claudeCode = new ClaudeCodeRunner(config.claudeCode(), config.anthropic(), System.getenv(), Optional.of(agentTools));
             resources.add(claudeCode); // close() cancels runs still going, so no CLI outlives the process

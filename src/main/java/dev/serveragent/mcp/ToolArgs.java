@@ -80,6 +80,29 @@ public final class ToolArgs {
         return v.isPresent() ? (int) v.getAsLong() : fallback;
     }
 
+    /** An optional whole number that must fit an int. */
+    public Optional<Integer> optionalInt(String name) {
+        OptionalLong v = optionalLong(name);
+        if (v.isEmpty()) {
+            return Optional.empty();
+        }
+        if (v.getAsLong() > Integer.MAX_VALUE || v.getAsLong() < Integer.MIN_VALUE) {
+            throw new ToolException("'" + name + "' is out of range: " + v.getAsLong());
+        }
+        return Optional.of((int) v.getAsLong());
+    }
+
+    public Optional<Boolean> optionalBoolean(String name) {
+        Object v = values.get(name);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (!(v instanceof Boolean b)) {
+            throw new ToolException("'" + name + "' must be true or false, not " + v);
+        }
+        return Optional.of(b);
+    }
+
     /** An ISO-8601 instant ({@code 2026-03-01T09:00:00Z}, with an offset) or a date ({@code 2026-03-01}, midnight UTC). */
     public Optional<Instant> optionalInstant(String name) {
         return optionalText(name).map(s -> {

@@ -13,8 +13,8 @@
  *       clear errors; {@link dev.serveragent.mcp.ToolException} is a refusal the model reads.</li>
  * </ul>
  *
- * <h2>Adding a tool (e.g. the agenda's schedule, list_schedules, cancel_schedule, list_tasks,
- * add_task, update_task)</h2>
+ * <h2>Adding a tool (e.g. send_file, propose; the agenda's tools, {@code ListTasksTool} …
+ * {@code CancelScheduleTool}, are worked examples over another package's services)</h2>
  * <ol>
  *   <li>One class implementing {@link dev.serveragent.mcp.AgentTool} (it may live in its own
  *       capability package, e.g. {@code dev.serveragent.agenda}): its contract name, a description
