@@ -6,13 +6,12 @@ import static org.awaitility.Awaitility.await;
 import dev.serveragent.testing.FakeTelegram;
 import dev.serveragent.testing.TelegramFixtures;
 import dev.serveragent.testing.TestApp;
+import dev.serveragent.testing.TestClock;
 import dev.serveragent.testing.TestDatabase;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -34,7 +33,7 @@ class AgendaEndToEndTest {
     final TestDatabase db = TestDatabase.create();
     @AutoClose
     final FakeTelegram telegram = FakeTelegram.start(TelegramFixtures.TOKEN);
-    final MovedClock clock = new MovedClock(Instant.parse("2026-12-07T07:58:00Z"));
+    final TestClock clock = TestClock.tickingFrom(Instant.parse("2026-12-07T07:58:00Z")); // real time: the sender's pacing must pass
     @TempDir
     Path dir;
     long updates = 700_000;
@@ -155,34 +154,6 @@ class AgendaEndToEndTest {
             await().atMost(WAIT).until(() -> db.jdbi().withHandle(h -> h.createQuery(
                     "select count(*) from token_ledger where scope = 'reactive' and meta_json->>'origin' = 'schedule'")
                     .mapTo(Long.class).one()) == 1);
-        }
-    }
-
-    /** Real time (the sender's pacing needs it to pass), from a chosen start, moved forward by the test. */
-    static final class MovedClock extends Clock {
-        private volatile Duration shift;
-
-        MovedClock(Instant start) {
-            shift = Duration.between(Instant.now(), start);
-        }
-
-        void advance(Duration d) {
-            shift = shift.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.now().plus(shift);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
         }
     }
 }

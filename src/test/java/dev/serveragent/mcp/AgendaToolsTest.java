@@ -8,20 +8,14 @@ import dev.serveragent.agenda.Schedules;
 import dev.serveragent.agenda.Tasks;
 import dev.serveragent.claude.ClaudeRequest;
 import dev.serveragent.claude.ClaudeRequest.Mode;
-import dev.serveragent.claude.RunTools;
 import dev.serveragent.config.AgendaConfig;
 import dev.serveragent.store.AgentSettingsRepository;
 import dev.serveragent.store.ScheduleRepository;
 import dev.serveragent.store.TaskRepository;
 import dev.serveragent.testing.TestClock;
 import dev.serveragent.testing.TestDatabase;
-import io.modelcontextprotocol.client.McpClient;
-import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.net.http.HttpRequest;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
@@ -64,7 +58,7 @@ class AgendaToolsTest {
 
     @Test
     void add_list_and_update_a_task() {
-        try (var run = Run.open(Mode.COMMAND, thread)) {
+        try (var run = ToolRun.open(server, Mode.COMMAND, thread)) {
             String added = run.ok("add_task", Map.of("title", "Renew the TLS certificate", "project", "infra", "priority", 2,
                     "description", "before the 20th"));
             assertThat(added).startsWith("Added task #").contains("[todo] Renew the TLS certificate (project infra, priority 2)");
@@ -80,7 +74,7 @@ class AgendaToolsTest {
 
     @Test
     void schedule_a_reminder_list_it_with_its_next_firing_and_cancel_it() {
-        try (var run = Run.open(Mode.QUESTION, thread)) {
+        try (var run = ToolRun.open(server, Mode.QUESTION, thread)) {
             String done = run.ok("schedule", Map.of("kind", "reminder", "text", "call the bank", "at", "2026-03-11T09:00"));
             assertThat(done).startsWith("Scheduled #").endsWith(" reminder, once, Wed 11 Mar 2026 09:00 Europe/Berlin.");
             long id = Long.parseLong(done.replaceAll("^Scheduled #(\\d+).*$", "$1"));
@@ -91,7 +85,7 @@ class AgendaToolsTest {
             assertThat(list).startsWith("2 active schedules")
                     .contains("#" + id + " reminder, once, Wed 11 Mar 2026 09:00 Europe/Berlin: call the bank");
             assertThat(list.indexOf("check the disk")).isLessThan(list.indexOf("call the bank")); // soonest first
-            try (var other = Run.open(Mode.COMMAND, otherThread)) { // another chat neither sees nor cancels it
+            try (var other = ToolRun.open(server, Mode.COMMAND, otherThread)) { // another chat neither sees nor cancels it
                 assertThat(other.ok("list_schedules", Map.of())).isEqualTo("No active schedules in this chat.");
                 assertThat(other.error("list_schedules", Map.of("thread_id", thread))).contains("only its own chat's schedules");
                 assertThat(other.error("cancel_schedule", Map.of("schedule_id", id))).contains("no schedule #" + id + " in this chat");
@@ -99,7 +93,7 @@ class AgendaToolsTest {
             assertThat(run.ok("cancel_schedule", Map.of("schedule_id", id))).isEqualTo("Canceled schedule #" + id
                     + " (reminder: call the bank).");
             assertThat(run.ok("list_schedules", Map.of())).startsWith("1 active schedule,").doesNotContain("call the bank");
-            try (var proactive = Run.open(Mode.PROACTIVE, null)) { // reads a chat it names, as read_messages does
+            try (var proactive = ToolRun.open(server, Mode.PROACTIVE, null)) { // reads a chat it names, as read_messages does
                 assertThat(proactive.ok("list_schedules", Map.of("thread_id", thread))).startsWith("1 active schedule,")
                         .contains("check the disk");
             }
@@ -109,7 +103,7 @@ class AgendaToolsTest {
 
     @Test
     void bad_arguments_get_a_clear_error_and_write_no_row() {
-        try (var run = Run.open(Mode.COMMAND, thread)) {
+        try (var run = ToolRun.open(server, Mode.COMMAND, thread)) {
             int schedules = count("schedules");
             int tasks = count("tasks");
             assertThat(run.error("schedule", Map.of("kind", "reminder", "text", "x", "cron", "61 * * * *"))).containsIgnoringCase("cron");
@@ -135,8 +129,8 @@ class AgendaToolsTest {
 
     @Test
     void a_proactive_run_keeps_tasks_but_cannot_schedule_or_cancel() {
-        try (var run = Run.open(Mode.PROACTIVE, null)) {
-            assertThat(run.client.listTools().tools().stream().map(McpSchema.Tool::name).collect(Collectors.toSet()))
+        try (var run = ToolRun.open(server, Mode.PROACTIVE, null)) {
+            assertThat(run.client().listTools().tools().stream().map(McpSchema.Tool::name).collect(Collectors.toSet()))
                     .containsExactlyInAnyOrder("list_tasks", "add_task", "update_task", "list_schedules");
             int schedules = count("schedules");
             assertThat(run.error("schedule", Map.of("kind", "reminder", "text", "x", "at", "2026-03-11T09:00")))
@@ -151,59 +145,12 @@ class AgendaToolsTest {
             assertThat(run.error("list_schedules", Map.of())).contains("this proactive run has none");
             assertThat(run.ok("list_schedules", Map.of("thread_id", otherThread))).isEqualTo("No active schedules in this chat.");
         }
-        try (var run = Run.open(Mode.QUESTION, thread)) {
-            assertThat(run.client.listTools().tools()).extracting(McpSchema.Tool::name).containsExactly("list_tasks", "add_task",
+        try (var run = ToolRun.open(server, Mode.QUESTION, thread)) {
+            assertThat(run.client().listTools().tools()).extracting(McpSchema.Tool::name).containsExactly("list_tasks", "add_task",
                     "update_task", "schedule", "list_schedules", "cancel_schedule");
         }
     }
 
-    // --- fixtures (as AgentToolServerTest's) ---
-
-    static ClaudeRequest request(Mode mode, Long threadId) {
-        ClaudeRequest r = ClaudeRequest.of("p", "s", mode, Duration.ofMinutes(1));
-        return threadId == null ? r : r.withThread(threadId);
-    }
-
-    record Run(RunTools.Grant grant, McpSyncClient client) implements AutoCloseable {
-        static Run open(Mode mode, Long threadId) {
-            RunTools.Grant grant = server.open(request(mode, threadId));
-            try {
-                String header = JSON.readTree(grant.mcpConfig().toFile()).path("mcpServers").path("agent").path("headers")
-                        .path("Authorization").asText();
-                var transport = HttpClientStreamableHttpTransport.builder(server.url().replace("/mcp", ""))
-                        .endpoint("/mcp")
-                        .requestBuilder(HttpRequest.newBuilder().header("Authorization", header))
-                        .build();
-                McpSyncClient client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(20)).build();
-                client.initialize();
-                return new Run(grant, client);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-
-        String ok(String tool, Map<String, Object> args) {
-            McpSchema.CallToolResult r = client.callTool(new McpSchema.CallToolRequest(tool, args));
-            assertThat(r.isError()).as(text(r)).isNotEqualTo(Boolean.TRUE);
-            return text(r);
-        }
-
-        String error(String tool, Map<String, Object> args) {
-            McpSchema.CallToolResult r = client.callTool(new McpSchema.CallToolRequest(tool, args));
-            assertThat(r.isError()).as(text(r)).isTrue();
-            return text(r);
-        }
-
-        static String text(McpSchema.CallToolResult r) {
-            return r.content().stream().map(c -> ((McpSchema.TextContent) c).text()).collect(Collectors.joining("\n"));
-        }
-
-        @Override
-        public void close() {
-            client.close();
-            grant.close();
-        }
-    }
 
     static long newThread(long chatId) {
         return db.jdbi().withHandle(h -> h.createQuery(

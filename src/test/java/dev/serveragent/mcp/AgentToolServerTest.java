@@ -14,15 +14,11 @@ import dev.serveragent.store.NoteRepository;
 import dev.serveragent.store.SearchRepository;
 import dev.serveragent.testing.TestClock;
 import dev.serveragent.testing.TestDatabase;
-import io.modelcontextprotocol.client.McpClient;
-import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +71,7 @@ class AgentToolServerTest {
 
     @Test
     void search_memory_finds_a_message_from_fifty_messages_back_with_its_date_thread_and_id() {
-        try (var run = Run.open(Mode.QUESTION, thread)) {
+        try (var run = ToolRun.open(server, Mode.QUESTION, thread)) {
             String text = run.ok("search_memory", Map.of("query", "where is the spare key"));
             assertThat(text).contains("[message " + keyMessage + ", user, thread " + thread + " (telegram), 2026-03-01 08:10Z]")
                     .contains("«spare» «key»");
@@ -84,7 +80,7 @@ class AgentToolServerTest {
 
     @Test
     void search_memory_finds_transcripts_by_a_stemmed_word_and_notes() {
-        try (var run = Run.open(Mode.COMMAND, thread)) {
+        try (var run = ToolRun.open(server, Mode.COMMAND, thread)) {
             assertThat(run.ok("search_memory", Map.of("query", "boilers"))) // 'english' stems boilers -> boiler
                     .contains("[artifact voice_transcript of message").contains("thread " + otherThread);
             assertThat(run.ok("search_memory", Map.of("query", "boiler", "thread_id", otherThread))).contains("voice_transcript");
@@ -99,7 +95,7 @@ class AgentToolServerTest {
 
     @Test
     void read_messages_reads_around_a_hit_and_a_date_range_of_the_runs_own_thread() {
-        try (var run = Run.open(Mode.QUESTION, thread)) {
+        try (var run = ToolRun.open(server, Mode.QUESTION, thread)) {
             String around = run.ok("read_messages", Map.of("message_id", keyMessage, "before", 2, "after", 1));
             assertThat(around).startsWith("4 messages of thread " + thread).contains("message number 8", "spare key", "message number 11")
                     .doesNotContain("message number 7 ", "message number 12");
@@ -110,7 +106,7 @@ class AgentToolServerTest {
 
     @Test
     void remember_puts_a_note_under_what_i_know_and_forget_deletes_it() {
-        try (var run = Run.open(Mode.COMMAND, thread)) {
+        try (var run = ToolRun.open(server, Mode.COMMAND, thread)) {
             String done = run.ok("remember", Map.of("text", "The wifi password is on the fridge"));
             long id = Long.parseLong(done.replaceAll("\\D", ""));
             assertThat(notes.section()).contains("[" + id + "] (2026-03-10) The wifi password is on the fridge");
@@ -122,7 +118,7 @@ class AgentToolServerTest {
 
     @Test
     void bad_arguments_get_a_clear_error_and_write_nothing() {
-        try (var run = Run.open(Mode.COMMAND, thread)) {
+        try (var run = ToolRun.open(server, Mode.COMMAND, thread)) {
             int before = noteCount();
             assertThat(run.error("remember", Map.of())).contains("required property 'text' not found"); // the SDK checks the schema
             assertThat(run.error("remember", Map.of("text", "  "))).contains("the note is empty");
@@ -141,15 +137,15 @@ class AgentToolServerTest {
 
     @Test
     void each_mode_is_listed_and_allowed_only_its_own_tools() {
-        try (var run = Run.open(Mode.PROACTIVE, null)) {
-            assertThat(run.client.listTools().tools().stream().map(McpSchema.Tool::name).collect(Collectors.toSet()))
+        try (var run = ToolRun.open(server, Mode.PROACTIVE, null)) {
+            assertThat(run.client().listTools().tools().stream().map(McpSchema.Tool::name).collect(Collectors.toSet()))
                     .containsExactlyInAnyOrder("search_memory", "read_messages", "remember");
             assertThat(run.error("forget", Map.of("note_id", 1))).isEqualTo("forget is not available to a proactive run");
             // a proactive run has no conversation of its own
             assertThat(run.error("read_messages", Map.of("from", "2026-03-01"))).contains("this proactive run has none");
         }
-        try (var run = Run.open(Mode.QUESTION, thread)) {
-            assertThat(run.client.listTools().tools()).extracting(McpSchema.Tool::name)
+        try (var run = ToolRun.open(server, Mode.QUESTION, thread)) {
+            assertThat(run.client().listTools().tools()).extracting(McpSchema.Tool::name)
                     .containsExactly("search_memory", "read_messages", "remember", "forget");
         }
     }
@@ -158,27 +154,27 @@ class AgentToolServerTest {
     void a_missing_wrong_or_ended_runs_credential_is_refused_before_any_tool_runs() {
         assertThat(rawStatus(null)).isEqualTo(401);
         assertThat(rawStatus("not-a-credential")).isEqualTo(401);
-        assertThatThrownBy(() -> Run.connect("not-a-credential").initialize()).hasStackTraceContaining("Authorization error");
-        Run ended = Run.open(Mode.COMMAND, thread);
-        String token = ended.token;
+        assertThatThrownBy(() -> ToolRun.connect(server, "not-a-credential").initialize()).hasStackTraceContaining("Authorization error");
+        ToolRun ended = ToolRun.open(server, Mode.COMMAND, thread);
+        String token = ended.token();
         ended.close();
         assertThat(server.liveGrants()).isZero();
         int before = noteCount();
         assertThat(rawStatus(token)).isEqualTo(401);
-        assertThatThrownBy(() -> Run.connect(token).initialize()).hasStackTraceContaining("Authorization error");
+        assertThatThrownBy(() -> ToolRun.connect(server, token).initialize()).hasStackTraceContaining("Authorization error");
         assertThat(noteCount()).isEqualTo(before);
     }
 
     @Test
     void the_grant_file_is_private_and_the_cli_gets_it_with_the_modes_tools() throws Exception {
-        RunTools.Grant grant = server.open(request(Mode.QUESTION, thread));
+        RunTools.Grant grant = server.open(ToolRun.request(Mode.QUESTION, thread));
         try {
             assertThat(Files.getPosixFilePermissions(grant.mcpConfig())).isEqualTo(PosixFilePermissions.fromString("rw-------"));
             var config = JSON.readTree(grant.mcpConfig().toFile()).path("mcpServers").path("agent");
             assertThat(config.path("type").asText()).isEqualTo("http");
             assertThat(config.path("url").asText()).startsWith("http://127.0.0.1:").endsWith("/mcp");
             var app = dev.serveragent.config.AppConfig.from(new dev.serveragent.config.Settings(Map.of()));
-            ClaudeCommand command = ClaudeCommand.build(Path.of("/usr/bin/claude"), request(Mode.QUESTION, thread),
+            ClaudeCommand command = ClaudeCommand.build(Path.of("/usr/bin/claude"), ToolRun.request(Mode.QUESTION, thread),
                     app.claudeCode(), app.anthropic(),
                     new dev.serveragent.claude.Guardrails(List.of("Read"), List.of(), List.of(), List.of(), workdir), Map.of(),
                     java.util.Optional.of(grant));
@@ -211,61 +207,6 @@ class AgentToolServerTest {
         }
     }
 
-    static ClaudeRequest request(Mode mode, Long threadId) {
-        ClaudeRequest r = ClaudeRequest.of("p", "s", mode, Duration.ofMinutes(1));
-        return threadId == null ? r : r.withThread(threadId);
-    }
-
-    /** A run's view: its grant and an SDK client that authenticates with the credential from the grant's file, as the CLI does. */
-    record Run(RunTools.Grant grant, String token, McpSyncClient client) implements AutoCloseable {
-        static Run open(Mode mode, Long threadId) {
-            RunTools.Grant grant = server.open(request(mode, threadId));
-            try {
-                String header = JSON.readTree(grant.mcpConfig().toFile()).path("mcpServers").path("agent").path("headers")
-                        .path("Authorization").asText();
-                String token = header.substring("Bearer ".length());
-                McpSyncClient client = connect(token);
-                client.initialize();
-                return new Run(grant, token, client);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-
-        static McpSyncClient connect(String token) {
-            var transport = HttpClientStreamableHttpTransport.builder(server.url().replace("/mcp", ""))
-                    .endpoint("/mcp")
-                    .requestBuilder(HttpRequest.newBuilder().header("Authorization", "Bearer " + token))
-                    .build();
-            return McpClient.sync(transport).requestTimeout(Duration.ofSeconds(20)).build();
-        }
-
-        McpSchema.CallToolResult call(String tool, Map<String, Object> args) {
-            return client.callTool(new McpSchema.CallToolRequest(tool, args));
-        }
-
-        String ok(String tool, Map<String, Object> args) {
-            McpSchema.CallToolResult r = call(tool, args);
-            assertThat(r.isError()).as(text(r)).isNotEqualTo(Boolean.TRUE);
-            return text(r);
-        }
-
-        String error(String tool, Map<String, Object> args) {
-            McpSchema.CallToolResult r = call(tool, args);
-            assertThat(r.isError()).as(text(r)).isTrue();
-            return text(r);
-        }
-
-        static String text(McpSchema.CallToolResult r) {
-            return r.content().stream().map(c -> ((McpSchema.TextContent) c).text()).collect(Collectors.joining("\n"));
-        }
-
-        @Override
-        public void close() {
-            client.close();
-            grant.close();
-        }
-    }
 
     static long newThread(long chatId) {
         return db.jdbi().withHandle(h -> h.createQuery(
