@@ -51,6 +51,12 @@ class ProactiveIdleTest {
     }
 
     @Test
+    void the_first_run_notice_says_what_the_loop_does_how_to_give_it_work_and_how_to_pause_it() {
+        assertThat(ProactiveWork.notice(7_000_000)).contains("tasks you mark autonomous").contains("7000000 tokens per UTC day")
+                .contains("spends nothing").contains("/tasks add TITLE").contains("/tasks auto ID").contains("/pause");
+    }
+
+    @Test
     void a_quiet_day_costs_nothing() {
         ScriptedClaudeRunner runner = ScriptedClaudeRunner.fixed(10_000, 5, Optional.of(clock)).answering(() -> ProactiveCycleTest.GOOD);
         Tasks tasks = new Tasks(new TaskRepository(db.jdbi()), clock);
