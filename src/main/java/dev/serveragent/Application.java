@@ -35,6 +35,7 @@ import dev.serveragent.store.LeaderLock;
 import dev.serveragent.store.LedgerRepository;
 import dev.serveragent.store.MemoryRepository;
 import dev.serveragent.store.ProactiveStateRepository;
+import dev.serveragent.store.TaskRepository;
 import dev.serveragent.channel.Channel;
 import dev.serveragent.channel.ChannelPlugin;
 import dev.serveragent.channel.ChannelPort;
@@ -236,7 +237,7 @@ public final class Application implements AutoCloseable {
             routes.add(new ConsoleRoutes(web, consoleRepository, feed, console, presses,
                     new Notices(classifier.missing(), storedLogin.map(p -> "Using the Claude Code CLI's own stored login ("
                             + p + ") for classification and answers: no token is configured."), config.telegram().enabled(), masters, invite,
-                            config.files().secrets()),
+                            config.files().secrets(), proactiveNotice(config)),
                     clock));
             routes.add(new dev.serveragent.console.PairingQr(web, invite, masters, config.telegram().enabled()));
             routes.add(new dev.serveragent.admin.SendAgainRoutes(web, new OutboxRepository(database.jdbi()), channels::wakeAll, clock));
@@ -266,7 +267,8 @@ public final class Application implements AutoCloseable {
                         new LedgerRepository(database.jdbi()), proactiveState, new ProactivePrompt(memory),
                         new MemoryWriteback(memory, master, proposals, config.proactive().notableThreshold()), proactive,
                         new LeaderLock(() -> database.dedicatedConnection("server-agent-proactive-leader"), ProactiveScheduler.LEADER_LOCK_KEY),
-                        clock, ProactiveScheduler.defaultReplicaId());
+                        clock, ProactiveScheduler.defaultReplicaId(), new TaskRepository(database.jdbi())::anyAutonomousOpen);
+                agenda.tasks().onAutonomousWork(scheduler::wake); // another replica's change is seen at the next leader poll
                 // Which replica leads, for operators (and for tests that kill it), like telegram_poll_leader.
                 metrics.registry().gauge("proactive.leader", scheduler, s -> s.isLeader() ? 1 : 0);
                 components.add(scheduler);
@@ -380,6 +382,13 @@ public final class Application implements AutoCloseable {
 
     public PromptPack promptPack() {
         return promptPack;
+    }
+
+    /** The first-run notice of the proactive loop when it will run (enabled, with a model): what it does, how to feed and pause it. */
+    private static Optional<String> proactiveNotice(AppConfig config) {
+        return config.proactive().enabled()
+                ? Optional.of(dev.serveragent.proactive.ProactiveWork.notice(config.proactive().dailyTokenBudget()))
+                : Optional.empty();
     }
 
     /** The Master's handle on the proactive loop: pause, resume, budget status. */

@@ -11,7 +11,8 @@ import java.util.Optional;
 /**
  * {@code /tasks}, {@code /schedules} and {@code /tz}, answered without a model. A listing has one
  * button per item ({@link AgendaButtons} acts on a press); the same is done by command:
- * {@code /schedules cancel ID}, {@code /tasks done ID}, {@code /tasks drop ID}. Errors are
+ * {@code /schedules cancel ID}, {@code /tasks done ID}, {@code /tasks drop ID}; {@code /tasks auto ID}
+ * marks a task for the proactive loop to work on alone, {@code /tasks manual ID} takes it back. Errors are
  * answered in words. Called only for a Master's message (the reactive gate). Thread-safe.
  */
 public final class AgendaCommands implements CommandExtension {
@@ -73,7 +74,8 @@ public final class AgendaCommands implements CommandExtension {
                         buttons.add(new Outbox.Button("Drop #" + t.id() + " " + clip(t.title()), AgendaButtons.DROP_TASK + t.id()));
                     }
                 }
-                b.append("\n\n/tasks done ID marks one done; /tasks drop ID (or its button) drops it.");
+                b.append("\n\n/tasks done ID marks one done; /tasks drop ID (or its button) drops it; /tasks auto ID lets the"
+                        + " proactive loop work on it alone.");
                 outbox.sendWithButtons(scope.threadId(), b.toString(), buttons);
             }
             case "add" -> {
@@ -86,8 +88,16 @@ public final class AgendaCommands implements CommandExtension {
                 Task t = tasks.update(scope, id, Tasks.Change.status(sub.equals("done") ? "done" : "dropped"));
                 outbox.send(scope.threadId(), (sub.equals("done") ? "Done: " : "Dropped: ") + t.line());
             }
-            default -> outbox.send(scope.threadId(), "Usage: /tasks, /tasks add TITLE, /tasks done ID, /tasks drop ID (not '"
-                    + subRaw + "').");
+            case "auto", "manual" -> {
+                long id = id(rest, "/tasks " + sub + " ID");
+                boolean auto = sub.equals("auto");
+                Task t = tasks.update(scope, id, new Tasks.Change(Optional.empty(), Optional.empty(), Optional.empty(),
+                        Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(auto)));
+                outbox.send(scope.threadId(), (auto ? "The proactive loop will work on it alone: " : "Only when you ask: ") + t.line()
+                        + (auto ? " (/pause stops the loop)." : ""));
+            }
+            default -> outbox.send(scope.threadId(), "Usage: /tasks, /tasks add TITLE, /tasks done ID, /tasks drop ID,"
+                    + " /tasks auto ID, /tasks manual ID (not '" + subRaw + "').");
         }
     }
 

@@ -57,6 +57,7 @@ public final class Tasks {
 
     private final TaskRepository repository;
     private final Clock clock;
+    private final java.util.List<Runnable> onAutonomousWork = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Tasks(TaskRepository repository, Clock clock) {
         this.repository = repository;
@@ -85,7 +86,19 @@ public final class Tasks {
         TaskRepository.NewRow row = new TaskRepository.NewRow(t.project().map(p -> bounded("project", p, MAX_PROJECT)), title,
                 optional("description", t.description()), t.status().map(Tasks::status).orElse("todo"),
                 t.priority().map(Tasks::priority).orElse(0), optional("notes", t.notes()), t.autonomous().orElse(false));
-        return Task.of(repository.add(row, clock.instant()));
+        return announced(Task.of(repository.add(row, clock.instant())));
+    }
+
+    /** Called after a task is added or changed that is now open autonomous work (the proactive loop wakes). */
+    public void onAutonomousWork(Runnable listener) {
+        onAutonomousWork.add(listener);
+    }
+
+    private Task announced(Task t) {
+        if (t.autonomous() && (t.status().equals("todo") || t.status().equals("in_progress"))) {
+            onAutonomousWork.forEach(Runnable::run);
+        }
+        return t;
     }
 
     public Task update(Scope scope, long id, Change c) {
@@ -100,7 +113,7 @@ public final class Tasks {
         TaskRepository.Change change = new TaskRepository.Change(c.project().map(p -> bounded("project", p, MAX_PROJECT)),
                 c.title().map(t -> bounded("title", t, MAX_TITLE)), optional("description", c.description()),
                 c.status().map(Tasks::status), c.priority().map(Tasks::priority), optional("notes", c.notes()), c.autonomous());
-        return repository.update(id, change, clock.instant()).map(Task::of)
+        return repository.update(id, change, clock.instant()).map(Task::of).map(this::announced)
                 .orElseThrow(() -> AgendaException.notFound("no task #" + id));
     }
 

@@ -29,10 +29,18 @@ public final class Notices {
     private final Masters masters;
     private final PairingInvite invite;
     private final Path secretsFile;
+    private final Optional<String> proactive;
 
     /** @param secretsFile the {@code .env.secrets} that hints send tokens to (absolute) */
     public Notices(Optional<String> missingModel, Optional<String> modelNote, boolean telegramOn, Masters masters, PairingInvite invite,
                    Path secretsFile) {
+        this(missingModel, modelNote, telegramOn, masters, invite, secretsFile, Optional.empty());
+    }
+
+    /** @param proactive the proactive loop's notice when it runs: what it does, how to give it work, how to pause it */
+    public Notices(Optional<String> missingModel, Optional<String> modelNote, boolean telegramOn, Masters masters, PairingInvite invite,
+                   Path secretsFile, Optional<String> proactive) {
+        this.proactive = proactive;
         this.secretsFile = secretsFile;
         this.missingModel = missingModel;
         this.modelNote = modelNote;
@@ -45,6 +53,7 @@ public final class Notices {
         List<Notice> out = new ArrayList<>();
         missingModel.ifPresent(m -> out.add(new Notice("model", m, null)));
         modelNote.ifPresent(m -> out.add(new Notice("info", m, null)));
+        proactive.ifPresent(m -> out.add(new Notice("info", m, null)));
         if (telegramOn && !masters.anyListedOrPaired()) {
             Pairing.Code code = invite.current();
             out.add(new Notice("pairing", "To talk to me from Telegram too, " + invite.instruction(code), code.code(),

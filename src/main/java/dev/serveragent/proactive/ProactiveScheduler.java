@@ -33,6 +33,10 @@ import org.slf4j.LoggerFactory;
  * next wake. The next wake and the pause switch live in the database, so any replica that takes
  * over (or this one after a restart) continues the same schedule.
  *
+ * <p>The loop works from the agenda ({@link ProactiveWork}): with no open autonomous task it runs
+ * nothing and spends nothing ({@link Tick#IDLE}), looks again every leader poll and at once when
+ * {@link #wake()} is called (the agenda changed on this replica).
+ *
  * <p>{@link #runDue()} is the whole step and is what tests call with a moved clock; the
  * {@link Loop} started by {@link #start()} only calls it and waits. A run in flight is
  * cancelled within seconds when the loop is paused or stopped or loses leadership.
@@ -47,7 +51,7 @@ public final class ProactiveScheduler implements Lifecycle {
     static final Duration LEASE_MARGIN = Duration.ofMinutes(5);
 
     /** What one {@link #runDue()} did. */
-    public enum Tick { NOT_LEADER, PAUSED, NOT_DUE, OUT_OF_BUDGET, RAN, BLOCKED }
+    public enum Tick { NOT_LEADER, PAUSED, NOT_DUE, OUT_OF_BUDGET, RAN, BLOCKED, IDLE }
 
     private final ProactiveConfig config;
     private final BudgetGovernor governor;
@@ -60,6 +64,7 @@ public final class ProactiveScheduler implements Lifecycle {
     private final LeaderLock leader;
     private final Clock clock;
     private final String replicaId;
+    private final ProactiveWork work;
 
     private final Object lifecycle = new Object();
     private final AtomicLong cycles = new AtomicLong();
@@ -80,7 +85,8 @@ public final class ProactiveScheduler implements Lifecycle {
 
     public ProactiveScheduler(ProactiveConfig config, BudgetGovernor governor, ClaudeRunner runner, LedgerRepository ledger,
             ProactiveStateRepository state, ProactivePrompt prompt, MemoryWriteback writeback, ProactiveControl control,
-            LeaderLock leader, Clock clock, String replicaId) {
+            LeaderLock leader, Clock clock, String replicaId, ProactiveWork work) {
+        this.work = work;
         this.config = config;
         this.governor = governor;
         this.runner = runner;
@@ -98,6 +104,11 @@ public final class ProactiveScheduler implements Lifecycle {
         control.onResume(loop::wake);
     }
 
+    /** Makes the loop look again now (the agenda changed: a task may have become autonomous work). */
+    public void wake() {
+        loop.wake();
+    }
+
     @Override
     public void start() {
         synchronized (lifecycle) {
@@ -107,7 +118,8 @@ public final class ProactiveScheduler implements Lifecycle {
             stopping = false;
             loop.start();
             control.schedulerRunning(true);
-            log.info("Proactive scheduler started as {} (budget {} tokens/UTC day)", replicaId, config.dailyTokenBudget());
+            log.info("Proactive scheduler started as {} (budget {} tokens/UTC day; it runs only while tasks are marked autonomous)",
+                    replicaId, config.dailyTokenBudget());
         }
     }
 
@@ -174,6 +186,9 @@ public final class ProactiveScheduler implements Lifecycle {
         ProactiveStateRepository.State st = state.state();
         if (st.paused()) {
             return Tick.PAUSED;
+        }
+        if (!work.any()) {
+            return Tick.IDLE; // nothing to work on: no run, no ledger row, no reservation
         }
         if (st.nextWakeAt().isPresent() && now.isBefore(st.nextWakeAt().get())) {
             return Tick.NOT_DUE;

@@ -44,6 +44,13 @@ public final class TaskRepository {
         this.jdbi = jdbi;
     }
 
+    /** Whether any task marked autonomous is to do or in progress (the proactive loop's work; blocked waits on the Master). */
+    public boolean anyAutonomousOpen() {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "select exists (select 1 from tasks where autonomous and status in ('todo', 'in_progress'))")
+                .mapTo(Boolean.class).one());
+    }
+
     /**
      * Tasks whose status is one of {@code statuses}, optionally of one project: in progress first,
      * then blocked, then to do, then by priority (highest first) and age.

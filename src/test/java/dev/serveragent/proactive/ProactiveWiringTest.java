@@ -33,7 +33,8 @@ class ProactiveWiringTest {
     @Test
     void enabled_with_a_runner_the_application_runs_cycles_and_reports_its_budget() {
         ScriptedClaudeRunner runner = ScriptedClaudeRunner.fixed(10_000, 3, Optional.empty());
-        try (TestDatabase db = TestDatabase.create(); Application app = start(db, "true", Optional.of(runner))) {
+        try (TestDatabase db = ProactiveIdleTest.withAutonomousTask(TestDatabase.create());
+                Application app = start(db, "true", Optional.of(runner))) {
             await().atMost(Duration.ofSeconds(30)).until(() -> proactiveLedgerRows(db) == 1);
             await().atMost(Duration.ofSeconds(10)).until(() -> app.proactive().status().nextWake().isPresent());
             ProactiveStatus s = app.proactive().status();

@@ -22,7 +22,7 @@ class ProactiveWithClaudeCodeTest {
     void a_run_that_would_overshoot_the_days_budget_is_stopped_by_the_live_ceiling_within_one_turn() {
         Path workdir = dataDir.resolve("workspace");
         FakeClaude claude = FakeClaude.useInWorkdir(workdir, "ceiling"); // 4,201 tokens per turn, then it would go on
-        try (TestDatabase db = TestDatabase.create();
+        try (TestDatabase db = ProactiveIdleTest.withAutonomousTask(TestDatabase.create());
                 TestApp app = TestApp.start(db, dataDir, Map.of(
                         "PROACTIVE_ENABLED", "true",
                         "PROACTIVE_DAILY_TOKEN_BUDGET", "10000",

@@ -27,7 +27,16 @@ final class Replica implements AutoCloseable {
     final List<String> proposals = new CopyOnWriteArrayList<>();
     final ProactiveStateRepository state;
 
+    /**
+     * With work always there: the tests from before the agenda drive cycles directly; whether the
+     * loop has work at all is {@code ProactiveIdleTest}'s subject (with the real agenda check).
+     */
     Replica(TestDatabase db, ProactiveConfig config, ClaudeRunner runner, Clock clock, String name, LeaderLock.ConnectionSource leaderConnection) {
+        this(db, config, runner, clock, name, leaderConnection, () -> true);
+    }
+
+    Replica(TestDatabase db, ProactiveConfig config, ClaudeRunner runner, Clock clock, String name, LeaderLock.ConnectionSource leaderConnection,
+            ProactiveWork work) {
         state = new ProactiveStateRepository(db.jdbi());
         BudgetGovernor governor = new BudgetGovernor(BudgetPolicy.of(config));
         control = new ProactiveControl(true, state, governor, clock);
@@ -39,7 +48,7 @@ final class Replica implements AutoCloseable {
         ProposalSink sink = (plan, reason) -> proposals.add(plan + " | " + reason);
         scheduler = new ProactiveScheduler(config, governor, runner, new LedgerRepository(db.jdbi()), state,
                 new ProactivePrompt(memory), new MemoryWriteback(memory, master, sink, config.notableThreshold()), control,
-                new LeaderLock(leaderConnection, ProactiveScheduler.LEADER_LOCK_KEY), clock, name);
+                new LeaderLock(leaderConnection, ProactiveScheduler.LEADER_LOCK_KEY), clock, name, work);
     }
 
     Replica(TestDatabase db, ProactiveConfig config, ClaudeRunner runner, Clock clock, String name) {
