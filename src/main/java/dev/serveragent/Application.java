@@ -95,6 +95,7 @@ public final class Application implements AutoCloseable {
     private final Channels channels;
     private final Outbox outbox;
     private final dev.serveragent.agenda.Agenda agenda;
+    private final ProposalSink proposals; // the approval path: the proactive loop's outcome block and the propose tool
     private dev.serveragent.report.DailyReport dailyReport; // null unless DAILY_REPORT_AT is set
     private boolean closed;
 
@@ -130,7 +131,8 @@ public final class Application implements AutoCloseable {
                     new dev.serveragent.mcp.UpdateTaskTool(() -> agenda().tasks()),
                     new dev.serveragent.mcp.ScheduleTool(() -> agenda().schedules()),
                     new dev.serveragent.mcp.ListSchedulesTool(() -> agenda().schedules()),
-                    new dev.serveragent.mcp.CancelScheduleTool(() -> agenda().schedules())), config.claudeCode().workdir(), clock);
+                    new dev.serveragent.mcp.CancelScheduleTool(() -> agenda().schedules()),
+                    new dev.serveragent.mcp.ProposeTool(this::proposals)), config.claudeCode().workdir(), clock);
             components.add(agentTools); // first: started before anything that starts a run, stopped after
             claudeCode = new ClaudeCodeRunner(config.claudeCode(), config.anthropic(), System.getenv(), Optional.of(agentTools));
             resources.add(claudeCode); // close() cancels runs still going, so no CLI outlives the process
@@ -259,10 +261,10 @@ public final class Application implements AutoCloseable {
             }
 
             // --- proactive: the scheduler, proposing risky actions through the approval path ---
+            proposals = new ApprovalProposals(master, new ApprovalRepository(database.jdbi()), outbox,
+                    new dev.serveragent.store.Transactions(database.jdbi()), config.approval(), clock);
             if (config.proactive().enabled()) {
                 MemoryRepository memory = new MemoryRepository(database.jdbi());
-                ProposalSink proposals = new ApprovalProposals(master, new ApprovalRepository(database.jdbi()), outbox,
-                        new dev.serveragent.store.Transactions(database.jdbi()), config.approval(), clock);
                 ProactiveScheduler scheduler = new ProactiveScheduler(config.proactive(), governor, runner,
                         new LedgerRepository(database.jdbi()), proactiveState, new ProactivePrompt(memory),
                         new MemoryWriteback(memory, master, proposals, config.proactive().notableThreshold()), proactive,
@@ -409,6 +411,11 @@ public final class Application implements AutoCloseable {
     /** The Master's agenda: the services of the tasks and schedules tools, the firing loop (tests call {@code runOnce()}). */
     public dev.serveragent.agenda.Agenda agenda() {
         return agenda;
+    }
+
+    /** The proposal sink (built after the agent tools, which look it up at each call). */
+    private ProposalSink proposals() {
+        return proposals;
     }
 
     public ReactiveModule reactive() {

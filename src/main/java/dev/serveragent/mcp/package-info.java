@@ -13,7 +13,7 @@
  *       clear errors; {@link dev.serveragent.mcp.ToolException} is a refusal the model reads.</li>
  * </ul>
  *
- * <h2>Adding a tool (e.g. send_file, propose; the agenda's tools, {@code ListTasksTool} …
+ * <h2>Adding a tool (e.g. send_file; {@code ProposeTool} and the agenda's tools, {@code ListTasksTool} …
  * {@code CancelScheduleTool}, are worked examples over another package's services)</h2>
  * <ol>
  *   <li>One class implementing {@link dev.serveragent.mcp.AgentTool} (it may live in its own

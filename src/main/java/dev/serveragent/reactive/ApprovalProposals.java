@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,25 +48,32 @@ public final class ApprovalProposals implements ProposalSink {
     @Override
     public void propose(String plan, String reason) {
         try {
-            Optional<Long> thread = master.threadId();
-            if (thread.isEmpty()) {
-                log.info("Proactive proposal not sent (no Master known yet): {}", plan);
-                return;
-            }
-            ObjectNode payload = JSON.createObjectNode().put("origin", "proactive");
-            payload.putObject("classification").put("intent", "command").put("summary", reason).put("plan", plan)
-                    .put("needs_confirmation", true).put("confidence", 1.0);
-            Instant now = clock.instant();
-            transactions.inOne(() -> {
-                long approval = approvals.createProposal(thread.get(), JobMode.EXECUTE, payload.toString(), plan, now, now.plus(config.timeout()));
-                List<Long> sent = outbox.sendWithButton(thread.get(), Acknowledgement.clip("Proposal: " + reason + " Will: " + plan),
-                        Acknowledgement.BUTTON, Acknowledgement.callbackData(approval));
-                approvals.setAckMessage(approval, sent.getLast());
-                return approval;
-            });
+            submit(plan, reason);
+        } catch (Unreachable e) {
+            log.info("Proactive proposal not sent (no Master known yet): {}", plan);
         } catch (RuntimeException e) {
             // Delivery problems must not break the proactive cycle; the proposal is in the log.
             log.warn("Proactive proposal could not be put to the Master ({}): {}", e.toString(), plan);
         }
+    }
+
+    /** The proposal's approval id: its parked job, approval and OK message were written in one transaction. */
+    @Override
+    public OptionalLong submit(String plan, String reason) {
+        Optional<Long> thread = master.threadId();
+        if (thread.isEmpty()) {
+            throw new Unreachable("no Master is known yet (nobody has paired and the console is off), so there is no one to propose to");
+        }
+        ObjectNode payload = JSON.createObjectNode().put("origin", "proactive");
+        payload.putObject("classification").put("intent", "command").put("summary", reason).put("plan", plan)
+                .put("needs_confirmation", true).put("confidence", 1.0);
+        Instant now = clock.instant();
+        return OptionalLong.of(transactions.inOne(() -> {
+            long approval = approvals.createProposal(thread.get(), JobMode.EXECUTE, payload.toString(), plan, now, now.plus(config.timeout()));
+            List<Long> sent = outbox.sendWithButton(thread.get(), Acknowledgement.clip("Proposal: " + reason + " Will: " + plan),
+                    Acknowledgement.BUTTON, Acknowledgement.callbackData(approval));
+            approvals.setAckMessage(approval, sent.getLast());
+            return approval;
+        }));
     }
 }
