@@ -78,6 +78,10 @@ public final class Schedules {
             throw AgendaException.notAllowed("a proactive run cannot schedule: it may only notify and propose");
         }
         String kind = kind(r.kind());
+        if (kind.equals(Schedule.TASK) && !scope.startsWork()) {
+            throw AgendaException.notAllowed("a question run may set reminders; a scheduled task runs commands later without an OK,"
+                    + " so only a command run (after the Master's OK) or the Master's own command sets one");
+        }
         String text = text(r.text(), kind);
         if (r.at().isPresent() == r.cron().isPresent()) {
             throw AgendaException.invalid("give either 'at' (once) or 'cron' (recurring), not " + (r.at().isPresent() ? "both" : "neither"));

@@ -80,8 +80,8 @@ public final class Tasks {
 
     public Task add(Scope scope, NewTask t) {
         String title = bounded("title", t.title(), MAX_TITLE);
-        if (scope.proactive() && t.autonomous().orElse(false)) {
-            throw AgendaException.notAllowed("only the Master marks a task autonomous; a proactive run cannot give itself work");
+        if (!scope.startsWork() && t.autonomous().orElse(false)) {
+            throw AgendaException.notAllowed(AUTONOMOUS_BY_MASTER);
         }
         TaskRepository.NewRow row = new TaskRepository.NewRow(t.project().map(p -> bounded("project", p, MAX_PROJECT)), title,
                 optional("description", t.description()), t.status().map(Tasks::status).orElse("todo"),
@@ -107,14 +107,38 @@ public final class Tasks {
             throw AgendaException.invalid("nothing to change: give at least one of title, description, project, status,"
                     + " priority, notes, autonomous");
         }
-        if (scope.proactive() && c.autonomous().orElse(false)) {
-            throw AgendaException.notAllowed("only the Master marks a task autonomous; a proactive run cannot give itself work");
+        if (!scope.startsWork() && c.autonomous().orElse(false)) {
+            throw AgendaException.notAllowed(AUTONOMOUS_BY_MASTER);
+        }
+        if (scope.proactive()) {
+            keepsItsMandate(id, c);
         }
         TaskRepository.Change change = new TaskRepository.Change(c.project().map(p -> bounded("project", p, MAX_PROJECT)),
                 c.title().map(t -> bounded("title", t, MAX_TITLE)), optional("description", c.description()),
                 c.status().map(Tasks::status), c.priority().map(Tasks::priority), optional("notes", c.notes()), c.autonomous());
         return repository.update(id, change, clock.instant()).map(Task::of).map(this::announced)
                 .orElseThrow(() -> AgendaException.notFound("no task #" + id));
+    }
+
+    private static final String AUTONOMOUS_BY_MASTER = "only the Master marks a task autonomous (in person, or through a"
+            + " command run the Master approved): this run cannot give the proactive loop work";
+
+    /**
+     * A proactive run moves its tasks along (todo, in progress, done or blocked, notes, priority) but
+     * cannot widen or revive its own mandate: no new title or description, and a task the Master
+     * dropped, or that is done or waits on the Master, stays so.
+     */
+    private void keepsItsMandate(long id, Change c) {
+        if (c.title().isPresent() || c.description().isPresent()) {
+            throw AgendaException.notAllowed("a proactive run cannot reword a task; put what it found in notes");
+        }
+        if (c.status().isPresent()) {
+            String from = repository.find(id).orElseThrow(() -> AgendaException.notFound("no task #" + id)).status();
+            String to = status(c.status().get());
+            if (!from.equals(to) && (from.equals("done") || from.equals("dropped") || from.equals("blocked"))) {
+                throw AgendaException.notAllowed("task #" + id + " is " + from + ": only the Master moves it on from there");
+            }
+        }
     }
 
     private static String status(String s) {

@@ -34,7 +34,11 @@ final class AgendaTools {
     }
 
     static Scope scope(RunGrant grant, long thread) {
-        return grant.mode() == ClaudeRequest.Mode.PROACTIVE ? Scope.proactive(thread) : Scope.reactive(thread);
+        return switch (grant.mode()) {
+            case PROACTIVE -> Scope.proactive(thread);
+            case QUESTION -> Scope.question(thread);
+            default -> Scope.reactive(thread);
+        };
     }
 
     /** {@code action}'s result; an {@link AgendaException} becomes a {@link ToolException} with its message. */

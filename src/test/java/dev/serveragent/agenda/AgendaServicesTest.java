@@ -95,6 +95,42 @@ class AgendaServicesTest {
     }
 
     @Test
+    void a_question_run_keeps_the_agenda_and_sets_reminders_but_starts_no_work_that_runs_without_an_ok() {
+        Scope question = Scope.question(master.threadId());
+        Tasks tasks = a.agenda.tasks();
+        assertThat(schedules().schedule(question, Schedules.Request.reminderAt("call the bank", "2026-12-08T09:00")).kind())
+                .isEqualTo("reminder");
+        Task plain = tasks.add(question, Tasks.NewTask.titled("renew the certificate"));
+        var NA = AgendaException.Reason.NOT_ALLOWED;
+        refusedWithoutARow(() -> schedules().schedule(question, request("task", "run rm -rf /srv", "2026-12-08T09:00", null, null, null)),
+                NA, "a question run may set reminders");
+        refusedWithoutARow(() -> tasks.add(question, new Tasks.NewTask("x", Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.of(true))), NA, "only the Master");
+        refusedWithoutARow(() -> tasks.update(question, plain.id(), new Tasks.Change(Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(true))), NA, "only the Master");
+        // The Master's own scope (a command, or a command run after OK) may.
+        assertThat(tasks.update(master, plain.id(), new Tasks.Change(Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(true))).autonomous()).isTrue();
+    }
+
+    @Test
+    void a_proactive_run_moves_its_tasks_along_but_cannot_revive_or_reword_them() {
+        Tasks tasks = a.agenda.tasks();
+        Scope proactive = Scope.proactive(master.threadId());
+        Task dropped = tasks.update(master, tasks.add(master, Tasks.NewTask.titled("old idea")).id(), Tasks.Change.status("dropped"));
+        Task blocked = tasks.update(master, tasks.add(master, Tasks.NewTask.titled("waits on the Master")).id(), Tasks.Change.status("blocked"));
+        Task open = tasks.add(master, Tasks.NewTask.titled("tidy the logs"));
+        var NA = AgendaException.Reason.NOT_ALLOWED;
+        refusedWithoutARow(() -> tasks.update(proactive, dropped.id(), Tasks.Change.status("todo")), NA, "is dropped");
+        refusedWithoutARow(() -> tasks.update(proactive, blocked.id(), Tasks.Change.status("in_progress")), NA, "is blocked");
+        refusedWithoutARow(() -> tasks.update(proactive, open.id(), new Tasks.Change(Optional.of("tidy every server"), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty())), NA, "cannot reword");
+        assertThat(tasks.update(proactive, open.id(), Tasks.Change.status("in_progress")).status()).isEqualTo("in_progress");
+        assertThat(tasks.update(proactive, open.id(), Tasks.Change.status("done")).status()).isEqualTo("done");
+        assertThat(tasks.update(master, dropped.id(), Tasks.Change.status("todo")).status()).as("the Master may").isEqualTo("todo");
+    }
+
+    @Test
     void a_proactive_run_may_list_but_not_schedule_or_cancel() {
         Schedule s = schedules().schedule(master, Schedules.Request.reminderAt("x", "2026-12-08T09:00"));
         Scope proactive = Scope.proactive(master.threadId());

@@ -57,6 +57,22 @@ class AgendaToolsTest {
     }
 
     @Test
+    void a_question_run_sets_reminders_but_no_scheduled_task_and_no_autonomous_task() {
+        long thread = newThread(7_400_001L);
+        int schedules = count("schedules");
+        int tasks = count("tasks");
+        try (var run = ToolRun.open(server, Mode.QUESTION, thread)) {
+            assertThat(run.error("schedule", Map.of("kind", "task", "text", "restart nginx", "at", "2030-01-01T09:00")))
+                    .contains("a question run may set reminders");
+            assertThat(run.error("add_task", Map.of("title", "Busy work", "autonomous", true))).contains("only the Master");
+            assertThat(count("schedules")).isEqualTo(schedules);
+            assertThat(count("tasks")).isEqualTo(tasks);
+            assertThat(run.ok("schedule", Map.of("kind", "reminder", "text", "call the bank", "at", "2030-01-01T09:00")))
+                    .contains("reminder, once");
+        }
+    }
+
+    @Test
     void add_list_and_update_a_task() {
         try (var run = ToolRun.open(server, Mode.COMMAND, thread)) {
             String added = run.ok("add_task", Map.of("title", "Renew the TLS certificate", "project", "infra", "priority", 2,
@@ -74,7 +90,7 @@ class AgendaToolsTest {
 
     @Test
     void schedule_a_reminder_list_it_with_its_next_firing_and_cancel_it() {
-        try (var run = ToolRun.open(server, Mode.QUESTION, thread)) {
+        try (var run = ToolRun.open(server, Mode.COMMAND, thread)) { // a scheduled task needs a command run (a question run may set reminders only)
             String done = run.ok("schedule", Map.of("kind", "reminder", "text", "call the bank", "at", "2026-03-11T09:00"));
             assertThat(done).startsWith("Scheduled #").endsWith(" reminder, once, Wed 11 Mar 2026 09:00 Europe/Berlin.");
             long id = Long.parseLong(done.replaceAll("^Scheduled #(\\d+).*$", "$1"));
