@@ -35,11 +35,7 @@ public final class AgendaCommands implements CommandExtension {
     @Override
     public boolean handle(long threadId, String text) {
         String[] words = text.strip().split("\\s+", 3);
-        String command = words[0].toLowerCase(Locale.ROOT);
-        int at = command.indexOf('@'); // "/tasks@my_bot" in groups
-        if (at > 0) {
-            command = command.substring(0, at);
-        }
+        String command = CommandExtension.commandOf(text);
         String sub = words.length > 1 ? words[1].toLowerCase(Locale.ROOT) : "";
         String rest = words.length > 2 ? words[2] : "";
         Scope scope = Scope.reactive(threadId);

@@ -11,4 +11,11 @@ public interface CommandExtension {
     boolean handle(long threadId, String text);
 
     CommandExtension NONE = (threadId, text) -> false;
+
+    /** The command a message starts with, lower-cased, without the bot's name ("/tasks@my_bot" in groups is "/tasks"). */
+    static String commandOf(String text) {
+        String word = text.strip().split("\\s+", 2)[0].toLowerCase(java.util.Locale.ROOT);
+        int at = word.indexOf('@');
+        return at > 0 ? word.substring(0, at) : word;
+    }
 }

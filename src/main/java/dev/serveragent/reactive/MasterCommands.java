@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.LongPredicate;
 
@@ -49,12 +48,7 @@ final class MasterCommands {
 
     /** The reply to a command, or empty when {@code text} is not one of ours (it then goes to the model). */
     Optional<String> handle(long threadId, long ownJobId, String text) {
-        String word = text.strip().split("\\s+", 2)[0].toLowerCase(Locale.ROOT);
-        int at = word.indexOf('@'); // "/status@my_bot" in groups
-        if (at > 0) {
-            word = word.substring(0, at);
-        }
-        return switch (word) {
+        return switch (CommandExtension.commandOf(text)) {
             case "/start", "/help" -> Optional.of(HELP);
             case "/status" -> Optional.of(status(ownJobId));
             case "/cancel" -> Optional.of(cancel(threadId, ownJobId));
