@@ -209,12 +209,12 @@ public final class AgendaRoutes implements HttpRoutes {
             m.put("thread_id", s.threadId());
             m.put("kind", s.kind());
             m.put("text", s.text());
-            m.put("at", s.at().orElse(null));
+            m.put("at", s.at().map(Object::toString).orElse(null));
             m.put("cron", s.cron().orElse(null));
             m.put("rule_time_zone", s.zone().getId());
             m.put("status", s.status());
             m.put("paused", s.paused());
-            m.put("next_fire_at", s.nextFireAt().orElse(null));
+            m.put("next_fire_at", s.nextFireAt().map(Object::toString).orElse(null)); // ISO-8601, UTC
             m.put("next_fire_shown", s.nextFireAt().map(t -> Schedule.shown(t, v.zone())).orElse(null));
             m.put("fired_count", s.firedCount());
             return m;
@@ -227,10 +227,10 @@ public final class AgendaRoutes implements HttpRoutes {
             m.put("autonomous", t.autonomous());
             m.put("project", t.project().orElse(null));
             m.put("priority", t.priority());
-            m.put("updated_at", t.updatedAt());
+            m.put("updated_at", t.updatedAt().toString());
             return m;
         }).toList());
-        out.put("notes", v.notes().stream().map(n -> Map.of("id", n.id(), "content", n.content(), "created_at", n.createdAt())).toList());
+        out.put("notes", v.notes().stream().map(n -> Map.of("id", n.id(), "content", n.content(), "created_at", n.createdAt().toString())).toList());
         Map<String, String> how = new LinkedHashMap<>();
         if (v.schedules().isEmpty()) {
             how.put("schedules", AgendaPage.SCHEDULES_EMPTY);
