@@ -55,7 +55,7 @@ final class AgendaPage {
         b.append("</table>").append(more(v.moreSchedules(), v.schedules().size(), "schedules"));
 
         b.append("<h3>Open tasks</h3><table class=\"list\" id=\"tasks\"><tr><th>task</th><th>title</th><th>state</th><th>works</th>")
-                .append("<th>project</th><th class=\"num\">priority</th><th>updated</th><th></th></tr>");
+                .append("<th>project</th><th class=\"num\">priority</th><th>updated (UTC)</th><th></th></tr>");
         empty(b, v.tasks().isEmpty(), 8, TASKS_EMPTY);
         for (Task t : v.tasks()) {
             b.append("<tr id=\"t").append(t.id()).append("\" data-state=\"").append(esc(t.status())).append("\"><td>#").append(t.id())
@@ -72,7 +72,7 @@ final class AgendaPage {
         }
         b.append("</table>").append(more(v.moreTasks(), v.tasks().size(), "open tasks"));
 
-        b.append("<h3>Notes</h3><table class=\"list\" id=\"notes\"><tr><th>note</th><th>text</th><th>saved</th><th></th></tr>");
+        b.append("<h3>Notes</h3><table class=\"list\" id=\"notes\"><tr><th>note</th><th>text</th><th>saved (UTC)</th><th></th></tr>");
         empty(b, v.notes().isEmpty(), 4, NOTES_EMPTY);
         for (NoteRepository.Fact n : v.notes()) {
             b.append("<tr id=\"n").append(n.id()).append("\"><td>#").append(n.id()).append("</td><td>").append(esc(n.content()))
