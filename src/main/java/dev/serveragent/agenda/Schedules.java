@@ -93,7 +93,7 @@ public final class Schedules {
         Optional<CronRule> cron = r.cron().map(CronRule::parse);
         Instant first = at.orElseGet(() -> firstOf(cron.get(), zone, now));
         if (repository.countActive(scope.threadId()) >= MAX_ACTIVE_PER_THREAD) {
-            throw AgendaException.invalid("this chat already has " + MAX_ACTIVE_PER_THREAD + " active schedules; cancel some first");
+            throw AgendaException.invalid("this chat already has " + MAX_ACTIVE_PER_THREAD + " open (active or paused) schedules; cancel some first");
         }
         ScheduleRepository.Row row = repository.insert(new ScheduleRepository.NewRow(scope.threadId(), kind, text, at,
                 cron.map(CronRule::expression), zone.getId(), ceiling, first), now);
