@@ -234,6 +234,7 @@ public final class Application implements AutoCloseable {
             dev.serveragent.channel.PressListener presses = agenda.routing(reactive.presses());
             telegram.setPressListener(presses);
             pressTarget.set(presses); // the port's channels (plugins) press through the same routing
+            routes.add(new dev.serveragent.admin.AgendaRoutes(web, agenda, notes, clock)); // /admin/agenda, /admin/api/agenda
             // --- end agenda ---
             // Served even when off: every console path then answers 404 saying why.
             routes.add(new ConsoleRoutes(web, consoleRepository, feed, console, presses,

@@ -12,7 +12,8 @@ final class AdminPage {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
     static final String[][] NAV = {
             {"/admin", "Overview"}, {"/admin/conversations", "Conversations"}, {"/admin/jobs", "Jobs"},
-            {"/admin/approvals", "Approvals"}, {"/admin/runs", "Claude Code runs"}, {"/admin/deployments", "Deployments"}};
+            {"/admin/approvals", "Approvals"}, {"/admin/agenda", "Agenda"}, {"/admin/runs", "Claude Code runs"},
+            {"/admin/deployments", "Deployments"}};
 
     private AdminPage() {}
 

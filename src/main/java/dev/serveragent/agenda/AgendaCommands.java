@@ -11,7 +11,7 @@ import java.util.Optional;
 /**
  * {@code /tasks}, {@code /schedules} and {@code /tz}, answered without a model. A listing has one
  * button per item ({@link AgendaButtons} acts on a press); the same is done by command:
- * {@code /schedules cancel ID}, {@code /tasks done ID}, {@code /tasks drop ID}; {@code /tasks auto ID}
+ * {@code /schedules cancel ID} (and {@code pause ID}, {@code resume ID}), {@code /tasks done ID}, {@code /tasks drop ID}; {@code /tasks auto ID}
  * marks a task for the proactive loop to work on alone, {@code /tasks manual ID} takes it back. Errors are
  * answered in words. Called only for a Master's message (the reactive gate). Thread-safe.
  */
@@ -118,14 +118,23 @@ public final class AgendaCommands implements CommandExtension {
                 if (all.size() > MAX_LISTED) {
                     b.append("\n… and ").append(all.size() - MAX_LISTED).append(" more.");
                 }
-                b.append("\n\n/schedules cancel ID (or its button) cancels one.");
+                b.append("\n\n/schedules cancel ID (or its button) cancels one; /schedules pause ID and /schedules resume ID"
+                        + " stop and restart one.");
                 outbox.sendWithButtons(scope.threadId(), b.toString(), buttons);
             }
             case "cancel" -> {
                 Schedule s = schedules.cancel(scope, id(rest, "/schedules cancel ID"));
                 outbox.send(scope.threadId(), "Canceled " + s.line().replaceFirst(", (once|cron)[^:]*:", ":"));
             }
-            default -> outbox.send(scope.threadId(), "Usage: /schedules, /schedules cancel ID.");
+            case "pause" -> {
+                Schedule s = schedules.pause(scope, id(rest, "/schedules pause ID"));
+                outbox.send(scope.threadId(), "Paused (it will not fire until /schedules resume " + s.id() + "): " + s.line());
+            }
+            case "resume" -> {
+                Schedule s = schedules.resume(scope, id(rest, "/schedules resume ID"));
+                outbox.send(scope.threadId(), "Resumed " + s.line());
+            }
+            default -> outbox.send(scope.threadId(), "Usage: /schedules, /schedules cancel ID, /schedules pause ID, /schedules resume ID.");
         }
     }
 

@@ -93,7 +93,7 @@ public final class Schedules {
         Optional<CronRule> cron = r.cron().map(CronRule::parse);
         Instant first = at.orElseGet(() -> firstOf(cron.get(), zone, now));
         if (repository.countActive(scope.threadId()) >= MAX_ACTIVE_PER_THREAD) {
-            throw AgendaException.invalid("this chat already has " + MAX_ACTIVE_PER_THREAD + " active schedules; cancel some first");
+            throw AgendaException.invalid("this chat already has " + MAX_ACTIVE_PER_THREAD + " open (active or paused) schedules; cancel some first");
         }
         ScheduleRepository.Row row = repository.insert(new ScheduleRepository.NewRow(scope.threadId(), kind, text, at,
                 cron.map(CronRule::expression), zone.getId(), ceiling, first), now);
@@ -101,12 +101,12 @@ public final class Schedules {
         return Schedule.of(row);
     }
 
-    /** The caller's thread's active schedules, soonest first. */
+    /** The caller's thread's open schedules (active or paused), soonest first. */
     public List<Schedule> list(Scope scope) {
         return repository.active(scope.threadId(), MAX_ACTIVE_PER_THREAD).stream().map(Schedule::of).toList();
     }
 
-    /** Cancels an active schedule of the caller's thread; refused when there is none with that id there. */
+    /** Cancels an open (active or paused) schedule of the caller's thread; refused when there is none with that id there. */
     public Schedule cancel(Scope scope, long id) {
         if (scope.proactive()) {
             throw AgendaException.notAllowed("a proactive run cannot cancel schedules: it may only notify and propose");
@@ -117,6 +117,71 @@ public final class Schedules {
                     ? AgendaException.notFound("schedule #" + id + " is already " + found.get().status())
                     : AgendaException.notFound("no schedule #" + id + " in this chat");
         });
+    }
+
+    /** Every chat's open (active or paused) schedules, soonest first, at most {@code limit}: the agenda page's listing. */
+    public List<Schedule> listAll(int limit) {
+        return repository.open(limit).stream().map(Schedule::of).toList();
+    }
+
+    /** The schedule {@code id} in any state, in any chat (the agenda page acts on it in its own chat's scope). */
+    public Optional<Schedule> find(long id) {
+        return repository.find(id).map(Schedule::of);
+    }
+
+    /**
+     * Pauses an active schedule of the caller's thread: the firing loop skips it until it is
+     * resumed; it keeps its next due time. Refused (with its state) when it is not active.
+     */
+    public Schedule pause(Scope scope, long id) {
+        if (scope.proactive()) {
+            throw AgendaException.notAllowed("a proactive run cannot pause schedules: it may only notify and propose");
+        }
+        return repository.pause(id, scope.threadId(), clock.instant()).map(Schedule::of)
+                .orElseThrow(() -> notOpen(scope, id, "paused"));
+    }
+
+    /**
+     * Resumes a paused schedule of the caller's thread. A recurring one fires next at its first
+     * time after now (the times it was paused over are not made up); a one-shot whose time passed
+     * while it was paused fires at once, else at its time. Refused (with its state) when it is not
+     * paused; resuming a scheduled task starts work again, so only a scope that may start work does.
+     */
+    public Schedule resume(Scope scope, long id) {
+        if (scope.proactive()) {
+            throw AgendaException.notAllowed("a proactive run cannot resume schedules: it may only notify and propose");
+        }
+        Instant now = clock.instant();
+        ScheduleRepository.Row row = repository.find(id).filter(r -> r.threadId() == scope.threadId())
+                .orElseThrow(() -> AgendaException.notFound("no schedule #" + id + " in this chat"));
+        if (!row.status().equals("paused")) {
+            throw AgendaException.notFound("schedule #" + id + " is not paused: it is " + row.status());
+        }
+        if (row.kind().equals(Schedule.TASK) && !scope.startsWork()) {
+            throw AgendaException.notAllowed("a scheduled task runs commands later without an OK: only the Master resumes one");
+        }
+        Instant stored = row.nextFireAt().orElse(now);
+        Instant next;
+        if (row.cron().isPresent() && !stored.isAfter(now)) {
+            next = CronRule.parse(row.cron().get()).next(now, zone(row.timeZone())).orElseThrow(() -> AgendaException.invalid(
+                    "cron '" + row.cron().get() + "' never fires again: cancel schedule #" + id));
+        } else {
+            next = stored.isAfter(now) ? stored : now;
+        }
+        Schedule resumed = repository.resume(id, scope.threadId(), next, now).map(Schedule::of)
+                .orElseThrow(() -> notOpen(scope, id, "active"));
+        onCreated.run();
+        return resumed;
+    }
+
+    /** Why {@code id} could not be moved: its state when it is the thread's, else that there is none. */
+    private AgendaException notOpen(Scope scope, long id, String already) {
+        Optional<ScheduleRepository.Row> found = repository.find(id).filter(s -> s.threadId() == scope.threadId());
+        if (found.isEmpty()) {
+            return AgendaException.notFound("no schedule #" + id + " in this chat");
+        }
+        String status = found.get().status();
+        return AgendaException.notFound("schedule #" + id + (status.equals(already) ? " is already " : " is ") + status);
     }
 
     private static String kind(String kind) {

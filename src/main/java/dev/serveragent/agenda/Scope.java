@@ -16,6 +16,14 @@ public record Scope(long threadId, Mode mode) {
         return new Scope(threadId, Mode.REACTIVE);
     }
 
+    /** No chat: the Master acting from the dashboard on tasks, which belong to no chat (a schedule is acted on in its own chat's scope). */
+    public static final long NO_THREAD = 0;
+
+    /** The Master in person outside any chat (the agenda page): reactive, for tasks only. */
+    public static Scope master() {
+        return new Scope(NO_THREAD, Mode.REACTIVE);
+    }
+
     public static Scope question(long threadId) {
         return new Scope(threadId, Mode.QUESTION);
     }

@@ -78,6 +78,11 @@ public final class Tasks {
                 .map(Task::of).toList();
     }
 
+    /** Task {@code id} in any status. */
+    public Optional<Task> find(long id) {
+        return repository.find(id).map(Task::of);
+    }
+
     public Task add(Scope scope, NewTask t) {
         String title = bounded("title", t.title(), MAX_TITLE);
         if (!scope.startsWork() && t.autonomous().orElse(false)) {

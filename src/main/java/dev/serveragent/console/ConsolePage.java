@@ -14,7 +14,7 @@ final class ConsolePage {
                 + "\n<script src=\"/console/console.js\" defer></script>";
         String body = """
                 <header class="bar"><h1>server-agent</h1><span id="status">connecting…</span><span id="state" aria-live="polite"></span>
-                <nav><a href="/admin">Dashboard</a>
+                <nav><a href="/admin">Dashboard</a><a href="/admin/agenda">Agenda</a>
                 <form method="post" action="/logout"><input type="hidden" name="_csrf" value="%s"><button class="link" type="submit">Log out</button></form></nav></header>
                 <main class="console">
                 <div id="notices" aria-live="polite"></div>

@@ -62,27 +62,59 @@ public final class ScheduleRepository {
                 .bind("id", id).map(ROW).findOne());
     }
 
-    /** The thread's active schedules, soonest first (schedules_thread_idx). */
+    /** The thread's open (active or paused) schedules, soonest first (schedules_thread_idx). */
     public List<Row> active(long threadId, int limit) {
         return jdbi.withHandle(h -> h.createQuery("select " + COLUMNS + """
-                         from schedules where thread_id = :thread and status = 'active'
+                         from schedules where thread_id = :thread and status in ('active', 'paused')
                         order by next_fire_at, id limit :limit""")
                 .bind("thread", threadId).bind("limit", limit).map(ROW).list());
     }
 
-    /** How many active schedules the thread has. */
+    /** Every thread's open (active or paused) schedules, soonest first (schedules_open_idx): the agenda page. */
+    public List<Row> open(int limit) {
+        return jdbi.withHandle(h -> h.createQuery("select " + COLUMNS + """
+                         from schedules where status in ('active', 'paused')
+                        order by next_fire_at, id limit :limit""")
+                .bind("limit", limit).map(ROW).list());
+    }
+
+    /** How many open (active or paused) schedules the thread has. */
     public int countActive(long threadId) {
-        return jdbi.withHandle(h -> h.createQuery("select count(*) from schedules where thread_id = :thread and status = 'active'")
+        return jdbi.withHandle(h -> h.createQuery(
+                        "select count(*) from schedules where thread_id = :thread and status in ('active', 'paused')")
                 .bind("thread", threadId).mapTo(Integer.class).one());
     }
 
-    /** Cancels an active schedule of the thread; empty when there is none such (already ended, another thread's). */
+    /** Cancels an open (active or paused) schedule of the thread; empty when there is none such (already ended, another thread's). */
     public Optional<Row> cancel(long id, long threadId, Instant now) {
         return jdbi.withHandle(h -> h.createQuery("""
-                        update schedules set status = 'canceled', next_fire_at = null, canceled_at = :now, updated_at = :now
+                        update schedules set status = 'canceled', next_fire_at = null, canceled_at = :now, paused_at = null,
+                                             updated_at = :now
+                        where id = :id and thread_id = :thread and status in ('active', 'paused')
+                        returning""" + " " + COLUMNS)
+                .bind("id", id).bind("thread", threadId).bind("now", now).map(ROW).findOne());
+    }
+
+    /**
+     * Pauses an active schedule of the thread: it keeps its next due time but is no longer claimed
+     * by {@link #lockDue}. Empty when there is no active one such. A row being fired is waited for,
+     * and then seen as it was left (a one-shot that fired is done, not paused).
+     */
+    public Optional<Row> pause(long id, long threadId, Instant now) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        update schedules set status = 'paused', paused_at = :now, updated_at = :now
                         where id = :id and thread_id = :thread and status = 'active'
                         returning""" + " " + COLUMNS)
                 .bind("id", id).bind("thread", threadId).bind("now", now).map(ROW).findOne());
+    }
+
+    /** Makes a paused schedule of the thread active again, due at {@code next}; empty when there is no paused one such. */
+    public Optional<Row> resume(long id, long threadId, Instant next, Instant now) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        update schedules set status = 'active', next_fire_at = :next, paused_at = null, updated_at = :now
+                        where id = :id and thread_id = :thread and status = 'paused'
+                        returning""" + " " + COLUMNS)
+                .bind("id", id).bind("thread", threadId).bind("next", next).bind("now", now).map(ROW).findOne());
     }
 
     /**

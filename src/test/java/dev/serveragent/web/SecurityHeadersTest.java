@@ -37,12 +37,12 @@ class SecurityHeadersTest {
         try (TestApp app = TestApp.start(db, dir, Map.of("ADMIN_TOKEN", TOKEN), Clock.systemUTC());
              ConsoleClient browser = ConsoleClient.of(app)) {
             for (String path : List.of("/login", "/console", "/admin", "/static/app.css", "/console/console.js",
-                    "/healthz", "/readyz", "/metrics", "/admin/api/threads", "/no-such-page", "/")) {
+                    "/healthz", "/readyz", "/metrics", "/admin/api/threads", "/admin/api/agenda", "/no-such-page", "/")) {
                 assertHeaders(path, app.get(path));
             }
             assertThat(browser.login(TOKEN).statusCode()).isEqualTo(303);
             for (String path : List.of("/console", "/admin", "/admin/conversations", "/admin/jobs", "/admin/approvals",
-                    "/admin/runs", "/admin/deployments", "/admin/static/admin.css")) {
+                    "/admin/runs", "/admin/deployments", "/admin/agenda", "/admin/static/admin.css")) {
                 HttpResponse<String> page = browser.get(path);
                 assertThat(page.statusCode()).as(path).isEqualTo(200);
                 assertHeaders(path, page);
