@@ -10,9 +10,9 @@ import com.pengrad.telegrambot.request.AbstractSendRequest;
 import com.pengrad.telegrambot.request.SendDocument;
 import com.pengrad.telegrambot.request.SendMessage;
 import com.pengrad.telegrambot.request.SendPhoto;
+import com.pengrad.telegrambot.response.SendResponse;
 import dev.serveragent.media.BlobStore;
 import java.net.URI;
-import com.pengrad.telegrambot.response.SendResponse;
 import dev.serveragent.runtime.Lifecycle;
 import dev.serveragent.channel.Channel;
 import dev.serveragent.channel.RichText;
@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * ({@link UncertainNotice}); an unreadable 2xx ends {@code sent} without a message id
  * (the table is in docs/TELEGRAM.md, "Delivery rules"; the client must be {@link BotApiHttp}'s).
  * No parse mode ever, so model output can never be rejected for markup: a rich text goes as its
- * plain text with the stored {@code entities} (docs/TELEGRAM.md, "Rich text").
+ * plain text with the stored {@code entities} (docs/TELEGRAM.md, "Rich text"). A file the agent
+ * sends ({@code send_file}) is read from the blob store and uploaded as multipart {@code sendPhoto}
+ * or {@code sendDocument} under the same rules; a photo refused with 400 goes again as a document.
  */
 public final class OutboxSender implements Lifecycle {
     private static final Logger log = LoggerFactory.getLogger(OutboxSender.class);
