@@ -46,6 +46,7 @@ class SendFileToolTest {
     static AgentToolServer server;
     static FilesystemBlobStore blobs;
     static long thread;
+    static StoredOutbox outbox;
 
     @BeforeAll
     static void start() throws Exception {
@@ -76,7 +77,7 @@ class SendFileToolTest {
 
             public void wake() {}
         };
-        StoredOutbox outbox = new StoredOutbox(new OutboxRepository(db.jdbi()),
+        outbox = new StoredOutbox(new OutboxRepository(db.jdbi()),
                 new Channels(List.of(console), new MessageRepository(db.jdbi()), clock), clock, blobs);
         server = new AgentToolServer(List.of(new SendFileTool(() -> outbox)), workdir, clock);
         server.start();
@@ -187,6 +188,16 @@ class SendFileToolTest {
         }
         assertThat(count("chat_messages")).isEqualTo(messages);
         assertThat(count("message_artifacts")).isEqualTo(artifacts);
+        assertThat(everyBlobIsReferenced()).isTrue();
+    }
+
+    @Test
+    void a_file_whose_message_cannot_be_stored_leaves_no_blob() throws Exception {
+        long messages = count("chat_messages");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> outbox.sendFile(Long.MAX_VALUE,
+                new dev.serveragent.channel.Outbox.FileToSend("document", "x.txt", "text/plain", "x".getBytes(StandardCharsets.UTF_8),
+                        null, "x.txt"))).isInstanceOf(RuntimeException.class);
+        assertThat(count("chat_messages")).isEqualTo(messages);
         assertThat(everyBlobIsReferenced()).isTrue();
     }
 
