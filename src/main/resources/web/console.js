@@ -75,8 +75,14 @@
   }
 
   function fileLine(f) {
-    const line = document.createElement("span");
+    // A file with a download path is a link the server serves as an attachment (never shown inline).
+    const line = document.createElement(f.download ? "a" : "span");
     line.className = "file " + (f.media || "document");
+    if (f.download) {
+      line.href = f.download;
+      line.setAttribute("download", f.name || "");
+      line.rel = "noopener";
+    }
     line.textContent = ({ photo: "Photo", voice: "Voice note" }[f.media] || "Document") + ": " + f.name + " (" + size(f.size) + ")";
     return line;
   }

@@ -132,7 +132,8 @@ public final class Application implements AutoCloseable {
                     new dev.serveragent.mcp.ScheduleTool(() -> agenda().schedules()),
                     new dev.serveragent.mcp.ListSchedulesTool(() -> agenda().schedules()),
                     new dev.serveragent.mcp.CancelScheduleTool(() -> agenda().schedules()),
-                    new dev.serveragent.mcp.ProposeTool(this::proposals)), config.claudeCode().workdir(), clock);
+                    new dev.serveragent.mcp.ProposeTool(this::proposals),
+                    new dev.serveragent.mcp.SendFileTool(this::outbox)), config.claudeCode().workdir(), clock);
             components.add(agentTools); // first: started before anything that starts a run, stopped after
             claudeCode = new ClaudeCodeRunner(config.claudeCode(), config.anthropic(), System.getenv(), Optional.of(agentTools));
             resources.add(claudeCode); // close() cancels runs still going, so no CLI outlives the process
@@ -197,7 +198,7 @@ public final class Application implements AutoCloseable {
                     press -> pressTarget.get().onPress(press), clock);
             plugins.forEach(p -> channelList.add(p.open(port)));
             channels = new Channels(channelList, new MessageRepository(database.jdbi()), clock);
-            StoredOutbox outbox = new StoredOutbox(new OutboxRepository(database.jdbi()), channels, clock);
+            StoredOutbox outbox = new StoredOutbox(new OutboxRepository(database.jdbi()), channels, clock, media.blobs());
             this.outbox = outbox;
 
             // --- proactive: state and control (the scheduler is added below) ---

@@ -25,6 +25,25 @@ public interface Outbox {
      */
     List<Long> sendWithButton(long threadId, String text, String buttonText, String callbackData);
 
+    /**
+     * A file to send ({@code send_file}): {@code kind} {@code photo} (sent as a picture) or
+     * {@code document}, the name and type it goes with, its bytes, a caption (may be null), and
+     * the path it came from, kept with its artifact.
+     */
+    record FileToSend(String kind, String name, String mimeType, byte[] bytes, String caption, String path) {}
+
+    /**
+     * Keeps the file in the blob store, then stores it as one message of the thread with its
+     * artifact (the blob), delivered as the thread's channel says: Telegram's sender uploads it,
+     * the console offers it as a download. Returns the message id. Nothing is stored when the blob
+     * cannot be kept, and the blob is removed again when the message cannot be stored.
+     *
+     * @throws UnsupportedOperationException from an outbox that keeps no files
+     */
+    default long sendFile(long threadId, FileToSend file) {
+        throw new UnsupportedOperationException("this outbox sends no files");
+    }
+
     /** One inline button: its label and its callback data (at most 64 bytes). */
     record Button(String text, String callbackData) {}
 

@@ -2,7 +2,11 @@ package dev.serveragent.channel;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.serveragent.media.BlobStore;
 import dev.serveragent.store.OutboxRepository;
+import java.net.URI;
+import java.time.ZoneOffset;
+import java.util.UUID;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -21,13 +25,24 @@ public final class StoredOutbox implements Outbox {
     private final OutboxRepository repository;
     private final Channels channels;
     private final Clock clock;
+    private final Optional<BlobStore> blobs; // where sent files are kept; none: sendFile refuses
     private volatile java.util.function.LongConsumer onDelivered = id -> {}; // the dashboard's acknowledgement-latency meter
 
     /** @param channels the channels to wake once a message is stored */
     public StoredOutbox(OutboxRepository repository, Channels channels, Clock clock) {
+        this(repository, channels, clock, Optional.empty());
+    }
+
+    /** @param blobs where the files the agent sends are kept ({@link #sendFile}) */
+    public StoredOutbox(OutboxRepository repository, Channels channels, Clock clock, BlobStore blobs) {
+        this(repository, channels, clock, Optional.of(blobs));
+    }
+
+    private StoredOutbox(OutboxRepository repository, Channels channels, Clock clock, Optional<BlobStore> blobs) {
         this.repository = repository;
         this.channels = channels;
         this.clock = clock;
+        this.blobs = blobs;
     }
 
     /** Called with each message delivered by being stored ({@code Delivery.STORED}), once committed. */
@@ -67,6 +82,32 @@ public final class StoredOutbox implements Outbox {
             rows.addArray().addObject().put("text", b.text()).put("callback_data", b.callbackData());
         }
         return store(threadId, text, Optional.of(markup.toString()));
+    }
+
+    @Override
+    public long sendFile(long threadId, FileToSend file) {
+        BlobStore store = blobs.orElseThrow(() -> new UnsupportedOperationException("no blob store: files cannot be kept"));
+        String key = "agent/" + clock.instant().atOffset(ZoneOffset.UTC).toLocalDate() + "/" + UUID.randomUUID() + "-" + keyName(file.name());
+        URI uri = store.put(key, file.bytes(), file.mimeType());
+        try {
+            return repository.enqueueFile(threadId, new OutboxRepository.FileMessage(file.kind(), file.name(), file.mimeType(),
+                    file.bytes().length, uri.toString(), file.caption(), file.path()), channels::delivery, clock.instant(),
+                    channels::wakeAll, onDelivered);
+        } catch (RuntimeException e) {
+            try {
+                store.delete(uri); // no row refers to it
+            } catch (RuntimeException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
+        }
+    }
+
+    /** The name as part of a blob key: letters, digits, dot, dash and underscore, at most 60. */
+    static String keyName(String name) {
+        String k = name.replaceAll("[^A-Za-z0-9._-]", "_").replaceAll("\\.{2,}", "_");
+        k = k.length() > 60 ? k.substring(k.length() - 60) : k;
+        return k.isEmpty() || k.startsWith(".") ? "file" + k : k;
     }
 
     /** {@code {"inline_keyboard":[[{"text":…,"callback_data":…}]]}}, as the Bot API takes it. */

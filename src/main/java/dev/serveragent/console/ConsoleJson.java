@@ -12,7 +12,8 @@ import java.util.List;
  * A message as the console's page receives it (history and live events alike). {@code entities}
  * is the stored Telegram entity array of a rich text (null for a plain one): the page draws it
  * with DOM nodes, never as HTML (console.js, {@code renderRich}). {@code file} is an upload's
- * {@code name}, {@code type}, {@code size} and {@code media}, or null.
+ * or a file the agent sent: {@code name}, {@code type}, {@code size}, {@code media} and {@code download}
+ * (the path that serves it as an attachment), or null.
  */
 record ConsoleJson(long id, long rev, String role, String text, @JsonProperty("created_at") String createdAt,
                    List<Button> buttons, boolean edited, JsonNode entities, JsonNode file) {
@@ -23,7 +24,16 @@ record ConsoleJson(long id, long rev, String role, String text, @JsonProperty("c
     static ConsoleJson of(Shown m) {
         return new ConsoleJson(m.id(), m.rev(), m.role(), m.text() == null ? "" : m.text(), m.createdAt().toString(),
                 buttons(m.replyMarkupJson()), m.edited(), json(m.entitiesJson()).filter(JsonNode::isArray).orElse(null),
-                json(m.fileJson()).filter(JsonNode::isObject).orElse(null));
+                json(m.fileJson()).filter(JsonNode::isObject).map(f -> withDownload(f, m.id())).orElse(null));
+    }
+
+    /** Where the page downloads the message's file ({@code ConsoleUploadRoutes}, served as an attachment). */
+    static String downloadPath(long messageId) {
+        return "/console/api/files/" + messageId;
+    }
+
+    private static JsonNode withDownload(JsonNode file, long messageId) {
+        return ((com.fasterxml.jackson.databind.node.ObjectNode) file.deepCopy()).put("download", downloadPath(messageId));
     }
 
     private static java.util.Optional<JsonNode> json(String stored) {

@@ -121,6 +121,28 @@ public final class ConsoleRepository {
         }
     }
 
+    /** A message's file, to download: the name and type it was stored with, and where its bytes are kept. */
+    public record Download(String name, String mimeType, String uri) {}
+
+    /**
+     * The file of message {@code messageId} of the thread, if it has one kept in the blob store: a
+     * file the agent sent ({@code send_file}) or one the Master uploaded.
+     */
+    public Optional<Download> download(long threadId, long messageId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select coalesce(m.raw_payload -> 'agent_file' ->> 'name', m.raw_payload -> 'console_file' ->> 'name') as name,
+                               coalesce(m.raw_payload -> 'agent_file' ->> 'type', m.raw_payload -> 'console_file' ->> 'type') as type,
+                               (select coalesce(a.uri, a.content_json -> 'source' ->> 'uri') from message_artifacts a
+                                 where a.message_id = m.id and coalesce(a.uri, a.content_json -> 'source' ->> 'uri') is not null
+                                 order by a.id limit 1) as uri
+                        from chat_messages m
+                        where m.id = :id and m.thread_id = :thread
+                          and (m.raw_payload -> 'agent_file' is not null or m.raw_payload -> 'console_file' is not null)""")
+                .bind("id", messageId).bind("thread", threadId)
+                .map((rs, ctx) -> new Download(rs.getString("name"), rs.getString("type"), rs.getString("uri")))
+                .findOne().filter(d -> d.uri() != null));
+    }
+
     /** The last {@code limit} messages, oldest first. */
     public List<Shown> history(long threadId, int limit) {
         return jdbi.withHandle(h -> h.createQuery("""
@@ -128,7 +150,7 @@ public final class ConsoleRepository {
                             select id, rev, rev_at < clock_timestamp() - interval '%s' as settled, role, text, created_at,
                                    cast(reply_markup as text) as markup, edited_at is not null as edited,
                                    cast(entities as text) as entities,
-                                   cast(raw_payload -> 'console_file' as text) as file
+                                   cast(coalesce(raw_payload -> 'console_file', raw_payload -> 'agent_file') as text) as file
                             from chat_messages where thread_id = :thread
                             order by created_at desc, id desc limit :limit) m
                         order by created_at, id""".formatted(SETTLE))
@@ -148,7 +170,7 @@ public final class ConsoleRepository {
                         select id, rev, rev_at < clock_timestamp() - interval '%s' as settled, role, text, created_at,
                                cast(reply_markup as text) as markup, edited_at is not null as edited,
                                cast(entities as text) as entities,
-                               cast(raw_payload -> 'console_file' as text) as file
+                               cast(coalesce(raw_payload -> 'console_file', raw_payload -> 'agent_file') as text) as file
                         from chat_messages where thread_id = :thread and rev > :after
                         order by rev limit :limit""".formatted(SETTLE))
                 .bind("thread", threadId).bind("after", after).bind("limit", limit)

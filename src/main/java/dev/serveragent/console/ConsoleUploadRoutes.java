@@ -61,6 +61,52 @@ public final class ConsoleUploadRoutes implements HttpRoutes {
     @Override
     public void addTo(JavalinDefaultRoutingApi routes) {
         routes.post("/console/api/upload", this::upload);
+        routes.get("/console/api/files/{id}", this::download);
+    }
+
+    /** Types a browser may be told as they are; anything else (HTML, SVG, XML, scripts) goes as bytes. */
+    static final java.util.Set<String> SHOWN_TYPES = java.util.Set.of("image/png", "image/jpeg", "image/gif", "image/webp",
+            "application/pdf", "text/plain", "text/csv", "application/json", "application/zip", "audio/ogg", "audio/mpeg",
+            "audio/mp4", "audio/webm", "audio/wav", "audio/flac");
+
+    /**
+     * {@code GET /console/api/files/{message id}}: a file of the console's conversation (one the
+     * agent sent, or an upload), with the console's login. Always a download ({@code
+     * Content-Disposition: attachment}), never sniffed, and with a sandboxing policy; a type that a
+     * browser would run or render as a page (HTML, SVG, XML) is sent as {@code application/octet-stream}.
+     */
+    private void download(Context ctx) {
+        access.requireApi(ctx);
+        long id;
+        try {
+            id = Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw new io.javalin.http.NotFoundResponse("no such file");
+        }
+        ConsoleRepository.Download file = repository.download(repository.threadId(), id)
+                .orElseThrow(() -> new io.javalin.http.NotFoundResponse("no such file"));
+        byte[] bytes;
+        try {
+            bytes = media.blobs().get(URI.create(file.uri()));
+        } catch (RuntimeException e) {
+            log.warn("Console download of message {} not read from the blob store: {}", id, e.toString());
+            ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(Map.of("error", "the file cannot be read now; try again"));
+            return;
+        }
+        String type = file.mimeType() == null ? "" : file.mimeType().toLowerCase(java.util.Locale.ROOT);
+        ctx.header("Content-Disposition", attachment(file.name()));
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Content-Security-Policy", "sandbox; default-src 'none'");
+        ctx.header("Cache-Control", "private, no-store");
+        ctx.contentType(SHOWN_TYPES.contains(type) ? type : "application/octet-stream").result(bytes);
+    }
+
+    /** {@code attachment} with an ASCII {@code filename} and the exact name as RFC 5987 {@code filename*}. */
+    static String attachment(String name) {
+        String n = name == null || name.isBlank() ? "file" : name;
+        String ascii = n.replaceAll("[^A-Za-z0-9._ -]", "_");
+        String encoded = java.net.URLEncoder.encode(n, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
     }
 
     private void upload(Context ctx) {

@@ -20,9 +20,34 @@ import org.jdbi.v3.core.Jdbi;
  * its next row is not claimed before its thread's {@code send_next_at}.
  */
 public final class OutboxRepository {
-    /** A claimed row to send. {@code replyMarkupJson} and {@code entitiesJson} may be null. */
+    /**
+     * A claimed row to send. {@code replyMarkupJson}, {@code entitiesJson} and {@code file} may be
+     * null; a row with a {@code file} is a file the agent sends ({@code send_file}), its
+     * {@code text} the caption (may be null).
+     */
     public record Outgoing(long id, long threadId, long chatId, String text, String replyMarkupJson, int attempts, Instant lease,
-                           String entitiesJson) {}
+                           String entitiesJson, OutgoingFile file) {
+        public Outgoing(long id, long threadId, long chatId, String text, String replyMarkupJson, int attempts, Instant lease,
+                        String entitiesJson) {
+            this(id, threadId, chatId, text, replyMarkupJson, attempts, lease, entitiesJson, null);
+        }
+    }
+
+    /**
+     * A file of an outgoing row: its kind as the message's ({@code photo} or {@code document}), the
+     * name and type it is sent with, its size, and where its bytes are kept (the blob store's URI).
+     */
+    public record OutgoingFile(String kind, String name, String mimeType, long size, String uri) {}
+
+    /**
+     * A file to store as an agent's message: {@code kind} {@code photo} or {@code document}, the
+     * blob's {@code uri} (already kept), the {@code caption} (may be null), and the {@code path} it
+     * was sent from (relative to the run's working directory), kept with its artifact.
+     */
+    public record FileMessage(String kind, String name, String mimeType, long size, String uri, String caption, String path) {}
+
+    /** {@code chat_messages.kind} values of a file the agent sends. */
+    public static final java.util.Set<String> FILE_KINDS = java.util.Set.of("photo", "document");
 
     /** How a thread's channel delivers the rows stored for it. */
     public enum Delivery {
@@ -102,6 +127,49 @@ public final class OutboxRepository {
     }
 
     /**
+     * Stores a file the agent sends as one assistant message of kind {@code file.kind()} (its text
+     * the caption) with its {@code file_meta} artifact ({@code done}, {@code uri} the blob) in one
+     * transaction; the send state follows {@code deliveryOf} the thread's platform, as for text.
+     * What the console shows of it is kept in {@code raw_payload.agent_file} (name, type, size, media).
+     */
+    public long enqueueFile(long threadId, FileMessage file, java.util.function.Function<String, Delivery> deliveryOf, Instant now,
+            Runnable afterCommit, java.util.function.LongConsumer delivered) {
+        if (!FILE_KINDS.contains(file.kind())) {
+            throw new IllegalArgumentException("a sent file is a photo or a document, not " + file.kind());
+        }
+        return jdbi.inTransaction(h -> {
+            String platform = h.createQuery("select platform from chat_threads where id = :id")
+                    .bind("id", threadId).mapTo(String.class).one();
+            String status = deliveryOf.apply(platform).sendStatus;
+            long id = h.createQuery("""
+                            insert into chat_messages (thread_id, role, text, created_at, stored_at, kind, send_status, next_attempt_at,
+                                                       sent_at, raw_payload)
+                            values (:thread, 'assistant', :text, :now, :now, :kind, :status, :now, cast(:sentAt as timestamptz),
+                                    jsonb_build_object('agent_file', jsonb_build_object('name', cast(:name as text),
+                                        'type', cast(:mime as text), 'size', :size, 'media', cast(:kind as text))))
+                            returning id""")
+                    .bind("thread", threadId).bind("text", file.caption()).bind("now", now).bind("kind", file.kind())
+                    .bind("status", status).bind("sentAt", "sent".equals(status) ? now.toString() : null)
+                    .bind("name", file.name()).bind("mime", file.mimeType()).bind("size", file.size())
+                    .mapTo(Long.class).one();
+            h.createUpdate("""
+                            insert into message_artifacts (message_id, kind, content_json, uri, status, created_at, updated_at, run_after)
+                            values (:msg, 'file_meta', jsonb_build_object('file_name', cast(:name as text), 'mime_type', cast(:mime as text),
+                                        'file_size', :size, 'media', cast(:kind as text), 'sent_by', 'agent', 'path', cast(:path as text)),
+                                    :uri, 'done', :now, :now, :now)""")
+                    .bind("msg", id).bind("name", file.name()).bind("mime", file.mimeType()).bind("size", file.size())
+                    .bind("kind", file.kind()).bind("path", file.path()).bind("uri", file.uri()).bind("now", now).execute();
+            h.afterCommit(() -> {
+                afterCommit.run();
+                if ("sent".equals(status)) {
+                    delivered.accept(id);
+                }
+            });
+            return id;
+        });
+    }
+
+    /**
      * Claims up to {@code limit} due rows of {@code platform}'s threads, each the oldest unsent one
      * of its chat, until {@code leaseUntil}.
      */
@@ -132,15 +200,30 @@ public final class OutboxRepository {
                                 -- not be skipped, or it waits for the next wake-up or poll (up to 1 s).
                                 for no key update of c skip locked)
                         returning m.id, m.thread_id, t.chat_id, m.text, cast(m.reply_markup as text) as markup, m.send_attempts,
-                                  m.locked_until, cast(m.entities as text) as entities""")
+                                  m.locked_until, cast(m.entities as text) as entities, m.kind,
+                                  m.raw_payload -> 'agent_file' ->> 'name' as file_name,
+                                  m.raw_payload -> 'agent_file' ->> 'type' as file_type,
+                                  (m.raw_payload -> 'agent_file' ->> 'size')::bigint as file_size,
+                                  (select a.uri from message_artifacts a  -- message_artifacts_message_idx
+                                    where a.message_id = m.id and a.kind = 'file_meta' and a.uri is not null
+                                    order by a.id limit 1) as file_uri""")
                 .bind("platform", platform)
                 .bind("lease", leaseUntil)
                 .bind("now", now)
                 .bind("limit", limit)
                 .map((rs, ctx) -> new Outgoing(rs.getLong("id"), rs.getLong("thread_id"), rs.getLong("chat_id"),
                         rs.getString("text"), rs.getString("markup"), rs.getInt("send_attempts"),
-                        rs.getObject("locked_until", OffsetDateTime.class).toInstant(), rs.getString("entities")))
+                        rs.getObject("locked_until", OffsetDateTime.class).toInstant(), rs.getString("entities"), file(rs)))
                 .list());
+    }
+
+    /** The file of a claimed row, when it is one the agent sends (a file kind with its name in {@code raw_payload.agent_file}). */
+    private static OutgoingFile file(java.sql.ResultSet rs) throws java.sql.SQLException {
+        String name = rs.getString("file_name");
+        if (name == null || !FILE_KINDS.contains(rs.getString("kind"))) {
+            return null;
+        }
+        return new OutgoingFile(rs.getString("kind"), name, rs.getString("file_type"), rs.getLong("file_size"), rs.getString("file_uri"));
     }
 
     /**
@@ -156,7 +239,7 @@ public final class OutboxRepository {
                 .map((rs, ctx) -> rs.getObject("locked_until", OffsetDateTime.class).toInstant())
                 .findOne()
                 .map(lease -> new Outgoing(o.id(), o.threadId(), o.chatId(), o.text(), o.replyMarkupJson(), o.attempts(), lease,
-                        o.entitiesJson())));
+                        o.entitiesJson(), o.file())));
     }
 
     /**
@@ -219,6 +302,19 @@ public final class OutboxRepository {
                         update chat_messages set entities = null, next_attempt_at = :at, locked_until = null, send_error = :error,
                                send_started_at = null
                         where id = :id""")
+                .bind("at", at).bind("error", error).bind("id", id).execute());
+    }
+
+    /**
+     * Puts a photo the channel refused as a photo (its dimensions, its format) back as a document,
+     * due at {@code at}: the same bytes, which a document always takes.
+     */
+    public void retryAsDocument(long id, Instant at, String error) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                        update chat_messages set kind = 'document',
+                               raw_payload = jsonb_set(raw_payload, '{agent_file,media}', '"document"'),
+                               next_attempt_at = :at, locked_until = null, send_error = :error, send_started_at = null
+                        where id = :id and kind = 'photo'""")
                 .bind("at", at).bind("error", error).bind("id", id).execute());
     }
 
@@ -285,15 +381,25 @@ public final class OutboxRepository {
     public Optional<Long> sendAgain(long id, Instant now) {
         return jdbi.inTransaction(h -> {
             Optional<Long> copy = h.createQuery("""
-                            insert into chat_messages (thread_id, role, text, entities, created_at, stored_at, kind, send_status, next_attempt_at, reply_markup)
-                            select thread_id, 'assistant', text, entities, :now, :now, 'text', 'pending', :now, reply_markup
+                            insert into chat_messages (thread_id, role, text, entities, created_at, stored_at, kind, send_status, next_attempt_at,
+                                                       reply_markup, raw_payload)
+                            select thread_id, 'assistant', text, entities, :now, :now,
+                                   case when raw_payload -> 'agent_file' is not null then kind else 'text' end, 'pending', :now, reply_markup,
+                                   case when raw_payload -> 'agent_file' is not null then jsonb_build_object('agent_file', raw_payload -> 'agent_file') end
                               from chat_messages
                              where id = :id and send_status = 'uncertain' and resent_as is null and kind <> :kind
                                for update  -- a second press waits here, then finds resent_as set
                             returning id""")
                     .bind("id", id).bind("now", now).bind("kind", NOTICE_KIND).mapTo(Long.class).findOne();
-            copy.ifPresent(c -> h.createUpdate("update chat_messages set resent_as = :copy where id = :id")
-                    .bind("copy", c).bind("id", id).execute());
+            copy.ifPresent(c -> {
+                h.createUpdate("update chat_messages set resent_as = :copy where id = :id").bind("copy", c).bind("id", id).execute();
+                // A file goes again with its own artifact: the same blob, so the copy is sent and shown as the original was.
+                h.createUpdate("""
+                                insert into message_artifacts (message_id, kind, content_json, uri, status, created_at, updated_at, run_after)
+                                select :copy, kind, content_json, uri, status, :now, :now, :now from message_artifacts
+                                 where message_id = :id and kind = 'file_meta' and content_json ->> 'sent_by' = 'agent'""")
+                        .bind("copy", c).bind("id", id).bind("now", now).execute();
+            });
             return copy;
         });
     }

@@ -6,8 +6,13 @@ import com.pengrad.telegrambot.TelegramBot;
 import com.pengrad.telegrambot.model.MessageEntity;
 import com.pengrad.telegrambot.model.request.InlineKeyboardButton;
 import com.pengrad.telegrambot.model.request.InlineKeyboardMarkup;
+import com.pengrad.telegrambot.request.AbstractSendRequest;
+import com.pengrad.telegrambot.request.SendDocument;
 import com.pengrad.telegrambot.request.SendMessage;
+import com.pengrad.telegrambot.request.SendPhoto;
 import com.pengrad.telegrambot.response.SendResponse;
+import dev.serveragent.media.BlobStore;
+import java.net.URI;
 import dev.serveragent.runtime.Lifecycle;
 import dev.serveragent.channel.Channel;
 import dev.serveragent.channel.RichText;
@@ -36,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * ({@link UncertainNotice}); an unreadable 2xx ends {@code sent} without a message id
  * (the table is in docs/TELEGRAM.md, "Delivery rules"; the client must be {@link BotApiHttp}'s).
  * No parse mode ever, so model output can never be rejected for markup: a rich text goes as its
- * plain text with the stored {@code entities} (docs/TELEGRAM.md, "Rich text").
+ * plain text with the stored {@code entities} (docs/TELEGRAM.md, "Rich text"). A file the agent
+ * sends ({@code send_file}) is read from the blob store and uploaded as multipart {@code sendPhoto}
+ * or {@code sendDocument} under the same rules; a photo refused with 400 goes again as a document.
  */
 public final class OutboxSender implements Lifecycle {
     private static final Logger log = LoggerFactory.getLogger(OutboxSender.class);
@@ -63,6 +70,7 @@ public final class OutboxSender implements Lifecycle {
     private final Loop loop;
 
     private final MeterRegistry metrics;
+    private final Optional<BlobStore> blobs; // where the files the agent sends are kept
     private volatile java.util.function.LongConsumer onSent = id -> {}; // the dashboard's acknowledgement-latency meter
 
     /** Called with each message's id once it is recorded as sent (the acknowledgement-latency histogram). */
@@ -71,13 +79,25 @@ public final class OutboxSender implements Lifecycle {
     }
 
     public OutboxSender(OutboxRepository repository, SendPaceRepository pace, TelegramBot bot, Clock clock, MeterRegistry metrics) {
-        this(repository, pace, bot, clock, metrics, LEASE);
+        this(repository, pace, bot, clock, metrics, LEASE, Optional.empty());
+    }
+
+    /** @param blobs where the files the agent sends ({@code send_file}) are kept: they are uploaded from there */
+    public OutboxSender(OutboxRepository repository, SendPaceRepository pace, TelegramBot bot, Clock clock, MeterRegistry metrics,
+                        BlobStore blobs) {
+        this(repository, pace, bot, clock, metrics, LEASE, Optional.of(blobs));
     }
 
     /** With another claim lease (tests: a short one, to outlast it without waiting long). */
     OutboxSender(OutboxRepository repository, SendPaceRepository pace, TelegramBot bot, Clock clock, MeterRegistry metrics,
                  Duration lease) {
+        this(repository, pace, bot, clock, metrics, lease, Optional.empty());
+    }
+
+    private OutboxSender(OutboxRepository repository, SendPaceRepository pace, TelegramBot bot, Clock clock, MeterRegistry metrics,
+                 Duration lease, Optional<BlobStore> blobs) {
         this.metrics = metrics;
+        this.blobs = blobs;
         this.repository = repository;
         this.pace = pace;
         this.bot = bot;
@@ -133,13 +153,28 @@ public final class OutboxSender implements Lifecycle {
             log.info("Message {} was taken over by another sender after its claim ran out", o.id());
             return;
         }
+        byte[] fileBytes = null;
+        if (o.file() != null) {
+            try {
+                fileBytes = fileBytes(o.file()); // before the send begins: a store that is down now is tried again later
+            } catch (RuntimeException e) {
+                retryLater(o, "the file could not be read from the blob store: " + e.getMessage());
+                return;
+            }
+        }
         if (!repository.beginSend(o.id(), clock.instant())) {
             uncertain(o, "a sender stopped while sending it; Telegram may have it");
             return;
         }
-        SendMessage request = new SendMessage(o.chatId(), o.text());
-        if (o.entitiesJson() != null) {
-            request.entities(entities(o.entitiesJson())); // rich text: entities, never a parse mode
+        AbstractSendRequest<?> request;
+        if (o.file() != null) {
+            request = fileRequest(o, fileBytes); // multipart: sendPhoto or sendDocument
+        } else {
+            SendMessage text = new SendMessage(o.chatId(), o.text());
+            if (o.entitiesJson() != null) {
+                text.entities(entities(o.entitiesJson())); // rich text: entities, never a parse mode
+            }
+            request = text;
         }
         if (o.replyMarkupJson() != null) {
             request.replyMarkup(keyboard(o.replyMarkupJson()));
@@ -178,6 +213,11 @@ public final class OutboxSender implements Lifecycle {
         } else if (response.errorCode() >= 500 || response.errorCode() == 0) {
             // The Bot API itself answered that it did not send it.
             retryLater(o, response.errorCode() + ": " + response.description());
+        } else if (response.errorCode() == 400 && o.file() != null && "photo".equals(o.file().kind())) {
+            // Refused as a photo (its dimensions or format): a document takes the same bytes as they are.
+            log.info("Telegram refused message {} as a photo ({}); sending it as a document", o.id(), response.description());
+            repository.retryAsDocument(o.id(), clock.instant(), "400 as a photo, sent as a document: " + response.description());
+            metrics.counter("telegram.outbox", "result", "document_again").increment();
         } else if (response.errorCode() == 400 && o.entitiesJson() != null) {
             // Refused with its formatting (an entity Telegram will not take): the words matter more.
             log.warn("Telegram refused the formatting of message {} ({}); sending it as plain text", o.id(), response.description());
@@ -191,12 +231,12 @@ public final class OutboxSender implements Lifecycle {
     }
 
     /** Sends while a heartbeat renews the row's claim, so a slow answer does not let another sender take it. */
-    private SendResponse sendHoldingClaim(Outgoing claim, SendMessage request) {
+    private SendResponse sendHoldingClaim(Outgoing claim, AbstractSendRequest<?> request) {
         java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
         // Not interrupted when the send ends: interrupting a virtual thread in a JDBC call closes its socket.
         Thread.ofVirtual().name("outbox-claim-" + claim.id()).start(() -> keepClaim(claim, done));
         try {
-            return bot.execute(request);
+            return bot.execute((com.pengrad.telegrambot.request.BaseRequest<?, SendResponse>) request);
         } finally {
             done.countDown();
         }
@@ -236,7 +276,8 @@ public final class OutboxSender implements Lifecycle {
     private void uncertain(Outgoing o, String reason) {
         log.warn("Message {} for chat {} may or may not have reached Telegram; not sending it again by itself, the Master is told: {}",
                 o.id(), o.chatId(), reason);
-        repository.markUncertain(o.id(), reason, UncertainNotice::about, clock.instant());
+        repository.markUncertain(o.id(), reason, o.file() == null ? UncertainNotice::about
+                : caption -> UncertainNotice.about("the file " + o.file().name() + (caption == null ? "" : ": " + caption)), clock.instant());
         metrics.counter("telegram.outbox", "result", "uncertain").increment();
     }
 
@@ -250,6 +291,24 @@ public final class OutboxSender implements Lifecycle {
         metrics.counter("telegram.outbox", "result", "retry").increment();
         long seconds = Math.min(MAX_BACKOFF.toSeconds(), 1L << Math.min(20, o.attempts() - 1));
         repository.retryAt(o.id(), clock.instant().plusSeconds(seconds), error, true);
+    }
+
+    private byte[] fileBytes(OutboxRepository.OutgoingFile file) {
+        if (file.uri() == null) {
+            throw new IllegalStateException("the message has no kept file");
+        }
+        return blobs.orElseThrow(() -> new IllegalStateException("this sender has no blob store")).get(URI.create(file.uri()));
+    }
+
+    /** A multipart upload: a photo as {@code sendPhoto}, anything else as {@code sendDocument}, with its name, type and caption. */
+    static AbstractSendRequest<?> fileRequest(Outgoing o, byte[] bytes) {
+        OutboxRepository.OutgoingFile f = o.file();
+        if ("photo".equals(f.kind())) {
+            SendPhoto photo = new SendPhoto(o.chatId(), bytes).fileName(f.name()).contentType(f.mimeType());
+            return o.text() == null ? photo : photo.caption(o.text());
+        }
+        SendDocument document = new SendDocument(o.chatId(), bytes).fileName(f.name()).contentType(f.mimeType());
+        return o.text() == null ? document : document.caption(o.text());
     }
 
     /** The stored entities as the library's; a type it does not know is left out (the text still goes). */

@@ -101,7 +101,8 @@ public final class TelegramModule {
         ArtifactWorker worker = media.worker();
         media.sources().register(Channel.TELEGRAM, new TelegramFiles(bot, tg.apiUrl(), token));
 
-        OutboxSender sender = new OutboxSender(outboxRepository, new SendPaceRepository(database.jdbi()), bot, clock, metrics);
+        OutboxSender sender = new OutboxSender(outboxRepository, new SendPaceRepository(database.jdbi()), bot, clock, metrics,
+                media.blobs());
         components.add(sender);
 
         UpdateIngestor ingestor = new UpdateIngestor(

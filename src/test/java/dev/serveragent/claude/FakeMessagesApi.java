@@ -23,6 +23,7 @@ final class FakeMessagesApi implements AutoCloseable {
     record Seen(String path, String authorization, String apiKey) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.util.concurrent.atomic.AtomicInteger TOOL_IDS = new java.util.concurrent.atomic.AtomicInteger();
 
     private final HttpServer server;
     final List<Seen> seen = new CopyOnWriteArrayList<>();
@@ -35,6 +36,12 @@ final class FakeMessagesApi implements AutoCloseable {
      * result is {@code "From memory: "} followed by the result's text.
      */
     volatile String[] scriptedTool;
+    /**
+     * When set, a scripted run of several tool calls: answer N (counting the tool results already in
+     * the conversation) is a call of {@code steps.get(N)} (name, input JSON), and after the last
+     * result the answer is {@code "Done: "} followed by that result's text.
+     */
+    volatile List<String[]> scriptedSteps;
 
     FakeMessagesApi() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -78,6 +85,24 @@ final class FakeMessagesApi implements AutoCloseable {
                 answered = true;
             }
         }
+        List<String[]> steps = scriptedSteps;
+        if (steps != null && request.path("tools").size() > 0) { // side requests (no tools) get the plain answer
+            int done = 0;
+            for (JsonNode m : messages) {
+                for (JsonNode block : m.path("content")) {
+                    done += block.path("type").asText().equals("tool_result") ? 1 : 0;
+                }
+            }
+            if (done < steps.size()) {
+                return toolUse(steps.get(done)[0], steps.get(done)[1]);
+            }
+            StringBuilder result = new StringBuilder();
+            toolResults.get(toolResults.size() - 1).path("content").forEach(c -> result.append(c.path("text").asText()));
+            if (result.isEmpty()) {
+                result.append(toolResults.get(toolResults.size() - 1).path("content").asText());
+            }
+            return text("Done: " + result);
+        }
         String[] scripted = scriptedTool;
         if (scripted != null) {
             if (!answered) {
@@ -115,7 +140,7 @@ final class FakeMessagesApi implements AutoCloseable {
 
     private static String toolUse(String tool, String input) {
         return start("msg_fake_tool")
-                + event("content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_fake_1\",\"name\":"
+                + event("content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_fake_" + TOOL_IDS.incrementAndGet() + "\",\"name\":"
                         + JSON.valueToTree(tool) + ",\"input\":{}}}")
                 + event("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":" + JSON.valueToTree(input) + "}}")
                 + event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}")

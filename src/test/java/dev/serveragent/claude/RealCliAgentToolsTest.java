@@ -83,4 +83,91 @@ class RealCliAgentToolsTest {
             tools.stop();
         }
     }
+
+    /**
+     * The real CLI, in a command run, makes a file with Bash, then calls {@code mcp__agent__send_file};
+     * the outbox's Telegram sender uploads it, and the fake Bot API receives a multipart
+     * sendDocument with that file's name and bytes.
+     */
+    @Test
+    void the_cli_makes_a_file_and_send_file_delivers_it_to_telegram_as_a_document() throws Exception {
+        long thread = db.jdbi().withHandle(h -> h.createQuery(
+                "insert into chat_threads (platform, chat_id) values ('telegram', 78) returning id").mapTo(Long.class).one());
+        Path workdir = Files.createDirectories(dir.resolve("workspace"));
+        java.time.Clock clock = Clock.systemUTC();
+        var blobs = new dev.serveragent.media.FilesystemBlobStore(dir.resolve("blobs"));
+        var outboxRepository = new dev.serveragent.store.OutboxRepository(db.jdbi());
+        try (dev.serveragent.testing.FakeTelegram telegram = dev.serveragent.testing.FakeTelegram.start(
+                dev.serveragent.testing.TelegramFixtures.TOKEN); FakeMessagesApi api = new FakeMessagesApi()) {
+            var bot = new com.pengrad.telegrambot.TelegramBot.Builder(dev.serveragent.testing.TelegramFixtures.TOKEN)
+                    .okHttpClient(dev.serveragent.telegram.BotApiHttp.client(Duration.ofSeconds(5), Duration.ofSeconds(20)))
+                    .apiUrl(telegram.url() + "/bot").build();
+            var sender = new dev.serveragent.telegram.OutboxSender(outboxRepository,
+                    new dev.serveragent.telegram.SendPaceRepository(db.jdbi()), bot, clock,
+                    new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), blobs);
+            dev.serveragent.channel.Channel telegramChannel = new dev.serveragent.channel.Channel() {
+                public String platform() {
+                    return dev.serveragent.channel.Channel.TELEGRAM;
+                }
+
+                public String describe() {
+                    return "Telegram";
+                }
+
+                public dev.serveragent.store.OutboxRepository.Delivery delivery() {
+                    return dev.serveragent.store.OutboxRepository.Delivery.SENDER;
+                }
+
+                public void answerPress(dev.serveragent.channel.Press press, String text) {}
+
+                public void edited(long chatId, long platformMessageId, String text) {}
+
+                public void buttonRemoved(long chatId, long platformMessageId) {}
+
+                public void wake() {
+                    sender.wake();
+                }
+            };
+            var outbox = new dev.serveragent.channel.StoredOutbox(outboxRepository, new dev.serveragent.channel.Channels(
+                    List.of(telegramChannel), new dev.serveragent.store.MessageRepository(db.jdbi()), clock), clock, blobs);
+            AgentToolServer tools = new AgentToolServer(List.of(new dev.serveragent.mcp.SendFileTool(() -> outbox)), workdir, clock);
+            tools.start();
+            sender.start();
+            try {
+                api.scriptedSteps = List.of(
+                        new String[] {"Bash", "{\"command\":\"mkdir -p reports && printf 'host,disk\\\\nalpha,91%%\\\\n' > reports/disk.csv\"}"},
+                        new String[] {"mcp__agent__send_file", "{\"path\":\"reports/disk.csv\",\"caption\":\"Disk usage\"}"});
+                Path home = Files.createDirectories(dir.resolve("home"));
+                Map<String, String> settings = new HashMap<>(Map.of("CLAUDE_CODE_BIN", System.getenv("CLAUDE_CODE_REAL_BIN"),
+                        "ANTHROPIC_BASE_URL", api.baseUrl(), "CLAUDE_CODE_MAX_RETRIES", "0", "DATA_DIR", dir.toString(),
+                        "CLAUDE_CODE_WORKDIR", workdir.toString(), "CLAUDE_CODE_OAUTH_TOKEN", "oat-test-token-123"));
+                AppConfig c = AppConfig.from(new Settings(settings));
+                ClaudeCodeRunner runner = new ClaudeCodeRunner(c.claudeCode(), c.anthropic(),
+                        Map.of("PATH", System.getenv("PATH"), "HOME", home.toString()), Optional.of(tools));
+
+                ClaudeResult r = runner.start(runner.request("Make the disk report and send it to me.", "", ClaudeRequest.Mode.COMMAND)
+                        .withThread(thread)).await(Duration.ofSeconds(120)).orElseThrow();
+
+                assertThat(api.offeredTools).contains("mcp__agent__send_file", "Bash");
+                byte[] made = Files.readAllBytes(workdir.resolve("reports/disk.csv"));
+                assertThat(new String(made, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("host,disk\nalpha,91%\n");
+                assertThat(r).isInstanceOfSatisfying(Completed.class, done -> assertThat(done.text())
+                        .startsWith("Done: Sent reports/disk.csv (").contains("as a document"));
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> !telegram.calls("sendDocument").isEmpty());
+                var call = telegram.calls("sendDocument").getFirst();
+                assertThat(call.param("chat_id")).isEqualTo("78");
+                assertThat(call.param("caption")).isEqualTo("Disk usage");
+                assertThat(call.file("document").fileName()).isEqualTo("disk.csv");
+                assertThat(call.file("document").bytes()).isEqualTo(made);
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> db.jdbi().withHandle(h -> h.createQuery(
+                        "select count(*) from chat_messages where thread_id = :t and kind = 'document' and send_status = 'sent'")
+                        .bind("t", thread).mapTo(Integer.class).one()) == 1);
+                assertThat(tools.liveGrants()).isZero();
+            } finally {
+                sender.stop();
+                tools.stop();
+                bot.shutdown();
+            }
+        }
+    }
 }

@@ -92,6 +92,10 @@ class ConsoleBrowserTest {
             ConsolePage.say(browser, "what is blinking on this rack?");
             WebElement sent = browser.await().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".msg.user .file.photo")));
             assertThat(sent.getText()).contains("rack.png");
+            // A kept file is a download link (served as an attachment; ConsoleFileDownloadTest).
+            assertThat(sent.getTagName()).isEqualTo("a");
+            assertThat(sent.getAttribute("href")).matches(".*/console/api/files/\\d+$");
+            assertThat(sent.getAttribute("download")).isEqualTo("rack.png");
             assertThat(sent.findElement(By.xpath("..")).getText()).contains("what is blinking on this rack?");
             assertThat(driver.findElement(By.id("attachment")).isDisplayed()).isFalse();
             browser.await().until(d -> db.jdbi().withHandle(h -> h.createQuery(

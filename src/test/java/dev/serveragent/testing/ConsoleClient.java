@@ -208,6 +208,23 @@ public final class ConsoleClient implements AutoCloseable {
                 .until(() -> events.stream().filter(match).findFirst().orElse(null), e -> e != null);
     }
 
+    /** {@code path} on this console's server. */
+    public URI uri(String path) {
+        return base.resolve(path);
+    }
+
+    /** Sends with this client's session, keeping the body as bytes (a download). */
+    public HttpResponse<byte[]> sendBytes(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public HttpResponse<String> send(HttpRequest request) {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());

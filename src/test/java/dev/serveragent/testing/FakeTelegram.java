@@ -38,12 +38,31 @@ import java.util.concurrent.atomic.AtomicLong;
  * }</pre>
  */
 public final class FakeTelegram implements AutoCloseable {
-    /** One recorded call (failed ones too). JSON values that are not strings are kept as their JSON text. */
-    public record Call(String method, Map<String, String> params, Instant at) {
+    /**
+     * One recorded call (failed ones too). JSON values that are not strings are kept as their JSON
+     * text; the file parts of a multipart upload ({@code sendDocument}, {@code sendPhoto}) are in
+     * {@code files} by field name.
+     */
+    public record Call(String method, Map<String, String> params, Instant at, Map<String, Upload> files) {
+        public Call(String method, Map<String, String> params, Instant at) {
+            this(method, params, at, Map.of());
+        }
+
         public String param(String name) {
             return params.get(name);
         }
+
+        public Upload file(String field) {
+            return files.get(field);
+        }
     }
+
+    /** A file part of a multipart request: its file name, content type and bytes. */
+    public record Upload(String fileName, String contentType, byte[] bytes) {}
+
+    /** Telegram's limits for a bot's uploads (Bot API "Sending files"). */
+    public static final long MAX_PHOTO_BYTES = 10L * 1024 * 1024;
+    public static final long MAX_DOCUMENT_BYTES = 50L * 1024 * 1024;
 
     private record Failure(int status, int retryAfter, String description, Wire wire) {
         Failure(int status, int retryAfter, String description) {
@@ -195,8 +214,9 @@ public final class FakeTelegram implements AutoCloseable {
                 return;
             }
             String method = path.substring(botPrefix.length());
-            Map<String, String> params = params(ex);
-            calls.add(new Call(method, params, Instant.now()));
+            Map<String, Upload> uploads = new LinkedHashMap<>();
+            Map<String, String> params = params(ex, uploads);
+            calls.add(new Call(method, params, Instant.now(), Map.copyOf(uploads)));
             java.util.concurrent.CountDownLatch hold = holds.get(method.toLowerCase(Locale.ROOT));
             if (hold != null) {
                 try {
@@ -222,7 +242,8 @@ public final class FakeTelegram implements AutoCloseable {
                 respond(ex, f.status(), body);
                 return;
             }
-            ObjectNode answer = answer(method.toLowerCase(Locale.ROOT), params);
+            ObjectNode answer = method.equalsIgnoreCase("sendDocument") || method.equalsIgnoreCase("sendPhoto")
+                    ? fileAnswer(method.toLowerCase(Locale.ROOT), params, uploads) : answer(method.toLowerCase(Locale.ROOT), params);
             respond(ex, answer.path("ok").asBoolean() ? 200 : answer.path("error_code").asInt(400), answer);
         }
     }
@@ -243,6 +264,57 @@ public final class FakeTelegram implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * sendDocument and sendPhoto as Telegram answers them: the file must come as a multipart part
+     * named like the method's field (or be a file id or URL, which this fake does not serve); a
+     * document over 50 MB is refused with 413, a photo over 10 MB or whose bytes are not a JPEG,
+     * PNG or WebP picture with 400.
+     */
+    private ObjectNode fileAnswer(String method, Map<String, String> p, Map<String, Upload> uploads) {
+        String field = method.equals("sendphoto") ? "photo" : "document";
+        Upload up = uploads.get(field);
+        if (up == null) {
+            return error(400, "Bad Request: there is no " + field + " in the request");
+        }
+        if (up.bytes().length == 0) {
+            return error(400, "Bad Request: file must be non-empty");
+        }
+        if (field.equals("document") && up.bytes().length > MAX_DOCUMENT_BYTES) {
+            return error(413, "Request Entity Too Large");
+        }
+        if (field.equals("photo") && (up.bytes().length > MAX_PHOTO_BYTES || !picture(up.bytes()))) {
+            return error(400, "Bad Request: IMAGE_PROCESS_FAILED");
+        }
+        if (p.containsKey("caption") && p.get("caption").length() > 1024) {
+            return error(400, "Bad Request: message caption is too long");
+        }
+        ObjectNode ok = JSON.createObjectNode().put("ok", true);
+        ObjectNode m = ok.putObject("result");
+        m.put("message_id", nextMessageId.incrementAndGet());
+        m.put("date", Instant.now().getEpochSecond());
+        m.putObject("chat").put("id", Long.parseLong(p.get("chat_id"))).put("type", "private");
+        m.putObject("from").put("id", 7000000001L).put("is_bot", true).put("first_name", "Server Agent");
+        String fileId = "sent-" + m.path("message_id").asLong();
+        if (field.equals("photo")) {
+            m.putArray("photo").addObject().put("file_id", fileId).put("file_unique_id", "u" + fileId)
+                    .put("width", 1).put("height", 1).put("file_size", up.bytes().length);
+        } else {
+            m.putObject("document").put("file_id", fileId).put("file_unique_id", "u" + fileId)
+                    .put("file_name", up.fileName()).put("mime_type", up.contentType()).put("file_size", up.bytes().length);
+        }
+        if (p.containsKey("caption")) {
+            m.put("caption", p.get("caption"));
+        }
+        return ok;
+    }
+
+    private static boolean picture(byte[] b) {
+        boolean jpeg = b.length >= 3 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8 && (b[2] & 0xFF) == 0xFF;
+        boolean png = b.length >= 8 && (b[0] & 0xFF) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G';
+        boolean webp = b.length >= 12 && b[0] == 'R' && b[1] == 'I' && b[8] == 'W' && b[9] == 'E' && b[10] == 'B' && b[11] == 'P';
+        return jpeg || png || webp;
     }
 
     private synchronized Failure takeFailure(String method) {
@@ -371,14 +443,20 @@ public final class FakeTelegram implements AutoCloseable {
         ex.sendResponseHeaders(404, -1);
     }
 
-    private static Map<String, String> params(HttpExchange ex) throws IOException {
+    private static Map<String, String> params(HttpExchange ex, Map<String, Upload> uploads) throws IOException {
         Map<String, String> out = new LinkedHashMap<>();
         String query = ex.getRequestURI().getRawQuery();
         if (query != null) {
             parseForm(query, out);
         }
-        String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        String type = String.valueOf(ex.getRequestHeaders().getFirst("Content-Type")).toLowerCase(Locale.ROOT);
+        byte[] raw = ex.getRequestBody().readAllBytes();
+        String contentType = String.valueOf(ex.getRequestHeaders().getFirst("Content-Type"));
+        String type = contentType.toLowerCase(Locale.ROOT);
+        if (type.startsWith("multipart/form-data")) {
+            parseMultipart(raw, contentType, out, uploads);
+            return out;
+        }
+        String body = new String(raw, StandardCharsets.UTF_8);
         if (type.contains("json") && !body.isBlank()) {
             JSON.readTree(body).properties().forEach(e ->
                     out.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
@@ -386,6 +464,58 @@ public final class FakeTelegram implements AutoCloseable {
             parseForm(body, out);
         }
         return out;
+    }
+
+    /** multipart/form-data (RFC 7578): text parts into {@code out}, parts with a file name into {@code uploads}. */
+    private static void parseMultipart(byte[] body, String contentType, Map<String, String> out, Map<String, Upload> uploads) {
+        java.util.regex.Matcher b = java.util.regex.Pattern.compile("boundary=\"?([^\";]+)\"?").matcher(contentType);
+        if (!b.find()) {
+            throw new IllegalArgumentException("multipart without a boundary");
+        }
+        byte[] delimiter = ("--" + b.group(1)).getBytes(StandardCharsets.ISO_8859_1);
+        int at = indexOf(body, delimiter, 0);
+        while (at >= 0) {
+            int start = at + delimiter.length;
+            if (start + 1 < body.length && body[start] == '-' && body[start + 1] == '-') {
+                return; // the closing delimiter
+            }
+            start += 2; // CRLF after the delimiter
+            int next = indexOf(body, delimiter, start);
+            if (next < 0) {
+                return;
+            }
+            int end = next - 2; // the CRLF before the next delimiter
+            int headersEnd = indexOf(body, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1), start);
+            String headers = new String(body, start, headersEnd - start, StandardCharsets.UTF_8);
+            byte[] content = java.util.Arrays.copyOfRange(body, headersEnd + 4, end);
+            String name = headerParam(headers, "name");
+            String fileName = headerParam(headers, "filename");
+            if (fileName != null) {
+                java.util.regex.Matcher t = java.util.regex.Pattern.compile("(?im)^content-type:\\s*(.+)$").matcher(headers);
+                uploads.put(name, new Upload(fileName, t.find() ? t.group(1).strip() : null, content));
+            } else if (name != null) {
+                out.put(name, new String(content, StandardCharsets.UTF_8));
+            }
+            at = next;
+        }
+    }
+
+    private static String headerParam(String headers, String param) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)[; ]" + param + "=\"([^\"]*)\"").matcher(headers);
+        return m.find() ? m.group(1) : null;
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle, int from) {
+        outer:
+        for (int i = Math.max(0, from); i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     private static void parseForm(String form, Map<String, String> out) {
