@@ -61,6 +61,11 @@ public final class Notes {
         return repository.forget(id);
     }
 
+    /** Deletes note {@code id} if a run in chat {@code threadId} may see it (empty: a run with no chat, every note); false otherwise. */
+    public boolean forget(long id, OptionalLong threadId) {
+        return threadId.isPresent() ? repository.forgetVisibleIn(id, threadId.getAsLong()) : repository.forget(id);
+    }
+
     /** The notes, newest first, as the prompt shows them. */
     public List<NoteRepository.Fact> newest(int limit) {
         return repository.newest(limit);

@@ -56,6 +56,12 @@ public final class NoteRepository {
                 .bind("id", id).bind("kind", KIND).execute()) == 1;
     }
 
+    /** Deletes the note {@code id} if chat {@code threadId} may see it (see {@link #VISIBLE_IN}); false otherwise. */
+    public boolean forgetVisibleIn(long id, long threadId) {
+        return jdbi.withHandle(h -> h.createUpdate("delete from memory_notes where id = :id and kind = :kind and " + VISIBLE_IN)
+                .bind("id", id).bind("kind", KIND).bind("thread", threadId).execute()) == 1;
+    }
+
     /** The newest {@code limit} notes, newest first (memory_notes_kind_created_idx). */
     public List<Fact> newest(int limit) {
         return jdbi.withHandle(h -> h.createQuery("""

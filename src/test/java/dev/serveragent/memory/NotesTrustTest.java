@@ -78,6 +78,12 @@ class NotesTrustTest {
         long otherGroup = new ThreadRepository(db.jdbi(), clock).findOrCreate("telegram", -100999);
         db.jdbi().useHandle(h -> h.execute("update chat_threads set chat_type = 'group' where id = ?", otherGroup));
         assertThat(pack.userPrompt(otherGroup, List.of(), task)).doesNotContain("What I know");
+
+        // nor can a group run forget a note it cannot see
+        long privateNote = notes.newest(10).stream().filter(f -> f.content().contains("bank PIN")).findFirst().orElseThrow().id();
+        assertThat(notes.forget(privateNote, OptionalLong.of(group))).isFalse();
+        assertThat(pack.userPrompt(privateChat, List.of(), task)).contains("bank PIN");
+        assertThat(notes.forget(privateNote, OptionalLong.of(privateChat))).isTrue();
     }
 
     @Test
