@@ -263,8 +263,10 @@ public final class Application implements AutoCloseable {
             }
 
             // --- proactive: the scheduler, proposing risky actions through the approval path ---
-            proposals = new ApprovalProposals(master, new ApprovalRepository(database.jdbi()), outbox,
+            ApprovalProposals approvalPath = new ApprovalProposals(master, new ApprovalRepository(database.jdbi()), outbox,
                     new dev.serveragent.store.Transactions(database.jdbi()), config.approval(), clock);
+            proposals = approvalPath;
+            agenda.firing().askWith(approvalPath::ask); // a scheduled task come due too late waits for the Master's OK
             if (config.proactive().enabled()) {
                 MemoryRepository memory = new MemoryRepository(database.jdbi());
                 ProactiveScheduler scheduler = new ProactiveScheduler(config.proactive(), governor, runner,

@@ -28,7 +28,7 @@ public record Agenda(Tasks tasks, Schedules schedules, MasterZone zone, Schedule
         ScheduleRepository scheduleRepository = new ScheduleRepository(jdbi);
         Tasks tasks = new Tasks(new TaskRepository(jdbi), clock);
         Schedules schedules = new Schedules(scheduleRepository, zone, config, clock);
-        ScheduleFiring firing = new ScheduleFiring(scheduleRepository, outbox, new Transactions(jdbi), clock);
+        ScheduleFiring firing = new ScheduleFiring(scheduleRepository, outbox, new Transactions(jdbi), clock, config.taskLateLimit());
         schedules.onCreated(firing::wake);
         return new Agenda(tasks, schedules, zone, firing, new AgendaCommands(tasks, schedules, zone, outbox),
                 new AgendaButtons(tasks, schedules, masters, new ContextRepository(jdbi), channels, outbox));

@@ -57,6 +57,56 @@ final class CronRule {
         return expression;
     }
 
+    /** Days scanned for two matching days in a row (a firing late on one and early on the next): four years, one leap day. */
+    private static final int DAYS_SCANNED = 4 * 366;
+
+    /**
+     * The shortest wall-clock gap between any two consecutive firings, from the rule's fields rather
+     * than from a few firings (a rule such as {@code 0,30-35 9 * * 1} is far apart at first and then
+     * fires every minute). Within an hour: the closest two matching minutes. Across an hour: the last
+     * matching minute to the first of the next hour, when two consecutive hours match (23 and 0 only
+     * when two consecutive days match within {@value #DAYS_SCANNED} days of {@code from}). A DST gap
+     * never brings two firings closer than this (a skipped wall time fires after the gap). Empty for a
+     * rule that fires at most once a day at one time.
+     */
+    Optional<java.time.Duration> minimalGap(Instant from) {
+        String[] f = expression.split(" ");
+        ExecutionTime minutes = ExecutionTime.forCron(PARSER.parse(f[0] + " * * * *"));
+        ExecutionTime hours = ExecutionTime.forCron(PARSER.parse("0 " + f[1] + " * * *"));
+        ExecutionTime days = ExecutionTime.forCron(PARSER.parse("0 0 " + f[2] + " " + f[3] + " " + f[4]));
+        ZonedDateTime day = LocalDateTime.ofInstant(from, ZoneOffset.UTC).toLocalDate().atStartOfDay(ZoneOffset.UTC);
+        java.util.List<Integer> m = new java.util.ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            if (minutes.isMatch(day.withMinute(i))) {
+                m.add(i);
+            }
+        }
+        boolean[] h = new boolean[24];
+        for (int i = 0; i < 24; i++) {
+            h[i] = hours.isMatch(day.withHour(i));
+        }
+        int gap = Integer.MAX_VALUE;
+        for (int i = 1; i < m.size(); i++) {
+            gap = Math.min(gap, m.get(i) - m.get(i - 1));
+        }
+        boolean nextHour = false;
+        for (int i = 0; i < 23; i++) {
+            nextHour |= h[i] && h[i + 1];
+        }
+        if (!nextHour && h[23] && h[0]) {
+            boolean previous = days.isMatch(day);
+            for (int i = 1; i <= DAYS_SCANNED && !nextHour; i++) {
+                boolean match = days.isMatch(day.plusDays(i));
+                nextHour = previous && match;
+                previous = match;
+            }
+        }
+        if (nextHour && !m.isEmpty()) {
+            gap = Math.min(gap, 60 - m.getLast() + m.getFirst());
+        }
+        return gap == Integer.MAX_VALUE ? Optional.empty() : Optional.of(java.time.Duration.ofMinutes(gap));
+    }
+
     /** The first firing strictly after {@code after}, in {@code zone}; empty when the expression never matches again. */
     Optional<Instant> next(Instant after, ZoneId zone) {
         LocalDateTime local = LocalDateTime.ofInstant(after, zone);

@@ -29,10 +29,16 @@ import org.slf4j.LoggerFactory;
  * skipped), each firing's effect, its {@code schedule_firings} row and the schedule's next due
  * time are written, and the commit makes all of it visible at once. So a firing happens once
  * across replicas, and a replica killed mid-batch leaves nothing fired: the rows are due again.
+ * Each firing is under its own savepoint: one that fails (a poison row) is undone alone, recorded
+ * as a failed firing of its schedule (which moves on), and the others of the batch still fire.
  *
  * <p>A firing more than {@link #LATE_AFTER} past its due time (the agent was down) is marked late
  * and a reminder says so. A recurring schedule that missed several times fires once, for its
- * first missed time, counts the others as skipped, and moves to its next time after now.
+ * first missed time, counts the others as skipped, and moves to its next time after now. A
+ * scheduled task later than the late limit ({@code SCHEDULE_TASK_LATE_MINUTES}) is not run: it
+ * runs commands without an OK only because the Master chose its time, and hours later that choice
+ * may no longer hold. The Master gets a message with OK to run it now (the approval path, see
+ * {@link #askWith}), and the firing is recorded as held.
  *
  * <p>{@link #runOnce()} is the whole step (tests move the clock and call it); the loop started by
  * {@link #start()} calls it and then waits until the soonest due time, never longer than
@@ -59,15 +65,39 @@ public final class ScheduleFiring implements Lifecycle {
     private final Outbox outbox;
     private final Transactions transactions;
     private final Clock clock;
+    private final Duration taskLateLimit;
+    private volatile AskToRun askToRun;
     private final Semaphore wakeup = new Semaphore(0);
     private CountDownLatch stopping;
     private Thread loop;
 
     public ScheduleFiring(ScheduleRepository schedules, Outbox outbox, Transactions transactions, Clock clock) {
+        this(schedules, outbox, transactions, clock, dev.serveragent.config.AgendaConfig.DEFAULT_TASK_LATE_LIMIT);
+    }
+
+    /** @param taskLateLimit a task firing later than this is put to the Master with OK instead of run */
+    public ScheduleFiring(ScheduleRepository schedules, Outbox outbox, Transactions transactions, Clock clock, Duration taskLateLimit) {
         this.schedules = schedules;
         this.outbox = outbox;
         this.transactions = transactions;
         this.clock = clock;
+        this.taskLateLimit = taskLateLimit;
+    }
+
+    /**
+     * The approval path for a task too late to run alone: stores a parked job carrying
+     * {@code payloadJson} with a pending approval in {@code threadId}, and sends {@code message}
+     * there with an OK button that runs {@code plan}; returns the approval's id. Called inside the
+     * firing's transaction (the writes join it).
+     */
+    @FunctionalInterface
+    public interface AskToRun {
+        long ask(long threadId, String payloadJson, String plan, String message);
+    }
+
+    /** Wires the approval path (the composition root, once the reactive side is built). Without it a late task's message has no OK button. */
+    public void askWith(AskToRun ask) {
+        askToRun = ask;
     }
 
     /** A firing, told once its transaction has committed: the schedule, its due time, and when the commit was seen. */
@@ -85,14 +115,16 @@ public final class ScheduleFiring implements Lifecycle {
         int total = 0;
         while (true) {
             List<Fired> fired = new java.util.ArrayList<>();
+            int[] movedOn = new int[1];
             int locked = transactions.inOne(() -> {
                 fired.clear(); // a retried transaction starts over
-                return fireBatch(clock.instant(), fired);
+                return fireBatch(clock.instant(), fired, movedOn);
             });
             Instant committed = clock.instant();
             fired.forEach(f -> onFired.accept(new Fired(f.scheduleId(), f.dueAt(), committed)));
             total += locked;
-            if (locked < BATCH) {
+            // A batch none of whose rows could even be recorded as failed would come back whole: stop until the next look.
+            if (locked < BATCH || movedOn[0] == 0) {
                 return total;
             }
         }
@@ -103,18 +135,60 @@ public final class ScheduleFiring implements Lifecycle {
         wakeup.release();
     }
 
-    private int fireBatch(Instant now, List<Fired> fired) {
+    private int fireBatch(Instant now, List<Fired> fired, int[] movedOn) {
         List<ScheduleRepository.Row> due = schedules.lockDue(now, BATCH);
         for (ScheduleRepository.Row row : due) {
-            fire(row, now);
-            fired.add(new Fired(row.id(), row.nextFireAt().orElseThrow(), now));
+            try {
+                transactions.inSavepoint("firing", () -> {
+                    fire(row, now);
+                    return null;
+                });
+                fired.add(new Fired(row.id(), row.nextFireAt().orElseThrow(), now));
+                movedOn[0]++;
+            } catch (RuntimeException e) {
+                if (failed(row, now, e)) {
+                    movedOn[0]++;
+                }
+            }
         }
         return due.size();
     }
 
+    /**
+     * Records that {@code row}'s firing failed (nothing of it was kept) and moves the schedule on,
+     * as if it had fired, so that it is not retried in a loop; false when even that failed (the row
+     * stays due and is tried again at the next look).
+     */
+    private boolean failed(ScheduleRepository.Row row, Instant now, RuntimeException e) {
+        Instant due = row.nextFireAt().orElseThrow();
+        String error = e.toString();
+        error = error.length() > 500 ? error.substring(0, 500) + "…" : error;
+        log.warn("Schedule {} ({}) failed to fire for {}; recorded, and the others fire on: {}", row.id(), row.kind(), due, error);
+        String recorded = error;
+        try {
+            return transactions.inSavepoint("firing_failed", () -> {
+                Optional<Instant> next;
+                try {
+                    next = row.cron().map(CronRule::parse).flatMap(c -> c.next(now, ZoneId.of(row.timeZone())));
+                } catch (DateTimeException | AgendaException unreadable) {
+                    next = Optional.empty(); // ended: it could not be read either
+                }
+                schedules.fired(row.id(), due, now, isLate(due, now), 0, ScheduleRepository.Effect.failed(recorded), next);
+                return true;
+            });
+        } catch (RuntimeException again) {
+            log.warn("Schedule {}'s failure could not be recorded either (tried again at the next look): {}", row.id(), again.toString());
+            return false;
+        }
+    }
+
+    private static boolean isLate(Instant due, Instant now) {
+        return Duration.between(due, now).compareTo(LATE_AFTER) > 0;
+    }
+
     private void fire(ScheduleRepository.Row row, Instant now) {
         Instant due = row.nextFireAt().orElseThrow();
-        boolean late = Duration.between(due, now).compareTo(LATE_AFTER) > 0;
+        boolean late = isLate(due, now);
         ZoneId zone;
         Optional<CronRule> cron;
         try {
@@ -136,23 +210,54 @@ public final class ScheduleFiring implements Lifecycle {
             }
             next = t.isPresent() && !t.get().isAfter(now) ? cron.get().next(now, zone) : t;
         }
-        Optional<Long> messageId = Optional.empty();
-        Optional<Long> jobId = Optional.empty();
+        ScheduleRepository.Effect effect;
         if (row.kind().equals(Schedule.REMINDER)) {
             String text = reminderText(row, due, late, skipped, zone);
             List<Long> sent = cron.isPresent()
                     ? outbox.sendWithButton(row.threadId(), text, "Cancel", CANCEL_PREFIX + row.id())
                     : outbox.send(row.threadId(), text);
-            messageId = Optional.of(sent.getLast());
+            effect = new ScheduleRepository.Effect(Optional.of(sent.getLast()), Optional.empty(), false, Optional.empty(), Optional.empty());
+        } else if (Duration.between(due, now).compareTo(taskLateLimit) > 0) {
+            effect = hold(row, due, now, skipped, zone);
         } else {
-            jobId = Optional.of(schedules.queueJob(row.threadId(), taskPayload(row, due, late, skipped, zone), now));
+            effect = new ScheduleRepository.Effect(Optional.empty(),
+                    Optional.of(schedules.queueJob(row.threadId(), taskPayload(row, due, late, skipped, zone, false), now)), false,
+                    Optional.empty(), Optional.empty());
         }
-        schedules.fired(row.id(), due, now, late, skipped, messageId, jobId, next);
-        if (late) {
+        schedules.fired(row.id(), due, now, late, skipped, effect, next);
+        if (effect.held()) {
+            log.info("Schedule {} (task) came due {} late, for {}: not run, put to the Master with OK", row.id(),
+                    Duration.between(due, now).withNanos(0), due);
+        } else if (late) {
             log.info("Schedule {} ({}) fired late for {} ({} later time(s) skipped)", row.id(), row.kind(), due, skipped);
         } else {
             log.debug("Schedule {} ({}) fired for {}", row.id(), row.kind(), due);
         }
+    }
+
+    /** A task too late to run without an OK: the Master is asked, in the schedule's chat, and nothing runs until OK. */
+    private ScheduleRepository.Effect hold(ScheduleRepository.Row row, Instant due, Instant now, int skipped, ZoneId zone) {
+        String message = heldText(row, due, now, skipped, zone);
+        AskToRun ask = askToRun;
+        if (ask == null) {
+            List<Long> sent = outbox.send(row.threadId(), message + " Ask me to run it if you still want it.");
+            return ScheduleRepository.Effect.held(Optional.of(sent.getLast()), Optional.empty());
+        }
+        long approval = ask.ask(row.threadId(), taskPayload(row, due, true, skipped, zone, true), row.text(), message + " OK runs it now.");
+        return ScheduleRepository.Effect.held(Optional.empty(), Optional.of(approval));
+    }
+
+    static String heldText(ScheduleRepository.Row row, Instant due, Instant now, int skipped, ZoneId zone) {
+        String text = row.text().replace('\n', ' ');
+        text = text.length() > 300 ? text.substring(0, 299) + "…" : text;
+        return "⏰ Scheduled task #" + row.id() + " was due " + Schedule.shown(due, zone) + " and I was not running then"
+                + (skipped > 0 ? " (" + skipped + (skipped >= MAX_SKIPPED ? "+" : "") + " later time(s) missed too)" : "")
+                + ". It is " + late(Duration.between(due, now)) + " late, so I did not run it on my own: \"" + text + "\".";
+    }
+
+    private static String late(Duration d) {
+        long minutes = d.toMinutes();
+        return minutes < 120 ? minutes + " minutes" : minutes < 48 * 60 ? (minutes / 60) + " hours" : (minutes / (24 * 60)) + " days";
     }
 
     static String reminderText(ScheduleRepository.Row row, Instant due, boolean late, int skipped, ZoneId zone) {
@@ -167,16 +272,21 @@ public final class ScheduleFiring implements Lifecycle {
         return b.append(": ").append(row.text()).toString();
     }
 
-    private static String taskPayload(ScheduleRepository.Row row, Instant due, boolean late, int skipped, ZoneId zone) {
+    private static String taskPayload(ScheduleRepository.Row row, Instant due, boolean late, int skipped, ZoneId zone,
+            boolean held) {
         ObjectNode p = JSON.createObjectNode();
         p.put("origin", "schedule").put("schedule_id", row.id()).put("due_at", due.toString()).put("late", late)
                 .put("skipped", skipped).put("token_ceiling", row.tokenCeiling().orElseThrow());
+        if (held) {
+            p.put("held", true);
+        }
         String when = row.cron().map(c -> "cron '" + c + "' in " + zone.getId()).orElse("once");
         String summary = "Scheduled task #" + row.id() + " (" + when + "), due " + Schedule.shown(due, zone)
-                + (late ? "; it runs late: the agent was not running at that time" : "")
+                + (held ? "; it came due too late to run on its own and the Master pressed OK to run it now"
+                        : late ? "; it runs late: the agent was not running at that time" : "")
                 + ". The Master set it up earlier; do what it says and report the result.";
         p.putObject("classification").put("intent", "command").put("summary", summary).put("plan", row.text())
-                .put("needs_confirmation", false).put("confidence", 1.0);
+                .put("needs_confirmation", held).put("confidence", 1.0);
         return p.toString();
     }
 

@@ -249,10 +249,11 @@ public final class Schedules {
     private static Instant firstOf(CronRule cron, ZoneId zone, Instant now) {
         Instant first = cron.next(now, zone).orElseThrow(() -> AgendaException.invalid(
                 "cron '" + cron.expression() + "' never fires (no such date ahead)"));
-        cron.next(first, zone).ifPresent(second -> {
-            if (Duration.between(first, second).compareTo(MIN_INTERVAL) < 0) {
+        // Every firing ahead, not just the first two: "0,30-35 9 * * 1" starts 30 minutes apart, then fires every minute.
+        cron.minimalGap(now).ifPresent(gap -> {
+            if (gap.compareTo(MIN_INTERVAL) < 0) {
                 throw AgendaException.invalid("cron '" + cron.expression() + "' fires more often than every "
-                        + MIN_INTERVAL.toMinutes() + " minutes");
+                        + MIN_INTERVAL.toMinutes() + " minutes (" + gap.toMinutes() + " minute(s) apart at its closest)");
             }
         });
         return first;

@@ -10,7 +10,9 @@ import java.util.Set;
 /**
  * The service behind the tools {@code list_tasks}, {@code add_task} and {@code update_task}, and
  * the {@code /tasks} command: the tasks and projects the proactive loop and the dashboard see (one
- * list for the Master, not one per thread). Every argument is checked before anything is written:
+ * list for the Master, not one per thread). A group chat is the exception: its members read what
+ * the agent writes there, so a scope in a group lists and changes only the tasks made in that group
+ * (the Master's private list stays private); every other scope sees the whole list. Every argument is checked before anything is written:
  * a refused request ({@link AgendaException}) leaves no row and no change. Only the Master (a
  * reactive run, or a command) marks a task {@code autonomous}: a proactive run cannot hand itself
  * work, or an idle loop could keep itself busy. Thread-safe.
@@ -74,7 +76,7 @@ public final class Tasks {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw AgendaException.invalid("limit must be between 1 and " + MAX_LIMIT + ", got " + limit);
         }
-        return repository.list(statuses, q.project().map(p -> bounded("project", p, MAX_PROJECT)), limit).stream()
+        return repository.list(statuses, q.project().map(p -> bounded("project", p, MAX_PROJECT)), limit, scope.threadId()).stream()
                 .map(Task::of).toList();
     }
 
@@ -91,7 +93,7 @@ public final class Tasks {
         TaskRepository.NewRow row = new TaskRepository.NewRow(t.project().map(p -> bounded("project", p, MAX_PROJECT)), title,
                 optional("description", t.description()), t.status().map(Tasks::status).orElse("todo"),
                 t.priority().map(Tasks::priority).orElse(0), optional("notes", t.notes()), t.autonomous().orElse(false));
-        return announced(Task.of(repository.add(row, clock.instant())));
+        return announced(Task.of(repository.add(row, scope.threadId(), clock.instant())));
     }
 
     /** Called after a task is added or changed that is now open autonomous work (the proactive loop wakes). */
@@ -114,6 +116,9 @@ public final class Tasks {
         }
         if (!scope.startsWork() && c.autonomous().orElse(false)) {
             throw AgendaException.notAllowed(AUTONOMOUS_BY_MASTER);
+        }
+        if (!repository.visibleTo(id, scope.threadId())) {
+            throw AgendaException.notFound("no task #" + id + " in this chat");
         }
         if (scope.proactive()) {
             keepsItsMandate(id, c);

@@ -42,8 +42,10 @@ public final class ForgetTool implements AgentTool {
     @Override
     public String call(RunGrant grant, ToolArgs args) {
         long id = args.longValue("note_id");
-        if (!notes.forget(id)) {
-            throw new ToolException("there is no note " + id + " (already forgotten, or not a note made with remember)");
+        // A run in a group forgets only that group's notes: it cannot see the others (Notes.section).
+        if (!notes.forget(id, grant.threadId())) {
+            throw new ToolException("there is no note " + id + " here (already forgotten, not a note made with remember,"
+                    + " or kept in another chat)");
         }
         return "Forgot note " + id + ".";
     }

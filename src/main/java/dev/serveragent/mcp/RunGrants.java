@@ -21,7 +21,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The live per-run credentials: 256 random bits each, held only in memory (a run and the server
  * that serves it are always the same process, so nothing is shared between replicas) and in the
- * run's 0600 MCP config file, in a 0700 directory made at start. A grant dies when its run ends
+ * run's 0600 MCP config file, in a 0700 directory made at start. The file is deleted as soon as the
+ * run's CLI first calls with the credential (it has read its config then), so it lies on disk only
+ * for the CLI's start-up, not for the whole run; another process of the same user could read it in
+ * that window (docs/THREAT_MODEL.md says what remains). A grant dies when its run ends
  * ({@link RunTools.Grant#close()}) and all of them when the server stops. Thread-safe.
  */
 final class RunGrants {
@@ -29,6 +32,8 @@ final class RunGrants {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Map<String, RunGrant> live = new ConcurrentHashMap<>();
+    /** The config file of each live credential, until the run's first call deletes it. */
+    private final Map<String, Path> unread = new ConcurrentHashMap<>();
     private final Path workdir;
     private final Clock clock;
     private volatile String url;
@@ -69,6 +74,7 @@ final class RunGrants {
             throw new UncheckedIOException("cannot write the run's MCP config in " + dir, e);
         }
         live.put(token, grant);
+        unread.put(token, file);
         AtomicBoolean closed = new AtomicBoolean();
         return new RunTools.Grant() {
             @Override
@@ -85,6 +91,7 @@ final class RunGrants {
             public void close() {
                 if (closed.compareAndSet(false, true)) {
                     live.remove(token);
+                    unread.remove(token);
                     try {
                         Files.deleteIfExists(file);
                     } catch (IOException e) {
@@ -95,8 +102,24 @@ final class RunGrants {
         };
     }
 
+    /** The live grant of {@code token}; its first use deletes the run's config file (the CLI has read it). */
     Optional<RunGrant> find(String token) {
-        return Optional.ofNullable(live.get(token));
+        RunGrant grant = live.get(token);
+        if (grant != null) {
+            Path file = unread.remove(token);
+            if (file != null) {
+                delete(file);
+            }
+        }
+        return Optional.ofNullable(grant);
+    }
+
+    private static void delete(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // Deleted again at the run's end; the credential dies then either way.
+        }
     }
 
     int size() {
@@ -105,5 +128,7 @@ final class RunGrants {
 
     void closeAll() {
         live.clear();
+        unread.values().forEach(RunGrants::delete);
+        unread.clear();
     }
 }

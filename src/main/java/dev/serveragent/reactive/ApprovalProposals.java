@@ -57,6 +57,23 @@ public final class ApprovalProposals implements ProposalSink {
         }
     }
 
+    /**
+     * The approval path for other callers (a scheduled task that came due too late to run without
+     * an OK): a parked {@code execute} job carrying {@code payloadJson}, its pending approval and
+     * {@code message} with the OK button in {@code threadId}, in one transaction (the caller's, when
+     * one is open). OK runs {@code plan}. Returns the approval's id.
+     */
+    public long ask(long threadId, String payloadJson, String plan, String message) {
+        Instant now = clock.instant();
+        return transactions.inOne(() -> {
+            long approval = approvals.createProposal(threadId, JobMode.EXECUTE, payloadJson, plan, now, now.plus(config.timeout()));
+            List<Long> sent = outbox.sendWithButton(threadId, Acknowledgement.clip(message), Acknowledgement.BUTTON,
+                    Acknowledgement.callbackData(approval));
+            approvals.setAckMessage(approval, sent.getLast());
+            return approval;
+        });
+    }
+
     /** The proposal's approval id: its parked job, approval and OK message were written in one transaction. */
     @Override
     public OptionalLong submit(String plan, String reason) {

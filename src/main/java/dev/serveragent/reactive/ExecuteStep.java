@@ -67,7 +67,7 @@ final class ExecuteStep {
         JsonNode c = classification(job);
         String intent = c.path("intent").asText("other");
         ClaudeRequest.Mode mode = job.mode() == JobMode.EXECUTE ? ClaudeRequest.Mode.COMMAND : ClaudeRequest.Mode.QUESTION;
-        String user = prompts.user(recent, intent, c.path("summary").asText(""), c.path("plan").asText(""),
+        String user = prompts.user(job.threadId(), recent, intent, c.path("summary").asText(""), c.path("plan").asText(""),
                 approvals.lastApprovedPlan(job.threadId()), channel);
         Progress progress = new Progress(job.threadId());
         ClaudeRequest request = prompts.request(user, prompts.system(mode), mode).withOnEvent(progress::onEvent)

@@ -34,7 +34,7 @@ public final class PackedPrompts implements ExecutionPrompts {
     }
 
     @Override
-    public String user(List<Message> recent, String intent, String summary, String plan, Optional<String> lastApprovedPlan,
+    public String user(long threadId, List<Message> recent, String intent, String summary, String plan, Optional<String> lastApprovedPlan,
                        String channel) {
         List<ContextMessage> context = recent.stream()
                 .map(m -> new ContextMessage(m.role(), m.text(), m.createdAt(), m.artifacts().stream()
@@ -42,6 +42,6 @@ public final class PackedPrompts implements ExecutionPrompts {
                                 a.status().equals("failed") ? JSON.createObjectNode().put("error", a.error()).toString() : a.contentJson()))
                         .toList(), m.forwarded(), m.quoted(), m.member() ? Speakers.member(m.authorUserId(), m.authorName()) : null))
                 .toList();
-        return pack.userPrompt(context, new TaskPack(intent, summary, plan, lastApprovedPlan, channel));
+        return pack.userPrompt(threadId, context, new TaskPack(intent, summary, plan, lastApprovedPlan, channel));
     }
 }

@@ -139,12 +139,35 @@ public final class ScheduleRepository {
      */
     public boolean fired(long scheduleId, Instant dueAt, Instant firedAt, boolean late, int skipped, Optional<Long> messageId,
             Optional<Long> jobId, Optional<Instant> next) {
+        return fired(scheduleId, dueAt, firedAt, late, skipped, new Effect(messageId, jobId, false, Optional.empty(), Optional.empty()),
+                next);
+    }
+
+    /**
+     * What a firing did: a reminder's message, a task's job; or a task held for the Master's OK
+     * ({@code held}, with the OK's approval when there is one); or nothing, having failed with {@code error}.
+     */
+    public record Effect(Optional<Long> messageId, Optional<Long> jobId, boolean held, Optional<Long> approvalId,
+            Optional<String> error) {
+        public static Effect failed(String error) {
+            return new Effect(Optional.empty(), Optional.empty(), false, Optional.empty(), Optional.of(error));
+        }
+
+        public static Effect held(Optional<Long> messageId, Optional<Long> approvalId) {
+            return new Effect(messageId, Optional.empty(), true, approvalId, Optional.empty());
+        }
+    }
+
+    /** {@link #fired(long, Instant, Instant, boolean, int, Optional, Optional, Optional)} with any {@link Effect}. */
+    public boolean fired(long scheduleId, Instant dueAt, Instant firedAt, boolean late, int skipped, Effect effect,
+            Optional<Instant> next) {
         // One statement, one round trip per firing: the firing row, then the schedule moved on
         // (fired_count counts only a firing actually recorded).
         return jdbi.withHandle(h -> h.createQuery("""
                         with firing as (
-                            insert into schedule_firings (schedule_id, due_at, fired_at, late, skipped, message_id, job_id)
-                            values (:id, :due, :at, :late, :skipped, :message, :job)
+                            insert into schedule_firings (schedule_id, due_at, fired_at, late, skipped, message_id, job_id,
+                                                          held, approval_id, error)
+                            values (:id, :due, :at, :late, :skipped, :message, :job, :held, :approval, :error)
                             on conflict (schedule_id, due_at) do nothing
                             returning 1),
                         moved as (
@@ -155,7 +178,9 @@ public final class ScheduleRepository {
                              where id = :id)
                         select count(*) = 1 from firing""")
                 .bind("id", scheduleId).bind("due", dueAt).bind("at", firedAt).bind("late", late).bind("skipped", skipped)
-                .bind("message", messageId.orElse(null)).bind("job", jobId.orElse(null)).bind("next", next.orElse(null))
+                .bind("message", effect.messageId().orElse(null)).bind("job", effect.jobId().orElse(null))
+                .bind("held", effect.held()).bind("approval", effect.approvalId().orElse(null))
+                .bind("error", effect.error().orElse(null)).bind("next", next.orElse(null))
                 .mapTo(Boolean.class).one());
     }
 
@@ -195,17 +220,19 @@ public final class ScheduleRepository {
     /** The firings of a schedule, oldest first (tests, the agenda page). */
     public List<Firing> firings(long scheduleId) {
         return jdbi.withHandle(h -> h.createQuery("""
-                        select due_at, fired_at, late, skipped, message_id, job_id from schedule_firings
+                        select due_at, fired_at, late, skipped, message_id, job_id, held, approval_id, error from schedule_firings
                         where schedule_id = :id order by due_at""")
                 .bind("id", scheduleId)
                 .map((rs, ctx) -> new Firing(rs.getObject("due_at", OffsetDateTime.class).toInstant(),
                         rs.getObject("fired_at", OffsetDateTime.class).toInstant(), rs.getBoolean("late"), rs.getInt("skipped"),
                         Optional.ofNullable((Long) rs.getObject("message_id", Long.class)),
-                        Optional.ofNullable((Long) rs.getObject("job_id", Long.class))))
+                        Optional.ofNullable((Long) rs.getObject("job_id", Long.class)), rs.getBoolean("held"),
+                        Optional.ofNullable((Long) rs.getObject("approval_id", Long.class)), Optional.ofNullable(rs.getString("error"))))
                 .list());
     }
 
-    public record Firing(Instant dueAt, Instant firedAt, boolean late, int skipped, Optional<Long> messageId, Optional<Long> jobId) {}
+    public record Firing(Instant dueAt, Instant firedAt, boolean late, int skipped, Optional<Long> messageId, Optional<Long> jobId,
+            boolean held, Optional<Long> approvalId, Optional<String> error) {}
 
     private static Optional<Instant> instant(OffsetDateTime t) {
         return Optional.ofNullable(t).map(OffsetDateTime::toInstant);

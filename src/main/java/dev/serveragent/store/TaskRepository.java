@@ -38,6 +38,15 @@ public final class TaskRepository {
             Optional.ofNullable(rs.getString("notes")), rs.getBoolean("autonomous"),
             rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getObject("updated_at", OffsetDateTime.class).toInstant());
 
+    /**
+     * Which tasks a chat ({@code :viewer}) may see and change. A Master's private chat, the console
+     * and runs with no chat (0: the proactive loop) see the Master's one list; any other chat (a group)
+     * only the tasks made in it, since its members read what the agent writes there (V96).
+     */
+    private static final String VISIBLE_TO_VIEWER = """
+            (coalesce((select chat_type from chat_threads where id = :viewer), 'private') = 'private'
+             or t.thread_id = :viewer)""";
+
     private final Jdbi jdbi;
 
     public TaskRepository(Jdbi jdbi) {
@@ -56,14 +65,27 @@ public final class TaskRepository {
      * then blocked, then to do, then by priority (highest first) and age.
      */
     public List<Row> list(List<String> statuses, Optional<String> project, int limit) {
+        return list(statuses, project, limit, 0);
+    }
+
+    /** {@link #list(List, Optional, int)} of the tasks chat {@code viewer} may see (see {@link #VISIBLE_TO_VIEWER}). */
+    public List<Row> list(List<String> statuses, Optional<String> project, int limit, long viewer) {
         return jdbi.withHandle(h -> h.createQuery(SELECT + """
 
                         where t.status in (<statuses>) and (cast(:project as text) is null or p.name = :project)
+                          and""" + " " + VISIBLE_TO_VIEWER + """
+
                         order by case t.status when 'in_progress' then 0 when 'blocked' then 1 when 'todo' then 2 else 3 end,
                                  t.priority desc, t.id
                         limit :limit""")
                 .bindList("statuses", statuses).bind("project", project.orElse(null)).bind("limit", limit)
-                .map(ROW).list());
+                .bind("viewer", viewer).map(ROW).list());
+    }
+
+    /** Whether task {@code id} exists and chat {@code viewer} may see and change it. */
+    public boolean visibleTo(long id, long viewer) {
+        return jdbi.withHandle(h -> h.createQuery("select exists (select 1 from tasks t where t.id = :id and " + VISIBLE_TO_VIEWER + ")")
+                .bind("id", id).bind("viewer", viewer).mapTo(Boolean.class).one());
     }
 
     public Optional<Row> find(long id) {
@@ -71,15 +93,22 @@ public final class TaskRepository {
     }
 
     public Row add(NewRow t, Instant now) {
+        return add(t, 0, now);
+    }
+
+    /** Adds a task made in chat {@code threadId} (0: in none). */
+    public Row add(NewRow t, long threadId, Instant now) {
         return jdbi.inTransaction(h -> {
             Long projectId = t.project().map(name -> project(h, name, now)).orElse(null);
             long id = h.createQuery("""
-                            insert into tasks (project_id, title, description, status, priority, notes, autonomous, created_at, updated_at)
-                            values (:project, :title, :description, :status, :priority, :notes, :autonomous, :now, :now)
+                            insert into tasks (project_id, title, description, status, priority, notes, autonomous, thread_id,
+                                               created_at, updated_at)
+                            values (:project, :title, :description, :status, :priority, :notes, :autonomous,
+                                    (select id from chat_threads where id = :thread), :now, :now)
                             returning id""")
                     .bind("project", projectId).bind("title", t.title()).bind("description", t.description().orElse(null))
                     .bind("status", t.status()).bind("priority", t.priority()).bind("notes", t.notes().orElse(null))
-                    .bind("autonomous", t.autonomous()).bind("now", now)
+                    .bind("autonomous", t.autonomous()).bind("thread", threadId).bind("now", now)
                     .mapTo(Long.class).one();
             return find(h, id).orElseThrow();
         });

@@ -25,12 +25,16 @@ final class AgendaFixture implements AutoCloseable {
     final Database database;
     final Agenda agenda;
     final Clock clock;
+    final StoredOutbox outbox;
+    final Masters masters;
     private final boolean ownPool;
 
-    private AgendaFixture(Database database, Agenda agenda, Clock clock, boolean ownPool) {
+    private AgendaFixture(Database database, Agenda agenda, Clock clock, StoredOutbox outbox, Masters masters, boolean ownPool) {
         this.database = database;
         this.agenda = agenda;
         this.clock = clock;
+        this.outbox = outbox;
+        this.masters = masters;
         this.ownPool = ownPool;
     }
 
@@ -51,7 +55,7 @@ final class AgendaFixture implements AutoCloseable {
         Masters masters = new Masters(List.of(dev.serveragent.channel.MasterNaming.listedOrPaired("telegram", List.of(MASTER))), new dev.serveragent.store.MasterRepository(jdbi), clock);
         Agenda agenda = Agenda.build(new AgendaConfig(zone, AgendaConfig.DEFAULT_TASK_TOKEN_CEILING), database, outbox, channels,
                 masters, clock);
-        return new AgendaFixture(database, agenda, clock, ownPool);
+        return new AgendaFixture(database, agenda, clock, outbox, masters, ownPool);
     }
 
     /** The Master's private Telegram thread. */

@@ -88,6 +88,11 @@ class AgendaServicesTest {
                 "token_ceiling must be between");
         refusedWithoutARow(() -> schedules().schedule(master, request("reminder", "x", null, "* * * * *", null, null)), I,
                 "fires more often than every 5 minutes");
+        // review L1: 30 minutes apart at first, then every minute from 09:30 to 09:35 on Mondays
+        refusedWithoutARow(() -> schedules().schedule(master, request("reminder", "x", null, "0,30-35 9 * * 1", null, null)), I,
+                "fires more often than every 5 minutes (1 minute(s) apart at its closest)");
+        refusedWithoutARow(() -> schedules().schedule(master, request("reminder", "x", null, "0,58 0,23 * * *", null, null)), I,
+                "(2 minute(s) apart at its closest)");
         refusedWithoutARow(() -> schedules().schedule(master, request("reminder", "x", null, "0 0 30 2 *", null, null)), I,
                 "never fires");
         refusedWithoutARow(() -> schedules().schedule(master, request("reminder", "x".repeat(4001), "2026-12-08T09:00", null, null, null)),

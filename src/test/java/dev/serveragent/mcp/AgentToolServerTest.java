@@ -188,6 +188,23 @@ class AgentToolServerTest {
         assertThat(grant.mcpConfig()).doesNotExist();
     }
 
+    @Test
+    void the_grant_file_is_deleted_at_the_runs_first_call_and_the_credential_still_works_until_the_run_ends() throws Exception {
+        // Review M4: another run of the same user could read the file while it lies on disk; it now lies there only
+        // until this run's CLI has read it and called (initialize), not for the whole run.
+        RunTools.Grant grant = server.open(ToolRun.request(Mode.COMMAND, thread));
+        Path file = grant.mcpConfig();
+        String token = JSON.readTree(file.toFile()).path("mcpServers").path("agent").path("headers").path("Authorization").asText()
+                .substring("Bearer ".length());
+        assertThat(rawStatus("not-a-credential")).isEqualTo(401);
+        assertThat(file).exists(); // a wrong credential deletes nothing
+        assertThat(rawStatus(token)).isEqualTo(200);
+        assertThat(file).doesNotExist();
+        assertThat(rawStatus(token)).isEqualTo(200); // the run goes on with the credential it holds in memory
+        grant.close();
+        assertThat(rawStatus(token)).isEqualTo(401);
+    }
+
     // --- fixtures ---
 
     /** The HTTP status of a tools/list POST with this credential (none when null). */
