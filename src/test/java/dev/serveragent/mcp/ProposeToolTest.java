@@ -54,12 +54,12 @@ class ProposeToolTest {
         MasterChannel master = new MasterChannel(outbox, masters, false, true, threads);
         consoleThread = master.threadId().orElseThrow();
         var sink = new ApprovalProposals(master, approvals, outbox, new Transactions(db.jdbi()), config, clock);
-        server = new AgentToolServer(List.of(new ProposeTool(() -> sink)), workdir, clock);
+        server = new AgentToolServer(List.of(new ProposeTool(sink)), workdir, clock);
         server.start();
         // Neither Telegram nor the console: nobody to propose to.
         MasterChannel nobody = new MasterChannel(outbox, masters, false, false, threads);
         var unreachable = new ApprovalProposals(nobody, approvals, outbox, new Transactions(db.jdbi()), config, clock);
-        masterless = new AgentToolServer(List.of(new ProposeTool(() -> unreachable)), workdir, clock);
+        masterless = new AgentToolServer(List.of(new ProposeTool(unreachable)), workdir, clock);
         masterless.start();
     }
 
