@@ -42,6 +42,20 @@ class ArchitectureTest {
     }
 
     @Test
+    void the_shared_repositories_are_built_once() {
+        // DeployCommands is the deploy process, which runs no agent: it opens its own pool.
+        noClasses().that().resideOutsideOfPackage("dev.serveragent.store..")
+                .and(not(inAnyOf(Set.of(DeployCommands.class.getName()))))
+                .should().callConstructorWhere(describe("a constructor of a store/ repository",
+                        call -> call.getTargetOwner().getPackageName().startsWith("dev.serveragent.store")
+                                && (call.getTargetOwner().getSimpleName().endsWith("Repository")
+                                        || call.getTargetOwner().getSimpleName().equals("Transactions"))))
+                .because("store.Repositories builds each repository of the shared tables once; modules take them from it"
+                        + " (a channel's own tables have their repositories in its package)")
+                .check(CLASSES);
+    }
+
+    @Test
     void config_depends_on_no_other_part_of_the_agent() {
         noClasses().that().resideInAPackage("dev.serveragent.config..")
                 .should().dependOnClassesThat(resideInAPackage("dev.serveragent..")

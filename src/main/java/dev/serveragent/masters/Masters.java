@@ -1,7 +1,6 @@
 package dev.serveragent.masters;
 
 import dev.serveragent.channel.MasterNaming;
-import dev.serveragent.store.Database;
 import dev.serveragent.store.MasterRepository;
 import java.time.Clock;
 import java.time.Instant;
@@ -38,11 +37,6 @@ public final class Masters {
     private final List<MasterNaming> namings;
     private final MasterRepository repository;
     private final Clock clock;
-
-    /** The Masters the channels name, paired ones read from {@code database} (for the deploy process, which has no agent). */
-    public static Masters of(List<MasterNaming> namings, Database database, Clock clock) {
-        return new Masters(namings, new MasterRepository(database.jdbi()), clock);
-    }
 
     /** @param namings how each channel names its Masters; a platform named by none has none */
     public Masters(List<MasterNaming> namings, MasterRepository repository, Clock clock) {
