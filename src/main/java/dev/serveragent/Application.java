@@ -96,10 +96,11 @@ public final class Application implements AutoCloseable {
             telegram = add(TelegramModule.build(config, repos, media, masters.masters(), clock, core.metrics().registry()));
             PairingInvite invite = new PairingInvite(masters.pairing(), telegram::botUsername, clock);
             ConsoleModule console = add(ConsoleModule.open(config, web, repos, media, clock));
-            channels = add(ChannelsModule.build(Stream.concat(telegram.channel().stream(), console.channel().stream()).toList(),
-                    plugins, repos, clock));
+            List<Channel> builtIn = Stream.concat(telegram.channel().stream(), console.channel().stream()).toList(); // those on
+            channels = add(ChannelsModule.build(builtIn, plugins, repos, clock));
             Outbox outbox = channels.outbox();
-            MasterChannel master = new MasterChannel(outbox, masters.masters(), config.telegram().enabled(), web.enabled(), repos.threads());
+            // The agent's own line to the Master: Telegram's first Master when there is one, else the console.
+            MasterChannel master = new MasterChannel(outbox, masters.masters(), builtIn.stream().map(Channel::platform).toList(), repos.threads());
             agenda = add(Agenda.build(config.agenda(), repos, outbox, channels.channels(), masters.masters(), clock));
             var proposals = new ApprovalProposals(master, repos.approvals(), outbox, repos.transactions(), config.approval(), clock);
 

@@ -102,6 +102,16 @@ public final class Masters {
         return rows;
     }
 
+    /**
+     * The chat where the agent reaches {@code platform}'s Master on its own, if any: a channel's
+     * one Master conversation (the console's), else the private chat of its first Master (in a
+     * private chat the chat id is the user id).
+     */
+    public Optional<Long> masterChat(String platform) {
+        Optional<Long> own = naming(platform).flatMap(MasterNaming::masterChat);
+        return own.isPresent() ? own : first(platform);
+    }
+
     /** The user of {@code platform} to tell things first, if any (the first listed, else the first paired). */
     public Optional<Long> first(String platform) {
         return recipients(platform).stream().findFirst();

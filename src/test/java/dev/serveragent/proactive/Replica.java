@@ -41,7 +41,7 @@ final class Replica implements AutoCloseable {
         state = repositories.proactiveState();
         MastersModule masters = MastersModule.build(List.of(MasterNaming.listedOrPaired("telegram", List.of(MASTER_CHAT))),
                 repositories.masters(), clock);
-        MasterChannel master = new MasterChannel(outbox, masters.masters(), true, false, repositories.threads());
+        MasterChannel master = new MasterChannel(outbox, masters.masters(), List.of("telegram"), repositories.threads());
         ProposalSink sink = (plan, reason) -> proposals.add(plan + " | " + reason);
         ProactiveModule module = ProactiveModule.build(config, repositories, runner, master, sink, work, leaderConnection, name, clock,
                 new SimpleMeterRegistry());
