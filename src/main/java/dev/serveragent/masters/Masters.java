@@ -87,6 +87,14 @@ public final class Masters {
     }
 
     /**
+     * Every listed or paired Master these namings name, each once: for a {@code Masters} of one
+     * channel's naming (the deploy process is given Telegram's alone, to tell through its Bot API).
+     */
+    public List<Long> recipients() {
+        return list().stream().map(Entry::userId).distinct().toList();
+    }
+
+    /**
      * The users of {@code platform} to tell (a deploy report): the listed ones, then the paired
      * ones. In a private chat the chat id is the user id, and a paired Master has written to the bot.
      */
