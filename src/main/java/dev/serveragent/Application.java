@@ -1,325 +1,160 @@
 package dev.serveragent;
 
-import dev.serveragent.runtime.Lifecycle;
-import dev.serveragent.store.ApprovalRepository;
-import dev.serveragent.reactive.ReactiveModule;
-import dev.serveragent.reactive.PackedPrompts;
-import dev.serveragent.reactive.HaikuClassifier;
-import dev.serveragent.reactive.CliClassifier;
-import dev.serveragent.reactive.Classifier;
-import dev.serveragent.reactive.ApprovalProposals;
-import dev.serveragent.media.AnthropicClients;
-import com.anthropic.client.AnthropicClient;
-import dev.serveragent.web.HttpRoutes;
-import dev.serveragent.web.HttpServer;
-import dev.serveragent.media.BlobStores;
-import dev.serveragent.web.Metrics;
-import dev.serveragent.budget.BudgetGovernor;
-import dev.serveragent.budget.BudgetPolicy;
+import dev.serveragent.admin.DashboardModule;
+import dev.serveragent.agenda.Agenda;
+import dev.serveragent.channel.Channel;
+import dev.serveragent.channel.ChannelPlugin;
+import dev.serveragent.channel.Channels;
+import dev.serveragent.channel.ChannelsModule;
+import dev.serveragent.channel.MasterNaming;
+import dev.serveragent.channel.Outbox;
+import dev.serveragent.channel.PressListener;
 import dev.serveragent.claude.ClaudeCodeRunner;
 import dev.serveragent.claude.ClaudeRunner;
 import dev.serveragent.claude.PromptPack;
 import dev.serveragent.config.AppConfig;
-import dev.serveragent.config.DatabaseUrl;
-import dev.serveragent.proactive.MasterChannel;
-import dev.serveragent.proactive.MemoryWriteback;
-import dev.serveragent.proactive.ProactiveControl;
-import dev.serveragent.proactive.ProactivePrompt;
-import dev.serveragent.proactive.ProactiveScheduler;
-import dev.serveragent.proactive.ProposalSink;
-import dev.serveragent.deploy.Settlement;
-import dev.serveragent.store.Database;
-import dev.serveragent.store.DeploymentRepository;
-import dev.serveragent.store.EmbeddedDatabase;
-import dev.serveragent.store.LeaderLock;
-import dev.serveragent.store.LedgerRepository;
-import dev.serveragent.store.MemoryRepository;
-import dev.serveragent.store.ProactiveStateRepository;
-import dev.serveragent.store.TaskRepository;
-import dev.serveragent.channel.Channel;
-import dev.serveragent.channel.ChannelPlugin;
-import dev.serveragent.channel.ChannelPort;
-import dev.serveragent.channel.Channels;
-import dev.serveragent.channel.MasterNaming;
-import dev.serveragent.channel.PressListener;
-import dev.serveragent.store.InboxRepository;
-import java.util.concurrent.atomic.AtomicReference;
-import dev.serveragent.channel.Outbox;
-import dev.serveragent.channel.StoredOutbox;
-import dev.serveragent.claude.StoredLogin;
-import dev.serveragent.config.Secret;
 import dev.serveragent.console.ConsoleChannel;
-import dev.serveragent.console.ConsoleFeed;
-import dev.serveragent.console.ConsoleRoutes;
-import dev.serveragent.console.Notices;
-import dev.serveragent.masters.Masters;
-import dev.serveragent.masters.Pairing;
-import dev.serveragent.masters.PairingHint;
+import dev.serveragent.console.ConsoleModule;
+import dev.serveragent.deploy.Settlement;
+import dev.serveragent.masters.MastersModule;
 import dev.serveragent.masters.PairingInvite;
-import dev.serveragent.store.AgentSettingsRepository;
-import dev.serveragent.console.ConsoleRepository;
-import dev.serveragent.store.MasterRepository;
-import dev.serveragent.store.MessageRepository;
-import dev.serveragent.store.OutboxRepository;
+import dev.serveragent.mcp.AddTaskTool;
+import dev.serveragent.mcp.CancelScheduleTool;
+import dev.serveragent.mcp.ClaudeCodeModule;
+import dev.serveragent.mcp.ForgetTool;
+import dev.serveragent.mcp.ListSchedulesTool;
+import dev.serveragent.mcp.ListTasksTool;
+import dev.serveragent.mcp.ProposeTool;
+import dev.serveragent.mcp.ReadMessagesTool;
+import dev.serveragent.mcp.RememberTool;
+import dev.serveragent.mcp.ScheduleTool;
+import dev.serveragent.mcp.SearchMemoryTool;
+import dev.serveragent.mcp.SendFileTool;
+import dev.serveragent.mcp.UpdateTaskTool;
+import dev.serveragent.media.BlobStores;
+import dev.serveragent.media.MediaModule;
+import dev.serveragent.memory.MemorySearch;
+import dev.serveragent.memory.Notes;
+import dev.serveragent.proactive.MasterChannel;
+import dev.serveragent.proactive.ProactiveControl;
+import dev.serveragent.proactive.ProactiveModule;
+import dev.serveragent.reactive.ApprovalProposals;
+import dev.serveragent.reactive.ReactiveModule;
+import dev.serveragent.report.DailyReport;
+import dev.serveragent.runtime.Lifecycle;
+import dev.serveragent.store.Database;
+import dev.serveragent.store.Repositories;
 import dev.serveragent.telegram.TelegramModule;
-import dev.serveragent.store.WebSessionRepository;
-import dev.serveragent.web.LoginRoutes;
+import dev.serveragent.web.Capability;
+import dev.serveragent.web.CoreModule;
+import dev.serveragent.web.HttpServer;
 import dev.serveragent.web.WebAccessPolicy;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The composition root: builds the object graph by constructor injection, starts it in order
- * and stops it in reverse. Nothing else creates concrete components. {@link #close()} is
- * idempotent and safe from a shutdown hook.
+ * The composition root: builds each module ({@link Capability}) once from what it needs, in an
+ * order where everything a module needs already exists, then starts their components in that
+ * order, the HTTP server with every module's routes, and the components that need the server;
+ * it stops them in reverse and closes the modules' resources last. Nothing else creates
+ * concrete components. {@link #close()} is idempotent and safe from a shutdown hook.
  */
 public final class Application implements AutoCloseable {
-    /** agent_settings key of the webhook secret made when TELEGRAM_WEBHOOK_SECRET is not set. */
-    static final String GENERATED_WEBHOOK_SECRET = "telegram_webhook_secret";
     private static final Logger log = LoggerFactory.getLogger(Application.class);
 
+    private final List<Capability> modules = new ArrayList<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final List<Lifecycle> components = new ArrayList<>();
-    private final Database database;
-    private final HttpServer http;
-    private final ClaudeCodeRunner claudeCode;
-    private final PromptPack promptPack;
-    private final ProactiveControl proactive;
-    private final ReactiveModule reactive;
-    private final TelegramModule telegram;
-    private final WebAccessPolicy web;
-    private final Channels channels;
-    private final Outbox outbox;
-    private final dev.serveragent.agenda.Agenda agenda;
-    private final ProposalSink proposals; // the approval path: the proactive loop's outcome block and the propose tool
-    private dev.serveragent.report.DailyReport dailyReport; // null unless DAILY_REPORT_AT is set
+    private CoreModule core;
+    private ClaudeCodeModule claude;
+    private TelegramModule telegram;
+    private ChannelsModule channels;
+    private Agenda agenda;
+    private ProactiveModule proactive;
+    private ReactiveModule reactive;
+    private DashboardModule dashboard;
+    private HttpServer http;
     private boolean closed;
 
-    /** @param runnerOverride replaces the Claude Code CLI runner in the model-driven loops (tests) */
-    /** @param plugins channels added besides Telegram and the console ({@link ChannelPlugin}) */
+    /**
+     * @param runnerOverride replaces the Claude Code CLI runner in the model-driven loops (tests)
+     * @param plugins channels added besides Telegram and the console ({@link ChannelPlugin})
+     */
     private Application(AppConfig config, Clock clock, Optional<ClaudeRunner> runnerOverride, List<ChannelPlugin> plugins) {
-        Metrics metrics = new Metrics();
-        resources.add(metrics);
         try {
-            DatabaseUrl url = config.database().url().orElseGet(() -> {
-                EmbeddedDatabase embedded = EmbeddedDatabase.start(config.database().embeddedDataDir());
-                resources.add(embedded);
-                return embedded.url();
-            });
-            database = Database.open(url, config.database().maxPoolSize(), Optional.of(metrics.registry()));
-            resources.add(database);
-            database.migrate();
+            core = add(CoreModule.open(config, clock));
+            Repositories repos = core.repositories();
+            WebAccessPolicy web = core.web();
+            Settlement.settleIfIdle(repos.deployments(), clock); // a deploy killed midway, unless one holds the deploy lock now
+            MastersModule masters = MastersModule.build(Stream.concat(Stream.of(TelegramModule.masterNaming(config.telegram()),
+                    ConsoleChannel.MASTERS), plugins.stream().map(ChannelPlugin::masters)).toList(), repos.masters(), clock);
+            MediaModule media = add(MediaModule.build(config, repos, Channel.TELEGRAM, clock, core.metrics().registry()));
+            telegram = add(TelegramModule.build(config, repos, media, masters.masters(), clock, core.metrics().registry()));
+            PairingInvite invite = new PairingInvite(masters.pairing(), telegram::botUsername, clock);
+            ConsoleModule console = add(ConsoleModule.open(config, web, repos, media, clock));
+            List<Channel> builtIn = Stream.concat(telegram.channel().stream(), console.channel().stream()).toList(); // those on
+            channels = add(ChannelsModule.build(builtIn, plugins, repos, Optional.of(media.blobs()), clock));
+            Outbox outbox = channels.outbox();
+            // The agent's own line to the Master: Telegram's first Master when there is one, else the console.
+            MasterChannel master = new MasterChannel(outbox, masters.masters(), builtIn.stream().map(Channel::platform).toList(), repos.threads());
+            agenda = add(Agenda.build(config.agenda(), repos, outbox, channels.channels(), masters.masters(), clock));
+            var proposals = new ApprovalProposals(master, repos.approvals(), outbox, repos.transactions(), config.approval(), clock);
+            agenda.firing().askWith(proposals::ask); // a scheduled task come due too late waits for the Master's OK
 
-            // --- claude code ---
-            // Built, not started: a run is a process per request. Inherits this process's environment minus its secrets.
-            // --- agent tools (MCP, issue 19; docs/MEMORY.md): every run's mcp__agent__* tools. To add a tool,
-            // add its instance to this list; AgentToolServer lists, allows and scopes it by its modes.
-            var notes = new dev.serveragent.memory.Notes(new dev.serveragent.store.NoteRepository(database.jdbi()), clock);
-            var memorySearch = new dev.serveragent.memory.MemorySearch(new dev.serveragent.store.SearchRepository(database.jdbi()));
-            var agentTools = new dev.serveragent.mcp.AgentToolServer(List.of(
-                    new dev.serveragent.mcp.SearchMemoryTool(memorySearch),
-                    new dev.serveragent.mcp.ReadMessagesTool(memorySearch, clock),
-                    new dev.serveragent.mcp.RememberTool(notes),
-                    new dev.serveragent.mcp.ForgetTool(notes),
-                    // the agenda is built further down (it needs the outbox): these look it up at each call
-                    new dev.serveragent.mcp.ListTasksTool(() -> agenda().tasks()),
-                    new dev.serveragent.mcp.AddTaskTool(() -> agenda().tasks()),
-                    new dev.serveragent.mcp.UpdateTaskTool(() -> agenda().tasks()),
-                    new dev.serveragent.mcp.ScheduleTool(() -> agenda().schedules()),
-                    new dev.serveragent.mcp.ListSchedulesTool(() -> agenda().schedules()),
-                    new dev.serveragent.mcp.CancelScheduleTool(() -> agenda().schedules()),
-                    new dev.serveragent.mcp.ProposeTool(this::proposals),
-                    new dev.serveragent.mcp.SendFileTool(this::outbox)), config.claudeCode().workdir(), clock);
-            components.add(agentTools); // first: started before anything that starts a run, stopped after
-            claudeCode = new ClaudeCodeRunner(config.claudeCode(), config.anthropic(), System.getenv(), Optional.of(agentTools));
-            resources.add(claudeCode); // close() cancels runs still going, so no CLI outlives the process
-            promptPack = PromptPack.from(config.claudeCode()).withAgent(agentTools, notes::section);
-            ClaudeRunner runner = new dev.serveragent.claude.TimedRunner(runnerOverride.orElse(claudeCode), metrics.registry());
-            // --- end claude code ---
-            // --- deploy ---
-            // A deploy killed midway left its row unfinished: settle it, unless a deploy (the one
-            // starting this very instance, say) holds the deploy lock right now.
-            Settlement.settleIfIdle(new DeploymentRepository(database.jdbi()), clock);
-            // --- end deploy ---
+            // The agent's own MCP tools (docs/MEMORY.md, docs/AGENDA.md): to add a tool, add it to this list.
+            Notes notes = new Notes(repos.notes(), clock);
+            MemorySearch memory = new MemorySearch(repos.search());
+            claude = add(ClaudeCodeModule.build(config, List.of(
+                    new SearchMemoryTool(memory), new ReadMessagesTool(memory, clock), new RememberTool(notes), new ForgetTool(notes),
+                    new ListTasksTool(agenda.tasks()), new AddTaskTool(agenda.tasks()), new UpdateTaskTool(agenda.tasks()),
+                    new ScheduleTool(agenda.schedules()), new ListSchedulesTool(agenda.schedules()),
+                    new CancelScheduleTool(agenda.schedules()), new ProposeTool(proposals), new SendFileTool(outbox)),
+                    notes::section, runnerOverride, clock, core.metrics().registry()));
 
-            List<HttpRoutes> routes = new ArrayList<>();
-            Optional<java.nio.file.Path> storedLogin = config.anthropic().apiKey().isEmpty() && config.claudeCode().oauthToken().isEmpty()
-                    ? StoredLogin.detect(config.claudeCode().bin(), System.getenv().getOrDefault("PATH", ""), config.claudeCode().cliConfigDir())
-                    : Optional.empty();
-            Classifier classifier = classifier(config, runner, storedLogin.isPresent());
-            describeMissing(config, storedLogin);
-
-            // --- web: who may use the console and the dashboard ---
-            web = new WebAccessPolicy(config.http().adminToken(), config.telegram().publicUrl().isPresent(),
-                    new WebSessionRepository(database.jdbi()), clock);
-            routes.add(new LoginRoutes(web, clock));
-
-            // --- masters: the listed ones, the paired ones, and pairing ---
-            MasterRepository masterRepository = new MasterRepository(database.jdbi());
-            List<MasterNaming> namings = new ArrayList<>(List.of(TelegramModule.masterNaming(config.telegram()), ConsoleChannel.MASTERS));
-            plugins.forEach(p -> namings.add(p.masters()));
-            Masters masters = new Masters(namings, masterRepository, clock);
-            Pairing pairing = new Pairing(masterRepository, clock);
-
-            // --- telegram: ingestion, sender, media ---
-            Secret webhookSecret = config.telegram().webhookSecret().orElseGet(() -> Secret.of(
-                    new AgentSettingsRepository(database.jdbi()).getOrCreate(GENERATED_WEBHOOK_SECRET, Application::randomSecret, clock.instant())));
-            // Media first: every channel's attachments go through one pipeline (blob store, artifacts).
-            var media = dev.serveragent.media.MediaModule.build(config, database, Channel.TELEGRAM, clock, metrics.registry());
-            resources.addAll(media.resources());
-            components.add(media.worker());
-            telegram = TelegramModule.build(config, database, webhookSecret, media, masters, clock, metrics.registry());
-            resources.addAll(telegram.resources());
-            telegram.routes().ifPresent(routes::add);
-            PairingInvite invite = new PairingInvite(pairing,
-                    () -> telegram.identity().flatMap(dev.serveragent.telegram.BotIdentity::username), clock);
-            components.addAll(telegram.components());
-
-            // --- channels: Telegram and the console, behind one outbox ---
-            var threads = new dev.serveragent.store.ThreadRepository(database.jdbi(), clock);
-            ConsoleRepository consoleRepository = new ConsoleRepository(database.jdbi(), threads, Channel.CONSOLE_CHAT_ID);
-            ConsoleFeed feed = new ConsoleFeed(consoleRepository);
-            ConsoleChannel console = new ConsoleChannel(feed);
-            // Attachments from the browser: kept at upload, then the same media pipeline as Telegram's.
-            media.sources().register(Channel.CONSOLE, new dev.serveragent.console.StoredUpload(media.blobs()));
-            routes.add(new dev.serveragent.console.ConsoleUploadRoutes(web, consoleRepository, feed, media, clock));
-            List<Channel> channelList = new ArrayList<>();
-            telegram.channel().ifPresent(channelList::add);
-            if (web.enabled()) {
-                channelList.add(console);
-            }
-            // Presses reach the reactive loop, built below once the channels are known.
-            AtomicReference<PressListener> pressTarget = new AtomicReference<>(press -> log.warn("Press before start ignored: {}", press));
-            ChannelPort port = new ChannelPort(database, new InboxRepository(database.jdbi()), new OutboxRepository(database.jdbi()),
-                    press -> pressTarget.get().onPress(press), clock);
-            plugins.forEach(p -> channelList.add(p.open(port)));
-            channels = new Channels(channelList, new MessageRepository(database.jdbi()), clock);
-            StoredOutbox outbox = new StoredOutbox(new OutboxRepository(database.jdbi()), channels, clock, media.blobs());
-            this.outbox = outbox;
-
-            // --- proactive: state and control (the scheduler is added below) ---
-            ProactiveStateRepository proactiveState = new ProactiveStateRepository(database.jdbi());
-            BudgetGovernor governor = new BudgetGovernor(BudgetPolicy.of(config.proactive()));
-            proactive = new ProactiveControl(config.proactive().enabled(), proactiveState, governor, clock);
-            MasterChannel master = new MasterChannel(outbox, masters, config.telegram().enabled(), web.enabled(), threads);
-
-            // --- dashboard (issue 14): /admin pages, /admin/api/*, database meters, daily cost report ---
-            var operations = new dev.serveragent.store.OperationsRepository(database.jdbi());
-            var ledger = new LedgerRepository(database.jdbi());
-            routes.add(new dev.serveragent.admin.DashboardRoutes(web, new dev.serveragent.store.DashboardRepository(database.jdbi()),
-                    operations, ledger, proactive, masters, config.telegram().enabled(), invite, clock));
-            new dev.serveragent.admin.DatabaseMeters(operations, ledger, clock).bindTo(metrics.registry());
-            var ackLatency = new dev.serveragent.admin.AckLatency(operations, metrics.registry());
-            telegram.components().stream().filter(dev.serveragent.telegram.OutboxSender.class::isInstance)
-                    .forEach(c -> ((dev.serveragent.telegram.OutboxSender) c).onSent(ackLatency));
-            outbox.onDelivered(ackLatency); // the console's messages are delivered by being stored
-            config.report().dailyAt().ifPresent(at -> components.add(dailyReport = new dev.serveragent.report.DailyReport(
-                    at, ledger, new dev.serveragent.store.DailyReportRepository(database.jdbi()), master, clock)));
-            // --- end dashboard ---
-
-            // --- reactive: classify, acknowledge, approve, answer or execute ---
-            reactive = new ReactiveModule(config, database, classifier,
-                    runner, new PackedPrompts(promptPack, claudeCode), outbox, channels, masters, pairing,
-                    new PairingHint(masters, invite, new MessageRepository(database.jdbi()), outbox, clock), proactive, clock);
+            proactive = add(ProactiveModule.build(config.proactive(), repos, claude.runner(), master, proposals,
+                    repos.tasks()::anyAutonomousOpen, clock, core.metrics().registry()));
+            agenda.tasks().onAutonomousWork(proactive::wake); // another replica's change is seen at the next leader poll
+            reactive = add(ReactiveModule.build(config, repos, claude.runner(), claude.promptPack(), claude.claudeCode(),
+                    claude.storedLogin(), channels, masters, invite, proactive.control(), clock));
             telegram.onJobQueued(reactive.worker()::wake); // a stored message wakes the worker in-process, not only by NOTIFY
-            components.addAll(reactive.components());
-
-            // --- agenda (issue 19): tasks, schedules and their firing, /tasks /schedules /tz ---
-            agenda = dev.serveragent.agenda.Agenda.build(config.agenda(), database, outbox, channels, masters, clock);
             reactive.addCommands(agenda.commands());
-            components.add(agenda.firing());
-            dev.serveragent.channel.PressListener presses = agenda.routing(reactive.presses());
+            dashboard = add(DashboardModule.build(config, web, repos, proactive.control(), masters.masters(), invite, master, agenda, notes,
+                    channels.channels()::wakeAll, clock, core.metrics().registry()));
+            telegram.onSent(dashboard.ackLatency());
+            channels.outbox().onDelivered(dashboard.ackLatency()); // the console's messages are delivered by being stored
+
+            PressListener presses = agenda.routing(reactive.presses()); // every channel's presses: the agenda's buttons, then approvals
             telegram.setPressListener(presses);
-            pressTarget.set(presses); // the port's channels (plugins) press through the same routing
-            routes.add(new dev.serveragent.admin.AgendaRoutes(web, agenda, notes, clock)); // /admin/agenda, /admin/api/agenda
-            // --- end agenda ---
-            // Served even when off: every console path then answers 404 saying why.
-            routes.add(new ConsoleRoutes(web, consoleRepository, feed, console, presses,
-                    new Notices(classifier.missing(), storedLogin.map(p -> "Using the Claude Code CLI's own stored login ("
-                            + p + ") for classification and answers: no token is configured."), config.telegram().enabled(), masters, invite,
-                            config.files().secrets(), proactiveNotice(config)),
-                    clock));
-            routes.add(new dev.serveragent.console.PairingQr(web, invite, masters, config.telegram().enabled()));
-            routes.add(new dev.serveragent.admin.SendAgainRoutes(web, new OutboxRepository(database.jdbi()), channels::wakeAll, clock));
+            channels.routePresses(presses);
+            console.servePages(presses, reactive.classifier().missing(), claude.storedLogin(), proactive.notice(), masters.masters(), invite);
             if (!web.enabled()) {
                 log.warn("Console and dashboard: {}", web.describe());
             }
-            if (config.telegram().enabled() && !masters.anyListedOrPaired()) {
-                // At INFO (a first start, not a fault), once the bot's @username is known, so the line has the one-tap link.
-                pairing.issue();
-                Runnable offer = () -> {
-                    if (!masters.anyListedOrPaired()) {
-                        invite.log("No Telegram Master yet.");
-                    }
-                };
-                telegram.identity().ifPresent(id -> {
-                    id.onKnown(bot -> offer.run());
-                    id.onFirstFailure(error -> offer.run()); // the /pair line now; the link follows once getMe answers
-                });
-            }
+            telegram.offerPairing(masters.masters(), masters.pairing(), invite);
 
-            // --- proactive: the scheduler, proposing risky actions through the approval path ---
-            ApprovalProposals approvalPath = new ApprovalProposals(master, new ApprovalRepository(database.jdbi()), outbox,
-                    new dev.serveragent.store.Transactions(database.jdbi()), config.approval(), clock);
-            proposals = approvalPath;
-            agenda.firing().askWith(approvalPath::ask); // a scheduled task come due too late waits for the Master's OK
-            if (config.proactive().enabled()) {
-                MemoryRepository memory = new MemoryRepository(database.jdbi());
-                ProactiveScheduler scheduler = new ProactiveScheduler(config.proactive(), governor, runner,
-                        new LedgerRepository(database.jdbi()), proactiveState, new ProactivePrompt(memory),
-                        new MemoryWriteback(memory, master, proposals, config.proactive().notableThreshold()), proactive,
-                        new LeaderLock(() -> database.dedicatedConnection("server-agent-proactive-leader"), ProactiveScheduler.LEADER_LOCK_KEY),
-                        clock, ProactiveScheduler.defaultReplicaId(), new TaskRepository(database.jdbi())::anyAutonomousOpen);
-                agenda.tasks().onAutonomousWork(scheduler::wake); // another replica's change is seen at the next leader poll
-                // Which replica leads, for operators (and for tests that kill it), like telegram_poll_leader.
-                metrics.registry().gauge("proactive.leader", scheduler, s -> s.isLeader() ? 1 : 0);
-                components.add(scheduler);
-            }
-
-            http = new HttpServer(config.http(), database, metrics, routes, BlobStores.readiness(config, clock));
+            // Start order: the tool server (ClaudeCodeModule) before the loops that start runs; the HTTP server
+            // with every route; then what needs it answering (the console's feeds, Telegram's setWebhook).
+            modules.forEach(m -> components.addAll(m.components()));
+            http = new HttpServer(config.http(), core.database(), core.metrics(),
+                    modules.stream().flatMap(m -> m.routes().stream()).toList(), BlobStores.readiness(config, clock));
             components.add(http);
-            if (web.enabled()) {
-                // After the server: stopped before it, so open feeds end cleanly and do not hold its graceful stop.
-                components.add(feed);
-            }
-            components.addAll(telegram.afterHttp()); // setWebhook only once we can answer
+            modules.forEach(m -> components.addAll(m.afterHttp()));
         } catch (RuntimeException e) {
             close();
             throw e;
         }
     }
 
-    /**
-     * Haiku through the API when a key is set; else Claude Code's CLI with the Haiku model when
-     * the CLI can authenticate (an OAuth token, or its own stored login: subscription-only
-     * operators); else none, and the Master is told what is missing.
-     */
-    private Classifier classifier(AppConfig config, ClaudeRunner runner, boolean storedLogin) {
-        Optional<AnthropicClient> haiku = AnthropicClients.haiku(config.anthropic())
-                .map(c -> c.withOptions(o -> o.timeout(config.anthropic().classifierTimeout())));
-        if (haiku.isPresent()) {
-            resources.add(haiku.get()::close);
-            return new HaikuClassifier(haiku.get(), config.anthropic().haikuModel());
-        }
-        if (config.claudeCode().oauthToken().isPresent() || storedLogin) {
-            return new CliClassifier(runner, config.anthropic().haikuModel());
-        }
-        return Classifier.unavailable("no classifier is configured (set ANTHROPIC_API_KEY, HAIKU_API_KEY or CLAUDE_CODE_OAUTH_TOKEN)",
-                noModel(config.files().secrets()));
-    }
-
-    /** What a Master is told, in the conversation, when no model can be called; {@code secrets} is where the key goes. */
-    static String noModel(java.nio.file.Path secrets) {
-        return """
-                I can't understand or answer yet: no model is configured. Fix it with one line in %s \
-                (keep it readable by you only: chmod 600), then restart:
-                  ANTHROPIC_API_KEY=sk-ant-…   (an Anthropic API key)
-                or log in the Claude Code CLI on this machine with your Claude subscription (run `claude`, then restart me), \
-                or set CLAUDE_CODE_OAUTH_TOKEN (from `claude setup-token`) in the same file.""".formatted(secrets);
+    /** Registers a module: its resources are closed with the application even if a later module fails to build. */
+    private <M extends Capability> M add(M module) {
+        modules.add(module);
+        resources.addAll(module.resources());
+        return module;
     }
 
     /** Builds and starts everything; on failure, whatever was started is stopped again. */
@@ -346,27 +181,9 @@ public final class Application implements AutoCloseable {
         return app;
     }
 
-    private static void describeMissing(AppConfig config, Optional<java.nio.file.Path> storedLogin) {
-        if (!config.telegram().enabled()) {
-            log.info("TELEGRAM_BOT_TOKEN is not set: Telegram is off; talk to the agent in the console."
-                    + " Set TELEGRAM_BOT_TOKEN in {} to use Telegram too.", config.files().secrets());
-        }
-        if (storedLogin.isPresent()) {
-            log.info("Using the Claude Code CLI's own stored login ({}) for classification and answers", storedLogin.get());
-        } else if (config.anthropic().haikuApiKey().isEmpty() && config.claudeCode().oauthToken().isEmpty()) {
-            log.warn("No model can be called: set ANTHROPIC_API_KEY (or HAIKU_API_KEY) or CLAUDE_CODE_OAUTH_TOKEN in {},"
-                    + " or log in the claude CLI on this machine, then restart.", config.files().secrets());
-        }
-    }
-
-    private static String randomSecret() {
-        byte[] bytes = new byte[32];
-        new java.security.SecureRandom().nextBytes(bytes);
-        return java.util.HexFormat.of().formatHex(bytes);
-    }
-
     /** The console's address for the start-up log's last line, or why there is none. */
     public String consoleLine() {
+        WebAccessPolicy web = core.web();
         if (!web.enabled()) {
             return "Console off: " + web.describe();
         }
@@ -379,47 +196,35 @@ public final class Application implements AutoCloseable {
     }
 
     public Database database() {
-        return database;
+        return core.database();
     }
 
     public ClaudeCodeRunner claudeRunner() {
-        return claudeCode;
+        return claude.claudeCode();
     }
 
     public PromptPack promptPack() {
-        return promptPack;
-    }
-
-    /** The first-run notice of the proactive loop when it will run (enabled, with a model): what it does, how to feed and pause it. */
-    private static Optional<String> proactiveNotice(AppConfig config) {
-        return config.proactive().enabled()
-                ? Optional.of(dev.serveragent.proactive.ProactiveWork.notice(config.proactive().dailyTokenBudget()))
-                : Optional.empty();
+        return claude.promptPack();
     }
 
     /** The Master's handle on the proactive loop: pause, resume, budget status. */
     public ProactiveControl proactive() {
-        return proactive;
+        return proactive.control();
     }
 
     /** The daily cost report, when {@code DAILY_REPORT_AT} is set (tests move the clock and call {@code runDue()}). */
-    public Optional<dev.serveragent.report.DailyReport> dailyReport() {
-        return Optional.ofNullable(dailyReport);
+    public Optional<DailyReport> dailyReport() {
+        return dashboard.dailyReport();
     }
 
     /** The access rules of the browser pages (console, dashboard) and their APIs. */
     public WebAccessPolicy webAccess() {
-        return web;
+        return core.web();
     }
 
     /** The Master's agenda: the services of the tasks and schedules tools, the firing loop (tests call {@code runOnce()}). */
-    public dev.serveragent.agenda.Agenda agenda() {
+    public Agenda agenda() {
         return agenda;
-    }
-
-    /** The proposal sink (built after the agent tools, which look it up at each call). */
-    private ProposalSink proposals() {
-        return proposals;
     }
 
     public ReactiveModule reactive() {
@@ -433,11 +238,11 @@ public final class Application implements AutoCloseable {
 
     /** The one outbox of every channel. */
     public Outbox outbox() {
-        return outbox;
+        return channels.outbox();
     }
 
     public Channels channels() {
-        return channels;
+        return channels.channels();
     }
 
     @Override

@@ -81,8 +81,10 @@ final class DeployCommands {
                         ? new ComposeRuntime(dc, shell)
                         : new ProcessRuntime(dc, shell, parent.workingDir);
                 HealthCheck health = new HealthCheck("127.0.0.1");
-                MasterNotifier master = new MasterNotifier(config.telegram(), dev.serveragent.masters.Masters.of(
-                        List.of(dev.serveragent.telegram.TelegramModule.masterNaming(config.telegram())), db, clock));
+                // The deploy process has no agent: the Masters, paired ones read from the database, for the notice only.
+                MasterNotifier master = new MasterNotifier(config.telegram(), new dev.serveragent.masters.Masters(
+                        List.of(dev.serveragent.telegram.TelegramModule.masterNaming(config.telegram())),
+                        new dev.serveragent.store.MasterRepository(db.jdbi()), clock));
                 GitCheckout git = new GitCheckout(shell, dc.repo(), config.dataDir().resolve("builds"));
                 Path lockFile = config.dataDir().resolve("deploy.lock");
                 Duration lockWait = Duration.ofSeconds(lockWaitSeconds);

@@ -42,6 +42,20 @@ class ArchitectureTest {
     }
 
     @Test
+    void the_shared_repositories_are_built_once() {
+        // DeployCommands is the deploy process, which runs no agent: it opens its own pool.
+        noClasses().that().resideOutsideOfPackage("dev.serveragent.store..")
+                .and(not(inAnyOf(Set.of(DeployCommands.class.getName()))))
+                .should().callConstructorWhere(describe("a constructor of a store/ repository",
+                        call -> call.getTargetOwner().getPackageName().startsWith("dev.serveragent.store")
+                                && (call.getTargetOwner().getSimpleName().endsWith("Repository")
+                                        || call.getTargetOwner().getSimpleName().equals("Transactions"))))
+                .because("store.Repositories builds each repository of the shared tables once; modules take them from it"
+                        + " (a channel's own tables have their repositories in its package)")
+                .check(CLASSES);
+    }
+
+    @Test
     void config_depends_on_no_other_part_of_the_agent() {
         noClasses().that().resideInAPackage("dev.serveragent.config..")
                 .should().dependOnClassesThat(resideInAPackage("dev.serveragent..")
@@ -125,10 +139,11 @@ class ArchitectureTest {
                 .should().dependOnClassesThat(resideInAnyPackage("dev.serveragent.telegram..", "dev.serveragent.console.."))
                 .because("a channel's code lives in its own package, behind the channel port")
                 .check(CLASSES);
-        // Constants are inlined by the compiler, so the sources are read for the platform values.
+        // Constants are inlined by the compiler, so the sources are read for the platform values; the agent's
+        // own line to the Master (proactive) and the deploy's notifier take theirs from the root, too.
         java.util.regex.Pattern platform = java.util.regex.Pattern.compile(
                 "[\"']telegram[\"']|[\"']console[\"']|Channel\\.(TELEGRAM|CONSOLE)\\b|com\\.pengrad");
-        for (String pkg : new String[] {"store", "reactive", "masters", "media"}) {
+        for (String pkg : new String[] {"store", "reactive", "masters", "media", "proactive", "deploy", "agenda", "mcp"}) {
             try (var files = java.nio.file.Files.walk(java.nio.file.Path.of("src/main/java/dev/serveragent", pkg))) {
                 for (java.nio.file.Path f : files.filter(x -> x.toString().endsWith(".java")).toList()) {
                     org.assertj.core.api.Assertions.assertThat(platform.matcher(java.nio.file.Files.readString(f)).find())

@@ -5,13 +5,12 @@ import dev.serveragent.channel.Outbox;
 import dev.serveragent.channel.PressListener;
 import dev.serveragent.config.AgendaConfig;
 import dev.serveragent.masters.Masters;
-import dev.serveragent.store.AgentSettingsRepository;
-import dev.serveragent.store.ContextRepository;
-import dev.serveragent.store.Database;
+import dev.serveragent.runtime.Lifecycle;
+import dev.serveragent.store.Repositories;
 import dev.serveragent.store.ScheduleRepository;
-import dev.serveragent.store.TaskRepository;
-import dev.serveragent.store.Transactions;
+import dev.serveragent.web.Capability;
 import java.time.Clock;
+import java.util.List;
 
 /**
  * The Master's agenda, assembled by the composition root: the services the agent's tools call
@@ -19,19 +18,24 @@ import java.time.Clock;
  * commands and buttons answered without a model.
  */
 public record Agenda(Tasks tasks, Schedules schedules, MasterZone zone, ScheduleFiring firing, AgendaCommands commands,
-        AgendaButtons buttons) {
+        AgendaButtons buttons) implements Capability {
 
-    public static Agenda build(AgendaConfig config, Database database, Outbox outbox, ChannelActions channels, Masters masters,
+    public static Agenda build(AgendaConfig config, Repositories repositories, Outbox outbox, ChannelActions channels, Masters masters,
             Clock clock) {
-        var jdbi = database.jdbi();
-        MasterZone zone = new MasterZone(config.masterZone(), new AgentSettingsRepository(jdbi), clock);
-        ScheduleRepository scheduleRepository = new ScheduleRepository(jdbi);
-        Tasks tasks = new Tasks(new TaskRepository(jdbi), clock);
+        MasterZone zone = new MasterZone(config.masterZone(), repositories.settings(), clock);
+        ScheduleRepository scheduleRepository = repositories.schedules();
+        Tasks tasks = new Tasks(repositories.tasks(), clock);
         Schedules schedules = new Schedules(scheduleRepository, zone, config, clock);
-        ScheduleFiring firing = new ScheduleFiring(scheduleRepository, outbox, new Transactions(jdbi), clock, config.taskLateLimit());
+        ScheduleFiring firing = new ScheduleFiring(scheduleRepository, outbox, repositories.transactions(), clock, config.taskLateLimit());
         schedules.onCreated(firing::wake);
         return new Agenda(tasks, schedules, zone, firing, new AgendaCommands(tasks, schedules, zone, outbox),
-                new AgendaButtons(tasks, schedules, masters, new ContextRepository(jdbi), channels, outbox));
+                new AgendaButtons(tasks, schedules, masters, repositories.context(), channels, outbox));
+    }
+
+    /** The firing loop. */
+    @Override
+    public List<Lifecycle> components() {
+        return List.of(firing);
     }
 
     /** Presses of the agenda's buttons to {@link #buttons()}, every other press to {@code others}. */

@@ -13,8 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * a press is handed back to the request that made it.
  */
 public final class ConsoleChannel implements Channel {
-    /** The console's access rules admit only the Master: its one user is one. */
-    public static final MasterNaming MASTERS = MasterNaming.everyone(CONSOLE);
+    /** The console's access rules admit only the Master: its one user is one, reached in its one conversation. */
+    public static final MasterNaming MASTERS = MasterNaming.everyone(CONSOLE, CONSOLE_CHAT_ID);
 
     private final ConsoleFeed feed;
     private final Map<String, String> answers = new ConcurrentHashMap<>();

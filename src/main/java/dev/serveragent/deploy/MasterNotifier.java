@@ -7,7 +7,6 @@ import dev.serveragent.masters.Masters;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import dev.serveragent.channel.Channel;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Direct Bot API {@code sendMessage} to every Telegram Master ({@link Masters#recipients}:
- * the listed ones and the paired ones, read from the database at each send, so a Master paired
+ * Direct Bot API {@code sendMessage} to every Telegram Master ({@link Masters#recipients()} of
+ * the Masters it is given, which name Telegram's alone: the listed ones and the paired ones, read from the database at each send, so a Master paired
  * or revoked while the agent ran is told or not told), for the deploy's smoke test and report.
  * The deploy runs as its own process while the agent is being swapped, so it cannot use the
  * agent's outbox; its report is stored in {@code deployments.report_text} instead. Plain text,
@@ -37,6 +36,7 @@ public final class MasterNotifier {
     private final TelegramConfig telegram;
     private final Masters masters;
 
+    /** @param masters the Masters of Telegram's naming only ({@code TelegramModule.masterNaming}) */
     public MasterNotifier(TelegramConfig telegram, Masters masters) {
         this.telegram = telegram;
         this.masters = masters;
@@ -76,7 +76,7 @@ public final class MasterNotifier {
      */
     private List<Long> recipients() {
         try {
-            return masters.recipients(Channel.TELEGRAM);
+            return masters.recipients();
         } catch (RuntimeException e) {
             log.warn("Paired Masters not read ({}); telling those of MASTER_CHAT_IDS only", e.getMessage());
             return telegram.masterChatIds().stream().distinct().toList();

@@ -1,7 +1,6 @@
 package dev.serveragent.masters;
 
 import dev.serveragent.channel.MasterNaming;
-import dev.serveragent.store.Database;
 import dev.serveragent.store.MasterRepository;
 import java.time.Clock;
 import java.time.Instant;
@@ -38,11 +37,6 @@ public final class Masters {
     private final List<MasterNaming> namings;
     private final MasterRepository repository;
     private final Clock clock;
-
-    /** The Masters the channels name, paired ones read from {@code database} (for the deploy process, which has no agent). */
-    public static Masters of(List<MasterNaming> namings, Database database, Clock clock) {
-        return new Masters(namings, new MasterRepository(database.jdbi()), clock);
-    }
 
     /** @param namings how each channel names its Masters; a platform named by none has none */
     public Masters(List<MasterNaming> namings, MasterRepository repository, Clock clock) {
@@ -93,6 +87,14 @@ public final class Masters {
     }
 
     /**
+     * Every listed or paired Master these namings name, each once: for a {@code Masters} of one
+     * channel's naming (the deploy process is given Telegram's alone, to tell through its Bot API).
+     */
+    public List<Long> recipients() {
+        return list().stream().map(Entry::userId).distinct().toList();
+    }
+
+    /**
      * The users of {@code platform} to tell (a deploy report): the listed ones, then the paired
      * ones. In a private chat the chat id is the user id, and a paired Master has written to the bot.
      */
@@ -106,6 +108,16 @@ public final class Masters {
         repository.history(HISTORY_LIMIT).forEach(m -> rows.add(new Row(m.userId(), m.platform(), m.addedAt(), m.revokedAt(), PAIRED)));
         namings.forEach(n -> n.listed().stream().distinct().forEach(id -> rows.add(new Row(id, n.platform(), null, null, LISTED))));
         return rows;
+    }
+
+    /**
+     * The chat where the agent reaches {@code platform}'s Master on its own, if any: a channel's
+     * one Master conversation (the console's), else the private chat of its first Master (in a
+     * private chat the chat id is the user id).
+     */
+    public Optional<Long> masterChat(String platform) {
+        Optional<Long> own = naming(platform).flatMap(MasterNaming::masterChat);
+        return own.isPresent() ? own : first(platform);
     }
 
     /** The user of {@code platform} to tell things first, if any (the first listed, else the first paired). */

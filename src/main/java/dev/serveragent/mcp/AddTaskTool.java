@@ -4,7 +4,6 @@ import dev.serveragent.agenda.Task;
 import dev.serveragent.agenda.Tasks;
 import dev.serveragent.claude.ClaudeRequest;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /** {@code add_task}: a task on the Master's list. Only the Master's runs mark it autonomous (docs/AGENDA.md). */
 public final class AddTaskTool implements AgentTool {
@@ -17,10 +16,10 @@ public final class AddTaskTool implements AgentTool {
               "autonomous":{"type":"boolean","description":"the Master lets the proactive loop work on it alone (a proactive run cannot set this)"}"""
             .formatted(Tasks.MAX_TEXT, Tasks.MAX_PROJECT, Tasks.MAX_PRIORITY);
 
-    private final Supplier<Tasks> tasks;
+    private final Tasks tasks;
 
-    /** @param tasks the agenda's tasks service, looked up at each call (the agenda is built after this server) */
-    public AddTaskTool(Supplier<Tasks> tasks) {
+    /** @param tasks the agenda's tasks service */
+    public AddTaskTool(Tasks tasks) {
         this.tasks = tasks;
     }
 
@@ -54,7 +53,7 @@ public final class AddTaskTool implements AgentTool {
         Tasks.NewTask t = new Tasks.NewTask(args.text("title"), args.optionalText("description"), args.optionalText("project"),
                 args.optionalText("status"), args.optionalInt("priority"), args.optionalText("notes"),
                 args.optionalBoolean("autonomous"));
-        Task added = AgendaTools.run(() -> tasks.get().add(AgendaTools.taskScope(grant), t));
+        Task added = AgendaTools.run(() -> tasks.add(AgendaTools.taskScope(grant), t));
         return "Added task " + added.line();
     }
 }

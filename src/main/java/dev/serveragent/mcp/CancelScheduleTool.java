@@ -4,14 +4,13 @@ import dev.serveragent.agenda.Schedule;
 import dev.serveragent.agenda.Schedules;
 import dev.serveragent.claude.ClaudeRequest;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /** {@code cancel_schedule}: cancels an active schedule of the run's conversation. Only the Master's runs. */
 public final class CancelScheduleTool implements AgentTool {
-    private final Supplier<Schedules> schedules;
+    private final Schedules schedules;
 
-    /** @param schedules the agenda's schedules service, looked up at each call (the agenda is built after this server) */
-    public CancelScheduleTool(Supplier<Schedules> schedules) {
+    /** @param schedules the agenda's schedules service */
+    public CancelScheduleTool(Schedules schedules) {
         this.schedules = schedules;
     }
 
@@ -40,7 +39,7 @@ public final class CancelScheduleTool implements AgentTool {
     @Override
     public String call(RunGrant grant, ToolArgs args) {
         long id = args.longValue("schedule_id");
-        Schedule s = AgendaTools.run(() -> schedules.get().cancel(AgendaTools.threadScope(grant, name()), id));
+        Schedule s = AgendaTools.run(() -> schedules.cancel(AgendaTools.threadScope(grant, name()), id));
         return "Canceled schedule #" + s.id() + " (" + s.kind() + ": " + Format.oneLine(s.text(), 120) + ").";
     }
 }

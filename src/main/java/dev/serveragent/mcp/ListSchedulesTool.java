@@ -6,7 +6,6 @@ import dev.serveragent.agenda.Scope;
 import dev.serveragent.claude.ClaudeRequest;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * {@code list_schedules}: the run's conversation's active schedules, soonest first, each with its
@@ -14,10 +13,10 @@ import java.util.function.Supplier;
  * for {@code read_messages}; a run with one lists only its own.
  */
 public final class ListSchedulesTool implements AgentTool {
-    private final Supplier<Schedules> schedules;
+    private final Schedules schedules;
 
-    /** @param schedules the agenda's schedules service, looked up at each call (the agenda is built after this server) */
-    public ListSchedulesTool(Supplier<Schedules> schedules) {
+    /** @param schedules the agenda's schedules service */
+    public ListSchedulesTool(Schedules schedules) {
         this.schedules = schedules;
     }
 
@@ -58,7 +57,7 @@ public final class ListSchedulesTool implements AgentTool {
         } else {
             scope = AgendaTools.scope(grant, asked.getAsLong());
         }
-        List<Schedule> active = AgendaTools.run(() -> schedules.get().list(scope));
+        List<Schedule> active = AgendaTools.run(() -> schedules.list(scope));
         if (active.isEmpty()) {
             return "No active schedules in this chat.";
         }

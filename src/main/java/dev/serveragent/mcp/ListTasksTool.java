@@ -5,14 +5,13 @@ import dev.serveragent.agenda.Tasks;
 import dev.serveragent.claude.ClaudeRequest;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /** {@code list_tasks}: the Master's tasks, the same the proactive loop and the dashboard see (docs/AGENDA.md). */
 public final class ListTasksTool implements AgentTool {
-    private final Supplier<Tasks> tasks;
+    private final Tasks tasks;
 
-    /** @param tasks the agenda's tasks service, looked up at each call (the agenda is built after this server) */
-    public ListTasksTool(Supplier<Tasks> tasks) {
+    /** @param tasks the agenda's tasks service */
+    public ListTasksTool(Tasks tasks) {
         this.tasks = tasks;
     }
 
@@ -46,7 +45,7 @@ public final class ListTasksTool implements AgentTool {
     @Override
     public String call(RunGrant grant, ToolArgs args) {
         Tasks.Query q = new Tasks.Query(args.optionalText("status"), args.optionalText("project"), args.optionalInt("limit"));
-        List<Task> found = AgendaTools.run(() -> tasks.get().list(AgendaTools.taskScope(grant), q));
+        List<Task> found = AgendaTools.run(() -> tasks.list(AgendaTools.taskScope(grant), q));
         if (found.isEmpty()) {
             return "No tasks match.";
         }

@@ -5,7 +5,6 @@ import dev.serveragent.proactive.ProposalSink;
 import java.util.EnumSet;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * {@code propose}: a risky idea of the proactive loop put to the Master as a message with OK; OK
@@ -19,11 +18,11 @@ public final class ProposeTool implements AgentTool {
     static final int MAX_SUMMARY = 400;
     static final int MAX_PLAN = 500;
 
-    private final Supplier<ProposalSink> sink;
+    private final ProposalSink sink;
 
-    /** @param sink the proactive loop's proposal sink, looked up at each call (it is built after this server) */
-    public ProposeTool(Supplier<ProposalSink> sink) {
-        this.sink = sink;
+    /** @param sink the proactive loop's proposal sink */
+    public ProposeTool(ProposalSink sink) {
+        this.sink = java.util.Objects.requireNonNull(sink);
     }
 
     @Override
@@ -57,10 +56,7 @@ public final class ProposeTool implements AgentTool {
     public String call(RunGrant grant, ToolArgs args) {
         String summary = bounded(args, "summary", MAX_SUMMARY);
         String plan = bounded(args, "plan", MAX_PLAN);
-        ProposalSink proposals = sink.get();
-        if (proposals == null) {
-            throw new ToolException("proposals are not set up in this agent; nothing was sent");
-        }
+        ProposalSink proposals = sink;
         OptionalLong approval;
         try {
             approval = proposals.submit(plan, summary);

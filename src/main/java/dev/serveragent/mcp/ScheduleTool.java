@@ -4,17 +4,16 @@ import dev.serveragent.agenda.Schedule;
 import dev.serveragent.agenda.Schedules;
 import dev.serveragent.claude.ClaudeRequest;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * {@code schedule}: a reminder or a task at a time ({@code at}) or recurring ({@code cron}), in the
  * run's own conversation. Only the Master's runs: a proactive run may only notify and propose.
  */
 public final class ScheduleTool implements AgentTool {
-    private final Supplier<Schedules> schedules;
+    private final Schedules schedules;
 
-    /** @param schedules the agenda's schedules service, looked up at each call (the agenda is built after this server) */
-    public ScheduleTool(Supplier<Schedules> schedules) {
+    /** @param schedules the agenda's schedules service */
+    public ScheduleTool(Schedules schedules) {
         this.schedules = schedules;
     }
 
@@ -56,7 +55,7 @@ public final class ScheduleTool implements AgentTool {
         Schedules.Request r = new Schedules.Request(args.text("kind"), args.text("text"), args.optionalText("at"),
                 args.optionalText("cron"), args.optionalText("time_zone"),
                 ceiling.isPresent() ? java.util.Optional.of(ceiling.getAsLong()) : java.util.Optional.empty());
-        Schedule s = AgendaTools.run(() -> schedules.get().schedule(AgendaTools.threadScope(grant, name()), r));
+        Schedule s = AgendaTools.run(() -> schedules.schedule(AgendaTools.threadScope(grant, name()), r));
         return "Scheduled #" + s.id() + " " + s.kind() + ", " + s.when() + ".";
     }
 }

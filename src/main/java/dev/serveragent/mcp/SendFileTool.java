@@ -14,7 +14,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * {@code send_file}: a file from the run's working directory to the run's own chat, kept as an
@@ -37,10 +36,10 @@ public final class SendFileTool implements AgentTool {
     static final int MAX_CAPTION = 1024;
     static final int MAX_PATH = 1000;
 
-    private final Supplier<Outbox> outbox;
+    private final Outbox outbox;
 
-    /** @param outbox the outbox, looked up at each call (it is built after this server) */
-    public SendFileTool(Supplier<Outbox> outbox) {
+    /** @param outbox the one outbox of every channel */
+    public SendFileTool(Outbox outbox) {
         this.outbox = outbox;
     }
 
@@ -83,11 +82,7 @@ public final class SendFileTool implements AgentTool {
         Resolved file = resolve(grant.workdir(), asked);
         byte[] bytes = read(file);
         Kind kind = Kind.of(bytes, file.name());
-        Outbox out = outbox.get();
-        if (out == null) {
-            throw new ToolException("the outbox is not set up in this agent; nothing was sent");
-        }
-        long id = out.sendFile(thread, new Outbox.FileToSend(kind.media(), file.name(), kind.mime(), bytes, caption, file.relative()));
+        long id = outbox.sendFile(thread, new Outbox.FileToSend(kind.media(), file.name(), kind.mime(), bytes, caption, file.relative()));
         return "Sent " + file.relative() + " (" + size(bytes.length) + ", " + kind.mime() + ") to this chat as a "
                 + kind.media() + " (message " + id + "). It is delivered like your answer; do not send it again.";
     }

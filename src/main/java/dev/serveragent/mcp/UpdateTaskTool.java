@@ -4,14 +4,13 @@ import dev.serveragent.agenda.Task;
 import dev.serveragent.agenda.Tasks;
 import dev.serveragent.claude.ClaudeRequest;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /** {@code update_task}: changes the given fields of a task; the others stay as they are (docs/AGENDA.md). */
 public final class UpdateTaskTool implements AgentTool {
-    private final Supplier<Tasks> tasks;
+    private final Tasks tasks;
 
-    /** @param tasks the agenda's tasks service, looked up at each call (the agenda is built after this server) */
-    public UpdateTaskTool(Supplier<Tasks> tasks) {
+    /** @param tasks the agenda's tasks service */
+    public UpdateTaskTool(Tasks tasks) {
         this.tasks = tasks;
     }
 
@@ -47,7 +46,7 @@ public final class UpdateTaskTool implements AgentTool {
         Tasks.Change c = new Tasks.Change(args.optionalText("title"), args.optionalText("description"), args.optionalText("project"),
                 args.optionalText("status"), args.optionalInt("priority"), args.optionalText("notes"),
                 args.optionalBoolean("autonomous"));
-        Task updated = AgendaTools.run(() -> tasks.get().update(AgendaTools.taskScope(grant), id, c));
+        Task updated = AgendaTools.run(() -> tasks.update(AgendaTools.taskScope(grant), id, c));
         return "Updated task " + updated.line();
     }
 }

@@ -2,9 +2,9 @@ package dev.serveragent.media;
 
 import com.anthropic.client.AnthropicClient;
 import dev.serveragent.config.AppConfig;
-import dev.serveragent.store.ArtifactRepository;
-import dev.serveragent.store.Database;
-import dev.serveragent.store.LedgerRepository;
+import dev.serveragent.runtime.Lifecycle;
+import dev.serveragent.store.Repositories;
+import dev.serveragent.web.Capability;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -17,7 +17,7 @@ import java.util.Optional;
  * {@link FileSource} (registered in {@link #sources()}). Start the worker with the other
  * components; close {@link #resources()} after stopping.
  */
-public final class MediaModule {
+public final class MediaModule implements Capability {
     static final int ARTIFACT_THREADS = 2;
 
     private final BlobStore blobs;
@@ -38,20 +38,20 @@ public final class MediaModule {
     }
 
     /** @param defaultFrom the channel of placeholders written before they named theirs */
-    public static MediaModule build(AppConfig config, Database database, String defaultFrom, Clock clock, MeterRegistry metrics) {
+    public static MediaModule build(AppConfig config, Repositories repositories, String defaultFrom, Clock clock, MeterRegistry metrics) {
         List<AutoCloseable> resources = new ArrayList<>();
         Optional<Transcriber> transcriber = config.transcribe().url()
                 .map(url -> new Transcriber(url, config.transcribe().apiKey(), config.transcribe().model()));
         Optional<AnthropicClient> haiku = AnthropicClients.haiku(config.anthropic());
         haiku.ifPresent(c -> resources.add(c::close));
         Optional<ImageDescriber> describer = haiku.map(c ->
-                new ImageDescriber(c, config.anthropic().haikuModel(), new LedgerRepository(database.jdbi()), clock));
+                new ImageDescriber(c, config.anthropic().haikuModel(), repositories.ledger(), clock));
         BlobStore blobs = BlobStores.from(config);
         if (blobs instanceof AutoCloseable closeable) {
             resources.add(closeable);
         }
         FileSources sources = new FileSources(defaultFrom);
-        ArtifactWorker worker = new ArtifactWorker(new ArtifactRepository(database.jdbi()), sources, blobs, transcriber, describer,
+        ArtifactWorker worker = new ArtifactWorker(repositories.artifacts(), sources, blobs, transcriber, describer,
                 clock, ARTIFACT_THREADS, metrics);
         return new MediaModule(blobs, sources, worker, transcriber.isPresent(), describer.isPresent(), resources);
     }
@@ -78,6 +78,12 @@ public final class MediaModule {
         return vision;
     }
 
+    @Override
+    public List<Lifecycle> components() {
+        return List.of(worker);
+    }
+
+    @Override
     public List<AutoCloseable> resources() {
         return List.copyOf(resources);
     }

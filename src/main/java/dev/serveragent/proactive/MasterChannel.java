@@ -1,45 +1,44 @@
 package dev.serveragent.proactive;
 
-import dev.serveragent.channel.Channel;
 import dev.serveragent.channel.Outbox;
 import dev.serveragent.masters.Masters;
 import dev.serveragent.store.ThreadRepository;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The proactive loop's line to the Master: with Telegram on, the private chat of the first
- * Telegram Master (listed in {@code MASTER_CHAT_IDS}, else the first paired one); otherwise, or
- * while no Telegram Master is known, the console's thread. Messages go through the
- * {@link Outbox}, which stores each one before a channel shows it. Thread-safe.
+ * The agent's own line to the Master (the proactive loop, proposals, the daily report): the
+ * Master's chat ({@link Masters#masterChat}) in the first of the channels that are on, in the
+ * root's order, that has one: with Telegram on, the private chat of its first Master (listed in
+ * {@code MASTER_CHAT_IDS}, else the first paired one); otherwise, or while no Telegram Master is
+ * known, the console's thread. Messages go through the {@link Outbox}, which stores each one
+ * before a channel shows it. Names no platform. Thread-safe.
  */
 public final class MasterChannel {
     private static final Logger log = LoggerFactory.getLogger(MasterChannel.class);
 
     private final Outbox outbox;
     private final Masters masters;
-    private final boolean telegramOn;
-    private final boolean consoleOn;
+    private final List<String> platforms;
     private final ThreadRepository threads;
 
-    public MasterChannel(Outbox outbox, Masters masters, boolean telegramOn, boolean consoleOn, ThreadRepository threads) {
+    /** @param platforms the channels that are on, in the order they are tried */
+    public MasterChannel(Outbox outbox, Masters masters, List<String> platforms, ThreadRepository threads) {
         this.outbox = outbox;
         this.masters = masters;
-        this.telegramOn = telegramOn;
-        this.consoleOn = consoleOn;
+        this.platforms = List.copyOf(platforms);
         this.threads = threads;
     }
 
     /** The Master's thread (created on first use), or empty when there is no way to reach one. */
     public Optional<Long> threadId() {
-        Optional<Long> telegramMaster = telegramOn ? masters.first(Channel.TELEGRAM) : Optional.empty();
-        if (telegramMaster.isPresent()) {
-            // In a private chat the chat id is the user id.
-            return Optional.of(threads.findOrCreate(Channel.TELEGRAM, telegramMaster.get()));
-        }
-        if (consoleOn) {
-            return Optional.of(threads.findOrCreate(Channel.CONSOLE, Channel.CONSOLE_CHAT_ID));
+        for (String platform : platforms) {
+            Optional<Long> chat = masters.masterChat(platform);
+            if (chat.isPresent()) {
+                return Optional.of(threads.findOrCreate(platform, chat.get()));
+            }
         }
         return Optional.empty();
     }
@@ -57,7 +56,7 @@ public final class MasterChannel {
     private boolean send(String text, boolean markdown) {
         Optional<Long> thread = threadId();
         if (thread.isEmpty()) {
-            log.info("Proactive message not sent (no Telegram Master and the console is off): {}", text);
+            log.info("Proactive message not sent (no Master known in {}): {}", platforms.isEmpty() ? "any channel, all off" : platforms, text);
             return false;
         }
         if (markdown) {

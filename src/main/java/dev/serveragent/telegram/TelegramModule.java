@@ -13,10 +13,14 @@ import dev.serveragent.config.TelegramConfig;
 import dev.serveragent.masters.Masters;
 import dev.serveragent.media.ArtifactWorker;
 import dev.serveragent.media.MediaModule;
+import dev.serveragent.masters.Pairing;
+import dev.serveragent.masters.PairingInvite;
 import dev.serveragent.store.ArtifactRepository;
 import dev.serveragent.store.Database;
 import dev.serveragent.store.LeaderLock;
 import dev.serveragent.store.OutboxRepository;
+import dev.serveragent.store.Repositories;
+import dev.serveragent.web.Capability;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * <p>Start {@link #components()} before the HTTP server and {@link #afterHttp()} after it (the
  * webhook registration makes Telegram call us at once). Close {@link #resources()} after stopping.
  */
-public final class TelegramModule {
+public final class TelegramModule implements Capability {
+    /** agent_settings key of the webhook secret made when TELEGRAM_WEBHOOK_SECRET is not set. */
+    static final String GENERATED_WEBHOOK_SECRET = "telegram_webhook_secret";
     private static final Logger log = LoggerFactory.getLogger(TelegramModule.class);
     /** getUpdates long-poll timeout. */
     static final int POLL_TIMEOUT_SECONDS = 25;
@@ -51,10 +57,13 @@ public final class TelegramModule {
     private final ForwardingPressListener callbacks;
     private final Optional<ArtifactWorker> artifactWorker;
     private final Optional<BotIdentity> identity;
+    private final Optional<OutboxSender> sender;
 
     private TelegramModule(Optional<Channel> channel, ArtifactRepository artifacts, Optional<HttpRoutes> routes,
                            List<Lifecycle> components, List<Lifecycle> afterHttp, List<AutoCloseable> resources,
-                           ForwardingPressListener callbacks, Optional<ArtifactWorker> artifactWorker, Optional<BotIdentity> identity) {
+                           ForwardingPressListener callbacks, Optional<ArtifactWorker> artifactWorker, Optional<BotIdentity> identity,
+                           Optional<OutboxSender> sender) {
+        this.sender = sender;
         this.channel = channel;
         this.artifacts = artifacts;
         this.routes = routes;
@@ -66,27 +75,33 @@ public final class TelegramModule {
         this.identity = identity;
     }
 
-    /**
-     * @param webhookSecret the configured {@code TELEGRAM_WEBHOOK_SECRET}, or the one the agent
-     *     generated and keeps in the database
-     */
     /** Telegram's Masters: the users of {@code MASTER_CHAT_IDS} and those paired by {@code /pair CODE}. */
     public static MasterNaming masterNaming(TelegramConfig telegram) {
         return MasterNaming.listedOrPaired(Channel.TELEGRAM, telegram.masterChatIds());
     }
 
-    public static TelegramModule build(AppConfig config, Database database, Secret webhookSecret, MediaModule media, Masters masters,
+    /**
+     * The webhook secret is the configured {@code TELEGRAM_WEBHOOK_SECRET}, or one the agent
+     * generates once and keeps in the database.
+     */
+    public static TelegramModule build(AppConfig config, Repositories repositories, MediaModule media, Masters masters,
                                        Clock clock, MeterRegistry metrics) {
         TelegramConfig tg = config.telegram();
-        OutboxRepository outboxRepository = new OutboxRepository(database.jdbi());
-        ArtifactRepository artifacts = new ArtifactRepository(database.jdbi());
+        Database database = repositories.database();
+        OutboxRepository outboxRepository = repositories.outbox();
+        ArtifactRepository artifacts = repositories.artifacts();
         ForwardingPressListener callbacks = new ForwardingPressListener();
         List<Lifecycle> components = new ArrayList<>();
         List<Lifecycle> afterHttp = new ArrayList<>();
         List<AutoCloseable> resources = new ArrayList<>();
         if (tg.botToken().isEmpty()) {
-            return new TelegramModule(Optional.empty(), artifacts, Optional.empty(), components, afterHttp, resources, callbacks, Optional.empty(), Optional.empty());
+            log.info("TELEGRAM_BOT_TOKEN is not set: Telegram is off; talk to the agent in the console."
+                    + " Set TELEGRAM_BOT_TOKEN in {} to use Telegram too.", config.files().secrets());
+            return new TelegramModule(Optional.empty(), artifacts, Optional.empty(), components, afterHttp, resources, callbacks,
+                    Optional.empty(), Optional.empty(), Optional.empty());
         }
+        Secret webhookSecret = tg.webhookSecret().orElseGet(() -> Secret.of(
+                repositories.settings().getOrCreate(GENERATED_WEBHOOK_SECRET, TelegramModule::randomSecret, clock.instant())));
         String token = tg.botToken().get().reveal();
         String api = tg.apiUrl().toString().replaceAll("/+$", "");
         // Bounded timeouts (the library's defaults are 75 s each); the outbox's claim is renewed
@@ -125,7 +140,42 @@ public final class TelegramModule {
         // switch to PUBLIC_URL without a gap.
         HttpRoutes webhook = new WebhookRoutes(webhookSecret, ingestor, metrics);
         return new TelegramModule(Optional.of(new TelegramChannel(bot, sender)), artifacts, Optional.of(webhook), components, afterHttp,
-                resources, callbacks, Optional.of(worker), Optional.of(identity));
+                resources, callbacks, Optional.of(worker), Optional.of(identity), Optional.of(sender));
+    }
+
+    private static String randomSecret() {
+        byte[] bytes = new byte[32];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
+    }
+
+    /**
+     * With Telegram on and no Master yet: issues a pairing code and logs the invitation (at INFO: a
+     * first start, not a fault) once the bot's @username is known, so the line has the one-tap link;
+     * the {@code /pair} line alone if {@code getMe} fails first.
+     */
+    public void offerPairing(Masters masters, Pairing pairing, PairingInvite invite) {
+        if (identity.isEmpty() || masters.anyListedOrPaired()) {
+            return;
+        }
+        pairing.issue();
+        Runnable offer = () -> {
+            if (!masters.anyListedOrPaired()) {
+                invite.log("No Telegram Master yet.");
+            }
+        };
+        identity.get().onKnown(bot -> offer.run());
+        identity.get().onFirstFailure(error -> offer.run()); // the /pair line now; the link follows once getMe answers
+    }
+
+    /** The bot's @username once Telegram told it; empty with Telegram off or before {@code getMe} answered. */
+    public Optional<String> botUsername() {
+        return identity.flatMap(BotIdentity::username);
+    }
+
+    /** Called with each message's id once Telegram took it (the dashboard's acknowledgement latency). */
+    public void onSent(java.util.function.LongConsumer listener) {
+        sender.ifPresent(s -> s.onSent(listener));
     }
 
     /** Where inline-button presses go, after their update is committed. Until set, they are logged. */
@@ -153,18 +203,22 @@ public final class TelegramModule {
         return artifacts;
     }
 
-    public Optional<HttpRoutes> routes() {
-        return routes;
+    @Override
+    public List<HttpRoutes> routes() {
+        return routes.stream().toList();
     }
 
+    @Override
     public List<Lifecycle> components() {
         return List.copyOf(components);
     }
 
+    @Override
     public List<Lifecycle> afterHttp() {
         return List.copyOf(afterHttp);
     }
 
+    @Override
     public List<AutoCloseable> resources() {
         return List.copyOf(resources);
     }

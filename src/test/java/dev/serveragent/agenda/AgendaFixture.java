@@ -1,12 +1,12 @@
 package dev.serveragent.agenda;
 
-import dev.serveragent.channel.Channels;
+import dev.serveragent.channel.ChannelsModule;
 import dev.serveragent.channel.StoredOutbox;
 import dev.serveragent.config.AgendaConfig;
 import dev.serveragent.masters.Masters;
+import dev.serveragent.masters.MastersModule;
 import dev.serveragent.store.Database;
-import dev.serveragent.store.MessageRepository;
-import dev.serveragent.store.OutboxRepository;
+import dev.serveragent.store.Repositories;
 import dev.serveragent.store.ThreadRepository;
 import dev.serveragent.testing.TestDatabase;
 import java.time.Clock;
@@ -49,13 +49,13 @@ final class AgendaFixture implements AutoCloseable {
     }
 
     private static AgendaFixture build(Database database, Clock clock, ZoneId zone, boolean ownPool) {
-        var jdbi = database.jdbi();
-        Channels channels = new Channels(List.of(), new MessageRepository(jdbi), clock);
-        StoredOutbox outbox = new StoredOutbox(new OutboxRepository(jdbi), channels, clock);
-        Masters masters = new Masters(List.of(dev.serveragent.channel.MasterNaming.listedOrPaired("telegram", List.of(MASTER))), new dev.serveragent.store.MasterRepository(jdbi), clock);
-        Agenda agenda = Agenda.build(new AgendaConfig(zone, AgendaConfig.DEFAULT_TASK_TOKEN_CEILING), database, outbox, channels,
-                masters, clock);
-        return new AgendaFixture(database, agenda, clock, outbox, masters, ownPool);
+        Repositories repositories = new Repositories(database, clock);
+        ChannelsModule channels = ChannelsModule.build(List.of(), List.of(), repositories, Optional.empty(), clock);
+        Masters masters = MastersModule.build(List.of(dev.serveragent.channel.MasterNaming.listedOrPaired("telegram", List.of(MASTER))),
+                repositories.masters(), clock).masters();
+        Agenda agenda = Agenda.build(new AgendaConfig(zone, AgendaConfig.DEFAULT_TASK_TOKEN_CEILING), repositories, channels.outbox(),
+                channels.channels(), masters, clock);
+        return new AgendaFixture(database, agenda, clock, channels.outbox(), masters, ownPool);
     }
 
     /** The Master's private Telegram thread. */

@@ -54,7 +54,7 @@ class ScheduleFiringSafetyTest {
 
     void wireApprovalPath() {
         var threads = new ThreadRepository(db.jdbi(), clock);
-        var approvals = new ApprovalProposals(new MasterChannel(a.outbox, a.masters, false, true, threads),
+        var approvals = new ApprovalProposals(new MasterChannel(a.outbox, a.masters, List.of(dev.serveragent.channel.Channel.CONSOLE), threads),
                 new ApprovalRepository(db.jdbi()), a.outbox, new Transactions(db.jdbi()),
                 new ApprovalConfig(ApprovalConfig.Policy.AUTO, Duration.ofHours(24)), clock);
         a.agenda.firing().askWith(approvals::ask);

@@ -130,7 +130,7 @@ class RealCliAgentToolsTest {
             };
             var outbox = new dev.serveragent.channel.StoredOutbox(outboxRepository, new dev.serveragent.channel.Channels(
                     List.of(telegramChannel), new dev.serveragent.store.MessageRepository(db.jdbi()), clock), clock, blobs);
-            AgentToolServer tools = new AgentToolServer(List.of(new dev.serveragent.mcp.SendFileTool(() -> outbox)), workdir, clock);
+            AgentToolServer tools = new AgentToolServer(List.of(new dev.serveragent.mcp.SendFileTool(outbox)), workdir, clock);
             tools.start();
             sender.start();
             try {

@@ -43,9 +43,9 @@ class AgendaToolsTest {
         MasterZone zone = new MasterZone(ZoneId.of("Europe/Berlin"), new AgentSettingsRepository(db.jdbi()), clock);
         Schedules schedules = new Schedules(new ScheduleRepository(db.jdbi()), zone,
                 new AgendaConfig(ZoneId.of("Europe/Berlin"), AgendaConfig.DEFAULT_TASK_TOKEN_CEILING), clock);
-        server = new AgentToolServer(List.of(new ListTasksTool(() -> tasks), new AddTaskTool(() -> tasks),
-                new UpdateTaskTool(() -> tasks), new ScheduleTool(() -> schedules), new ListSchedulesTool(() -> schedules),
-                new CancelScheduleTool(() -> schedules)), workdir, clock);
+        server = new AgentToolServer(List.of(new ListTasksTool(tasks), new AddTaskTool(tasks),
+                new UpdateTaskTool(tasks), new ScheduleTool(schedules), new ListSchedulesTool(schedules),
+                new CancelScheduleTool(schedules)), workdir, clock);
         server.start();
         thread = newThread(3003);
         otherThread = newThread(4004);

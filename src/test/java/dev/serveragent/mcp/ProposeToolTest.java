@@ -2,19 +2,19 @@ package dev.serveragent.mcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.serveragent.channel.Channels;
+import dev.serveragent.channel.Channel;
+import dev.serveragent.channel.ChannelsModule;
 import dev.serveragent.channel.StoredOutbox;
 import dev.serveragent.claude.ClaudeRequest.Mode;
 import dev.serveragent.config.ApprovalConfig;
+import dev.serveragent.console.ConsoleChannel;
 import dev.serveragent.masters.Masters;
+import dev.serveragent.masters.MastersModule;
 import dev.serveragent.proactive.MasterChannel;
 import dev.serveragent.reactive.ApprovalProposals;
 import dev.serveragent.store.ApprovalRepository;
-import dev.serveragent.store.MasterRepository;
-import dev.serveragent.store.MessageRepository;
-import dev.serveragent.store.OutboxRepository;
+import dev.serveragent.store.Repositories;
 import dev.serveragent.store.ThreadRepository;
-import dev.serveragent.store.Transactions;
 import dev.serveragent.testing.TestClock;
 import dev.serveragent.testing.TestDatabase;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -45,21 +45,21 @@ class ProposeToolTest {
     @BeforeAll
     static void start() {
         approvals = new ApprovalRepository(db.jdbi());
-        ThreadRepository threads = new ThreadRepository(db.jdbi(), clock);
-        StoredOutbox outbox = new StoredOutbox(new OutboxRepository(db.jdbi()),
-                new Channels(List.of(), new MessageRepository(db.jdbi()), clock), clock);
-        Masters masters = new Masters(List.of(), new MasterRepository(db.jdbi()), clock);
+        Repositories repositories = new Repositories(db.database(), clock);
+        ThreadRepository threads = repositories.threads();
+        StoredOutbox outbox = ChannelsModule.build(List.of(), List.of(), repositories, Optional.empty(), clock).outbox();
+        Masters masters = MastersModule.build(List.of(ConsoleChannel.MASTERS), repositories.masters(), clock).masters();
         ApprovalConfig config = new ApprovalConfig(ApprovalConfig.Policy.AUTO, ApprovalConfig.DEFAULT_TIMEOUT);
         // Telegram off, the console on: the Master's thread is the console's.
-        MasterChannel master = new MasterChannel(outbox, masters, false, true, threads);
+        MasterChannel master = new MasterChannel(outbox, masters, List.of(Channel.CONSOLE), threads);
         consoleThread = master.threadId().orElseThrow();
-        var sink = new ApprovalProposals(master, approvals, outbox, new Transactions(db.jdbi()), config, clock);
-        server = new AgentToolServer(List.of(new ProposeTool(() -> sink)), workdir, clock);
+        var sink = new ApprovalProposals(master, approvals, outbox, repositories.transactions(), config, clock);
+        server = new AgentToolServer(List.of(new ProposeTool(sink)), workdir, clock);
         server.start();
         // Neither Telegram nor the console: nobody to propose to.
-        MasterChannel nobody = new MasterChannel(outbox, masters, false, false, threads);
-        var unreachable = new ApprovalProposals(nobody, approvals, outbox, new Transactions(db.jdbi()), config, clock);
-        masterless = new AgentToolServer(List.of(new ProposeTool(() -> unreachable)), workdir, clock);
+        MasterChannel nobody = new MasterChannel(outbox, masters, List.of(), threads);
+        var unreachable = new ApprovalProposals(nobody, approvals, outbox, repositories.transactions(), config, clock);
+        masterless = new AgentToolServer(List.of(new ProposeTool(unreachable)), workdir, clock);
         masterless.start();
     }
 

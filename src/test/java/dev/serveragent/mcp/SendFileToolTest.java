@@ -79,7 +79,7 @@ class SendFileToolTest {
         };
         outbox = new StoredOutbox(new OutboxRepository(db.jdbi()),
                 new Channels(List.of(console), new MessageRepository(db.jdbi()), clock), clock, blobs);
-        server = new AgentToolServer(List.of(new SendFileTool(() -> outbox)), workdir, clock);
+        server = new AgentToolServer(List.of(new SendFileTool(outbox)), workdir, clock);
         server.start();
         thread = new ThreadRepository(db.jdbi(), clock).findOrCreate(Channel.CONSOLE, 1);
     }

@@ -1,21 +1,21 @@
 package dev.serveragent.proactive;
 
-import dev.serveragent.budget.BudgetGovernor;
-import dev.serveragent.budget.BudgetPolicy;
+import dev.serveragent.channel.MasterNaming;
 import dev.serveragent.claude.ClaudeRunner;
 import dev.serveragent.config.ProactiveConfig;
+import dev.serveragent.masters.MastersModule;
 import dev.serveragent.store.LeaderLock;
-import dev.serveragent.store.LedgerRepository;
-import dev.serveragent.store.MemoryRepository;
 import dev.serveragent.store.ProactiveStateRepository;
+import dev.serveragent.store.Repositories;
 import dev.serveragent.testing.TestDatabase;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * One app replica's proactive side, wired as {@code Application} wires it, against a test
- * database: fixture with defaults (budget 7M, Master chat 42, leader connection straight to the
+ * One app replica's proactive side: the {@link ProactiveModule} {@code Application} builds, against
+ * a test database, with a recording outbox and proposal sink: fixture with defaults (budget 7M, Master chat 42, leader connection straight to the
  * database).
  */
 final class Replica implements AutoCloseable {
@@ -37,18 +37,16 @@ final class Replica implements AutoCloseable {
 
     Replica(TestDatabase db, ProactiveConfig config, ClaudeRunner runner, Clock clock, String name, LeaderLock.ConnectionSource leaderConnection,
             ProactiveWork work) {
-        state = new ProactiveStateRepository(db.jdbi());
-        BudgetGovernor governor = new BudgetGovernor(BudgetPolicy.of(config));
-        control = new ProactiveControl(true, state, governor, clock);
-        MemoryRepository memory = new MemoryRepository(db.jdbi());
-        MasterChannel master = new MasterChannel(outbox,
-                new dev.serveragent.masters.Masters(
-                        List.of(dev.serveragent.channel.MasterNaming.listedOrPaired("telegram", List.of(MASTER_CHAT))), new dev.serveragent.store.MasterRepository(db.jdbi()), clock),
-                true, false, new dev.serveragent.store.ThreadRepository(db.jdbi(), clock));
+        Repositories repositories = new Repositories(db.database(), clock);
+        state = repositories.proactiveState();
+        MastersModule masters = MastersModule.build(List.of(MasterNaming.listedOrPaired("telegram", List.of(MASTER_CHAT))),
+                repositories.masters(), clock);
+        MasterChannel master = new MasterChannel(outbox, masters.masters(), List.of("telegram"), repositories.threads());
         ProposalSink sink = (plan, reason) -> proposals.add(plan + " | " + reason);
-        scheduler = new ProactiveScheduler(config, governor, runner, new LedgerRepository(db.jdbi()), state,
-                new ProactivePrompt(memory), new MemoryWriteback(memory, master, sink, config.notableThreshold()), control,
-                new LeaderLock(leaderConnection, ProactiveScheduler.LEADER_LOCK_KEY), clock, name, work);
+        ProactiveModule module = ProactiveModule.build(config, repositories, runner, master, sink, work, leaderConnection, name, clock,
+                new SimpleMeterRegistry());
+        control = module.control();
+        scheduler = module.scheduler().orElseThrow();
     }
 
     Replica(TestDatabase db, ProactiveConfig config, ClaudeRunner runner, Clock clock, String name) {

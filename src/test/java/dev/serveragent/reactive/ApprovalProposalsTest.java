@@ -51,8 +51,9 @@ class ApprovalProposalsTest {
                 throw new IllegalStateException("outbox down");
             }
         };
-        MasterChannel master = new MasterChannel(broken, new Masters(List.of(), new MasterRepository(db.jdbi()), clock),
-                false, true, new ThreadRepository(db.jdbi(), clock));
+        MasterChannel master = new MasterChannel(broken,
+                new Masters(List.of(dev.serveragent.console.ConsoleChannel.MASTERS), new MasterRepository(db.jdbi()), clock),
+                List.of(dev.serveragent.channel.Channel.CONSOLE), new ThreadRepository(db.jdbi(), clock));
         ApprovalProposals proposals = new ApprovalProposals(master, new ApprovalRepository(db.jdbi()), broken,
                 new Transactions(db.jdbi()), new ApprovalConfig(ApprovalConfig.Policy.AUTO, ApprovalConfig.DEFAULT_TIMEOUT), clock);
 
