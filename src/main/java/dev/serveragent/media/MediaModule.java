@@ -18,7 +18,6 @@ import java.util.Optional;
  * components; close {@link #resources()} after stopping.
  */
 public final class MediaModule {
-    static final int ARTIFACT_THREADS = 2;
 
     private final BlobStore blobs;
     private final FileSources sources;
@@ -52,7 +51,7 @@ public final class MediaModule {
         }
         FileSources sources = new FileSources(defaultFrom);
         ArtifactWorker worker = new ArtifactWorker(new ArtifactRepository(database.jdbi()), sources, blobs, transcriber, describer,
-                clock, ARTIFACT_THREADS, metrics);
+                clock, config.reactive().artifactWorkers(), metrics);
         return new MediaModule(blobs, sources, worker, transcriber.isPresent(), describer.isPresent(), resources);
     }
 
