@@ -3,6 +3,7 @@ package dev.serveragent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.serveragent.testing.AppProcess;
 import dev.serveragent.testing.Locks;
 import dev.serveragent.testing.TestDatabase;
 import java.net.ServerSocket;
@@ -32,8 +33,7 @@ class ShutdownTest {
             try (ServerSocket s = new ServerSocket(0)) {
                 port = s.getLocalPort();
             }
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName())
+            ProcessBuilder pb = new ProcessBuilder(AppProcess.command(Main.class.getName()))
                     .directory(dir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("out.log").toFile());

@@ -18,7 +18,6 @@ import java.util.Optional;
  * components; close {@link #resources()} after stopping.
  */
 public final class MediaModule implements Capability {
-    static final int ARTIFACT_THREADS = 2;
 
     private final BlobStore blobs;
     private final FileSources sources;
@@ -52,7 +51,7 @@ public final class MediaModule implements Capability {
         }
         FileSources sources = new FileSources(defaultFrom);
         ArtifactWorker worker = new ArtifactWorker(repositories.artifacts(), sources, blobs, transcriber, describer,
-                clock, ARTIFACT_THREADS, metrics);
+                clock, config.reactive().artifactWorkers(), metrics);
         return new MediaModule(blobs, sources, worker, transcriber.isPresent(), describer.isPresent(), resources);
     }
 

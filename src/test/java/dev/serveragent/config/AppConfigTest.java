@@ -43,6 +43,15 @@ class AppConfigTest {
         assertThat(c.proactive().dailyTokenBudget()).isEqualTo(7_000_000L);
         assertThat(c.transcribe().url()).isEmpty();
         assertThat(c.minio().store()).isEmpty();
+        assertThat(c.reactive().workers()).isEqualTo(4);
+        assertThat(c.reactive().artifactWorkers()).isEqualTo(2);
+    }
+
+    @Test
+    void artifact_workers_may_be_none_but_not_negative() {
+        assertThat(config(Map.of("ARTIFACT_WORKERS", "0")).reactive().artifactWorkers()).isZero();
+        assertThatThrownBy(() -> config(Map.of("ARTIFACT_WORKERS", "-1"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("ARTIFACT_WORKERS");
     }
 
     @Test

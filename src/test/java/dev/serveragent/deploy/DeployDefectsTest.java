@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** Issue 13's defects of the process runtime, each end to end through {@code server-agent deploy}. */
-@ResourceLock(Locks.CHILD_JVMS)
+@ResourceLock(Locks.DEPLOYS)
 class DeployDefectsTest extends DeployTestCase {
     @Test
     void a_failed_build_reports_the_compile_error_not_mavens_last_line() throws Exception {

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The {@code process} runtime end to end: a real git repository, real child processes, real Postgres. */
-@ResourceLock(Locks.CHILD_JVMS)
+@ResourceLock(Locks.DEPLOYS)
 class ProcessDeployTest extends DeployTestCase {
     private int masterMessagesBefore() {
         return h.reports().size();

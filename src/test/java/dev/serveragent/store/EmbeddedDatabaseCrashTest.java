@@ -3,6 +3,7 @@ package dev.serveragent.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.serveragent.testing.AppProcess;
 import dev.serveragent.testing.Locks;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -28,8 +29,7 @@ class EmbeddedDatabaseCrashTest {
     Path dir;
 
     private static Process startAgent(Path pg) throws Exception {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), EmbeddedDatabaseMain.class.getName(), pg.toString())
+        Process p = new ProcessBuilder(AppProcess.command(EmbeddedDatabaseMain.class.getName(), pg.toString()))
                 .redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<Boolean> ready = CompletableFuture.supplyAsync(() -> {

@@ -45,6 +45,15 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class AppProcess implements AutoCloseable {
     /** A child JVM's start, on a shared 2-core machine, with migrations. */
     public static final Duration START = Duration.ofSeconds(60);
+    /**
+     * JVM options of the test's child JVMs of the agent, for a quicker start on a shared 2-core
+     * machine; the code they run is the same. C1 only, a small heap and the serial collector; no
+     * bytecode verification of classes off the boot path (javac's output of this build and the
+     * dependencies' jars: the surefire JVM, which loads the same classes, still verifies them), which
+     * took about a tenth of a start's CPU (issue 20).
+     */
+    public static final List<String> QUICK_START = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx384m", "-Xshare:auto",
+            "-XX:+UnlockDiagnosticVMOptions", "-XX:-BytecodeVerificationRemote");
     private static final List<String> INHERITED = List.of("PATH", "HOME", "LANG");
     private static final int LOG_LINES_ON_FAILURE = 120;
     /**
@@ -102,10 +111,7 @@ public final class AppProcess implements AutoCloseable {
     private void launch() {
         log = dataDir.resolve(name + "-" + lives.incrementAndGet() + ".log");
         LOGS.computeIfAbsent(Thread.currentThread(), t -> new ConcurrentLinkedQueue<>()).add(log);
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                // C1 only and a small heap: a quicker start on a shared 2-core machine; the code is the same.
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx384m", "-Xshare:auto",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName())
+        ProcessBuilder pb = new ProcessBuilder(command(Main.class.getName()))
                 .directory(dataDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().keySet().removeIf(k -> !INHERITED.contains(k));
         pb.environment().putAll(env);
@@ -115,6 +121,16 @@ public final class AppProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The command line of a child JVM running {@code mainClass} with {@code args} on the test's class path, with {@link #QUICK_START}. */
+    public static List<String> command(String mainClass, String... args) {
+        List<String> command = new java.util.ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(QUICK_START);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
+        command.addAll(List.of(args));
+        return command;
     }
 
     /** Waits until {@code /readyz} answers 200; fails at once, with the log, if the process exits. */

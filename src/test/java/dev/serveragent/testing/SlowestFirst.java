@@ -14,15 +14,16 @@ import org.junit.jupiter.api.ClassOrdererContext;
 public final class SlowestFirst implements ClassOrderer {
     /** Slowest first: each of these runs half a minute or more of real time on a 2-core machine. */
     static final List<String> SLOWEST = List.of(
-            // Locks.CHILD_JVMS: one at a time, together the longest chain of the suite.
-            "SigkillFaultsTest",        // child JVMs killed and restarted
-            "ReplicasProcessTest",      // two child JVMs
-            "ProcessDeployTest",        // real deploys: git, javac, child processes
-            "DeployDefectsTest",
-            "ReactiveCrashTest",
-            "EmbeddedDatabaseCrashTest",
-            "ShutdownTest",
-            "WebhookBadInputTest",      // 10,000 generated webhook bodies
+            // Two lanes, each one class at a time: Locks.CHILD_JVMS (the longest chain of the suite)
+            // and Locks.DEPLOYS beside it. The first class of each starts at once.
+            "SigkillFaultsTest",        // CHILD_JVMS: child JVMs killed and restarted
+            "ProcessDeployTest",        // DEPLOYS: real deploys: git, javac, child processes
+            "ReplicasProcessTest",      // CHILD_JVMS: two child JVMs
+            "DeployDefectsTest",        // DEPLOYS
+            "ReactiveCrashTest",        // CHILD_JVMS
+            "EmbeddedDatabaseCrashTest", // CHILD_JVMS
+            "ShutdownTest",             // CHILD_JVMS
+            "WebhookBadInputTest",      // CHILD_JVMS: 10,000 generated webhook bodies
             // The others.
             "ClosingBotApiTest",        // 1,000 sends spaced 0-12 s apart: two minutes of idle time by design
             "ReactiveFlowTest",
