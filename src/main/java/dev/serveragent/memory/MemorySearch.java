@@ -35,10 +35,29 @@ public final class MemorySearch {
         return repository.search(q, threadId, limit);
     }
 
-    public List<SearchRepository.StoredMessage> around(long messageId, int before, int after) {
+    /**
+     * The thread a run is confined to (review finding M2), or empty when it may search and read
+     * every thread. A run serving a group chat (any thread that is not a private chat: a group,
+     * supergroup or channel, or a thread that does not exist) is confined to that thread, so the
+     * Master's private messages and notes cannot be searched, read and quoted to the group's
+     * members. A run in a private chat (only the Master's own runs happen there) and a proactive
+     * run (no thread; it reaches only the Master) keep the whole history.
+     */
+    public OptionalLong confinement(OptionalLong runThread) {
+        if (runThread.isEmpty() || repository.isPrivate(runThread.getAsLong())) {
+            return OptionalLong.empty();
+        }
+        return runThread;
+    }
+
+    /**
+     * The message {@code messageId} and its neighbours in its thread; empty when there is no such
+     * message or it is outside {@code onlyThread} (when given).
+     */
+    public List<SearchRepository.StoredMessage> around(long messageId, int before, int after, OptionalLong onlyThread) {
         requireRange("before", before, 0, MAX_AROUND);
         requireRange("after", after, 0, MAX_AROUND);
-        return repository.around(messageId, before, after);
+        return repository.around(messageId, before, after, onlyThread);
     }
 
     public List<SearchRepository.StoredMessage> between(long threadId, Instant from, Instant to, int limit) {

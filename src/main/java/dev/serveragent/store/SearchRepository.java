@@ -104,9 +104,10 @@ public final class SearchRepository {
 
     /**
      * The message {@code messageId} with up to {@code before} messages before it and {@code after}
-     * after it in its thread, oldest first; empty when there is no such message.
+     * after it in its thread, oldest first; empty when there is no such message, or when
+     * {@code onlyThread} is given and the message is in another thread.
      */
-    public List<StoredMessage> around(long messageId, int before, int after) {
+    public List<StoredMessage> around(long messageId, int before, int after, OptionalLong onlyThread) {
         return jdbi.withHandle(h -> h.createQuery(SELECT + """
                         where m.id in (
                             (select b.id from chat_messages b, anchor
@@ -120,6 +121,7 @@ public final class SearchRepository {
                              order by a.created_at, a.id limit :after))
                         order by m.created_at, m.id""")
                 .bind("anchor", messageId).bind("before", before).bind("after", after)
+                .bind("only", onlyThread.isPresent() ? onlyThread.getAsLong() : null)
                 .map((rs, ctx) -> storedMessage(rs))
                 .list());
     }
@@ -131,13 +133,26 @@ public final class SearchRepository {
                                        where r.thread_id = :thread and r.created_at >= :from and r.created_at < :to
                                        order by r.created_at, r.id limit :limit)    -- chat_messages_thread_created_idx
                         order by m.created_at, m.id""")
-                .bind("anchor", -1L).bind("thread", threadId).bind("from", from).bind("to", to).bind("limit", limit)
+                .bind("anchor", -1L).bind("only", (Long) null).bind("thread", threadId).bind("from", from).bind("to", to).bind("limit", limit)
                 .map((rs, ctx) -> storedMessage(rs))
                 .list());
     }
 
+    /**
+     * Whether {@code threadId} is a private chat: its {@code chat_type} is {@code private}, or none
+     * was recorded (the console's thread and the Master's own thread for reports, made by
+     * {@code ThreadRepository.findOrCreate}; every channel records a group's type with its first
+     * message). False for a group, supergroup or channel, and for a thread that does not exist.
+     */
+    public boolean isPrivate(long threadId) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "select coalesce(chat_type, 'private') = 'private' from chat_threads where id = :t")
+                .bind("t", threadId).mapTo(Boolean.class).findOne().orElse(false));
+    }
+
     private static final String SELECT = """
-            with anchor as (select id, thread_id, created_at from chat_messages where id = :anchor)
+            with anchor as (select id, thread_id, created_at from chat_messages
+                            where id = :anchor and (cast(:only as bigint) is null or thread_id = :only))
             select m.id, m.thread_id, t.platform, m.role, m.kind, m.created_at, m.text, m.author_user_id,
                    coalesce((select json_agg(a.kind || ': ' || coalesce(a.content_json::text, a.status) order by a.id)
                              from message_artifacts a where a.message_id = m.id), '[]'::json)::text as artifacts
