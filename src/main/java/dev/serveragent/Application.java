@@ -210,7 +210,7 @@ public final class Application implements AutoCloseable {
             var operations = new dev.serveragent.store.OperationsRepository(database.jdbi());
             var ledger = new LedgerRepository(database.jdbi());
             routes.add(new dev.serveragent.admin.DashboardRoutes(web, new dev.serveragent.store.DashboardRepository(database.jdbi()),
-                    operations, ledger, proactive, masters, config.telegram().enabled(), invite, clock));
+                    memorySearch, operations, ledger, proactive, masters, config.telegram().enabled(), invite, clock));
             new dev.serveragent.admin.DatabaseMeters(operations, ledger, clock).bindTo(metrics.registry());
             var ackLatency = new dev.serveragent.admin.AckLatency(operations, metrics.registry());
             telegram.components().stream().filter(dev.serveragent.telegram.OutboxSender.class::isInstance)
