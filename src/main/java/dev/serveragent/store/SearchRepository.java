@@ -35,7 +35,7 @@ public final class SearchRepository {
     /** How many of the newest matching messages (text or artifact) the ranked search ranks. */
     public static final int CANDIDATES = 500;
     /** The first window of message ids searched. */
-    static final long FIRST_SPAN = 10_000;
+    static final long FIRST_SPAN = 50_000;
     /** Below this share of matching messages, a window reads its matches through bitmaps only. */
     static final double DENSE = 0.05;
     /** A window grows at most this many times over the one before. */
@@ -80,23 +80,54 @@ public final class SearchRepository {
         return jdbi.inTransaction(h -> {
             customPlans(h);
             Long thread = threadId.isPresent() ? threadId.getAsLong() : null;
-            List<Hit> candidates = new ArrayList<>(walk(h, query, thread, Long.MAX_VALUE, CANDIDATES).hits());
-            if (thread == null) {
-                candidates.addAll(h.createQuery("""
-                                select 'note' as source, n.id, null::bigint as message_id, null::bigint as thread_id, null as role,
-                                       n.kind, n.created_at as at, ts_rank(n.search_tsv, QUERY) as rank
+            List<Hit> best = walk(h, query, thread, Long.MAX_VALUE, CANDIDATES).hits().stream()
+                    .sorted(BEST).limit(limit).toList();
+            // One more statement: the best notes (none with a thread) merged with the best messages and
+            // artifacts, and the headlines of the rows returned.
+            List<Hit> top = h.createQuery("""
+                            with cand as (
+                                select * from unnest(cast(:sources as text[]), cast(:ids as bigint[]), cast(:mids as bigint[]),
+                                                     cast(:tids as bigint[]), cast(:roles as text[]), cast(:kinds as text[]),
+                                                     cast(:ats as timestamptz[]), cast(:ranks as float8[]))
+                                    as c(source, id, message_id, thread_id, role, kind, at, rank)),
+                            note as (
+                                select 'note' as source, n.id, null::bigint, null::bigint, null::text, n.kind, n.created_at,
+                                       ts_rank(n.search_tsv, QUERY)::float8 as rank
                                 from memory_notes n
-                                where n.search_tsv @@ QUERY        -- memory_notes_search_tsv_idx
-                                order by rank desc, n.created_at desc limit :limit""".replace("QUERY", QUERY))
-                        .bind("q", query).bind("limit", limit)
-                        .map((rs, ctx) -> hit(rs)).list());
-            }
-            List<Hit> best = candidates.stream()
-                    .sorted(Comparator.comparingDouble(Hit::rank).reversed().thenComparing(Hit::at, Comparator.reverseOrder()))
-                    .limit(limit).toList();
-            return withSnippets(h, query, best);
+                                where cast(:thread as bigint) is null and n.search_tsv @@ QUERY   -- memory_notes_search_tsv_idx
+                                order by rank desc, n.created_at desc limit :limit),
+                            top as (select * from cand union all select * from note order by rank desc, at desc limit :limit)
+                            select top.*, t.platform,
+                                   ts_headline('english', case top.source
+                                           when 'message' then (select text from chat_messages where id = top.id)
+                                           when 'artifact' then (select content_json::text from message_artifacts where id = top.id)
+                                           else (select content from memory_notes where id = top.id) end,
+                                       QUERY, 'MaxWords=40, MinWords=15, MaxFragments=2, StartSel=«, StopSel=»') as snippet
+                            from top left join chat_threads t on t.id = top.thread_id
+                            order by top.rank desc, top.at desc""".replace("QUERY", QUERY))
+                    .bind("q", query).bind("thread", thread).bind("limit", limit)
+                    .bind("sources", best.stream().map(Hit::source).toArray(String[]::new))
+                    .bind("ids", best.stream().map(Hit::id).toArray(Long[]::new))
+                    .bind("mids", best.stream().map(x -> x.messageId().isPresent() ? x.messageId().getAsLong() : null).toArray(Long[]::new))
+                    .bind("tids", best.stream().map(x -> x.threadId().isPresent() ? x.threadId().getAsLong() : null).toArray(Long[]::new))
+                    .bind("roles", best.stream().map(x -> x.role().orElse(null)).toArray(String[]::new))
+                    .bind("kinds", best.stream().map(x -> x.kind().orElse(null)).toArray(String[]::new))
+                    .bind("ats", best.stream().map(x -> java.time.OffsetDateTime.ofInstant(x.at(), java.time.ZoneOffset.UTC))
+                            .toArray(java.time.OffsetDateTime[]::new))
+                    .bind("ranks", best.stream().map(Hit::rank).toArray(Double[]::new))
+                    .map((rs, ctx) -> {
+                        Hit x = hit(rs);
+                        return new Hit(x.source(), x.id(), x.messageId(), x.threadId(), Optional.ofNullable(rs.getString("platform")),
+                                x.role(), x.kind(), x.at(), x.rank(), rs.getString("snippet") == null ? "" : rs.getString("snippet"));
+                    })
+                    .list();
+            return top;
         });
     }
+
+    /** Best first: rank, then newest. */
+    private static final Comparator<Hit> BEST =
+            Comparator.comparingDouble(Hit::rank).reversed().thenComparing(Hit::at, Comparator.reverseOrder());
 
     /**
      * One page of every message matching {@code query} by its text or an artifact, newest first,
@@ -153,17 +184,20 @@ public final class SearchRepository {
                 return new Window(hits, lo);
             }
             long need = n - messages.size();
-            long got = messages.size() - before;
-            // Next window: sized from the density seen so far (with a margin), at least twice and at most MAX_GROWTH times the last.
-            long next = got == 0 && messages.isEmpty() ? span * 8
-                    : (long) Math.ceil(need * 1.25 * read / Math.max(1, messages.size()));
+            // Next window: sized from the density seen so far (with a margin), at least twice and at most
+            // MAX_GROWTH times the last; none seen, or the window would reach near the bottom anyway: the rest
+            // of the history at once (a rare word: the GIN index alone, one statement instead of several).
+            long next = messages.isEmpty() ? upper : (long) Math.ceil(need * 1.25 * read / messages.size());
             span = Math.max(span * 2, Math.min(span * MAX_GROWTH, next));
             upper = lo;
-            // Matches are sparse here: read only their heap rows (GIN ANDed with the key's range), never
-            // every row of the window through the key read backwards, which the planner's even-spread
-            // estimate would pick for a word it thinks common. Dense matches: the key read backwards is
-            // cheapest (a few rows per match), and the planner's choice stands.
-            boolean sparse = messages.size() < DENSE * read;
+            if (span >= upper * 3 / 4) {
+                span = upper;
+            }
+            // Matches are sparse in a bounded window: read only their heap rows (GIN ANDed with the key's
+            // range), never every row of the window through the key read backwards, which the planner's
+            // even-spread estimate may pick. Dense matches, or the whole rest of the history: the planner's
+            // choice stands (the key backwards, a few rows per match; or the GIN index alone for a rare word).
+            boolean sparse = span < upper && messages.size() < DENSE * read;
             h.execute(sparse ? "set local enable_indexscan = off" : "reset enable_indexscan");
         }
     }
