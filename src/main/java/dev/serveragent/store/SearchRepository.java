@@ -25,19 +25,28 @@ import org.jdbi.v3.core.Jdbi;
  * with a range of the primary key (or of {@code message_artifacts_message_idx}), so a word found
  * in one message of a hundred costs the heap rows of its matches in the window, not all its
  * matches in the history (a bitmap of the GIN index alone) nor tens of thousands of non-matching
- * rows (the key read backwards). The first window is {@value #FIRST_SPAN} ids; each next one is
- * sized from the density of matches seen so far, so a frequent word stops after one or two small
- * windows and a rare one reaches the bottom in a few. Both uses share it: the ranked search of
+ * rows (the key read backwards). The first window spans {@value #FIRST_SPAN_PER_MESSAGE} ids per
+ * message wanted; the next is sized from the density of matches seen so far, or is the rest of the
+ * history when matches are rare, so a query costs two or three statements. Both uses share it: the ranked search of
  * {@code search_memory} ({@link #search}: the newest {@value #CANDIDATES} matching messages are
  * ranked) and the dashboard's paged list ({@link #newest}: all matches, newest first).
  */
 public final class SearchRepository {
     /** How many of the newest matching messages (text or artifact) the ranked search ranks. */
     public static final int CANDIDATES = 500;
-    /** The first window of message ids searched. */
-    static final long FIRST_SPAN = 50_000;
+    /**
+     * The first window spans this many ids per message wanted (50,000 for the ranked search's 500,
+     * 5,000 for a dashboard page of 50): a word in at least 1 % of the messages is done in it.
+     */
+    static final long FIRST_SPAN_PER_MESSAGE = 100;
     /** Below this share of matching messages, a window reads its matches through bitmaps only. */
     static final double DENSE = 0.05;
+    /**
+     * A bounded window spans at most this many ids: past it, matches are so sparse that the rest of
+     * the history at once costs less (the GIN index alone reads only the word's few matches, where
+     * a bounded window would also read this many entries of the key).
+     */
+    static final long MAX_WINDOW = 200_000;
     /** A window grows at most this many times over the one before. */
     private static final long MAX_GROWTH = 16;
 
@@ -163,7 +172,7 @@ public final class SearchRepository {
             return new Window(List.of(), 0);
         }
         long upper = top + 1;  // exclusive
-        long span = FIRST_SPAN;
+        long span = FIRST_SPAN_PER_MESSAGE * n;
         long read = 0;
         List<Hit> hits = new ArrayList<>();
         java.util.TreeSet<Long> messages = new java.util.TreeSet<>(Comparator.reverseOrder());
@@ -190,14 +199,15 @@ public final class SearchRepository {
             long next = messages.isEmpty() ? upper : (long) Math.ceil(need * 1.25 * read / messages.size());
             span = Math.max(span * 2, Math.min(span * MAX_GROWTH, next));
             upper = lo;
-            if (span >= upper * 3 / 4) {
+            if (span >= upper * 3 / 4 || span > MAX_WINDOW) {
                 span = upper;
             }
-            // Matches are sparse in a bounded window: read only their heap rows (GIN ANDed with the key's
-            // range), never every row of the window through the key read backwards, which the planner's
-            // even-spread estimate may pick. Dense matches, or the whole rest of the history: the planner's
-            // choice stands (the key backwards, a few rows per match; or the GIN index alone for a rare word).
-            boolean sparse = span < upper && messages.size() < DENSE * read;
+            // Matches are sparse: read only their heap rows (the GIN index, ANDed with the key's range in a
+            // bounded window), never every row through the key read backwards, which the planner's
+            // even-spread estimate may pick for a small limit (3 s for a word in 180 of a million messages,
+            // its estimate 1,046). Dense matches: the planner's choice stands (the key backwards, a few rows
+            // per match). The first window is left to the planner: whatever it picks reads at most its span.
+            boolean sparse = messages.size() < DENSE * read;
             h.execute(sparse ? "set local enable_indexscan = off" : "reset enable_indexscan");
         }
     }
