@@ -179,7 +179,6 @@ public final class SearchRepository {
         while (true) {
             long lo = Math.max(0, upper - span);
             List<Hit> found = window(h, query, thread, lo, upper, n - messages.size());
-            int before = messages.size();
             found.forEach(x -> messages.add(x.messageId().orElseThrow()));
             hits.addAll(found);
             read += upper - lo;
