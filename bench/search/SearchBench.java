@@ -10,7 +10,8 @@ import java.util.Random;
 
 /**
  * Latency of the real search_memory query (store/SearchRepository.search, 10 hits) on the seeded
- * database, one query at a time, per class of query word frequency, after a warm-up.
+ * database, one query at a time, per class of query word frequency, after a warm-up; then the
+ * dashboard's paged mode (SearchRepository.newest, a first or second page of 50 messages).
  * Usage: java -cp target/server-agent.jar bench/search/SearchBench.java JDBC_URL [queries per class]
  */
 public class SearchBench {
@@ -56,6 +57,21 @@ public class SearchBench {
             }
             print("needles (planted phrases)", ms);
             print("all", all.stream().mapToDouble(Double::doubleValue).toArray());
+            // The dashboard's search box: the same query, paged newest first (50 messages a page), first and second page.
+            List<String> frequent = db.jdbi().withHandle(h -> h.createQuery(
+                    "select word from bench_words where approx_messages >= 100 order by word").mapTo(String.class).list());
+            double[] pages = new double[n];
+            for (int i = 0; i < n; i++) {
+                String q = frequent.get(random.nextInt(frequent.size()));
+                long t0 = System.nanoTime();
+                SearchRepository.Page first = search.newest(q, OptionalLong.empty(), Optional.empty(), 50);
+                if (i % 2 == 1 && first.olderBefore().isPresent()) {
+                    t0 = System.nanoTime();
+                    search.newest(q, OptionalLong.empty(), first.olderBefore(), 50);
+                }
+                pages[i] = (System.nanoTime() - t0) / 1e6;
+            }
+            print("dashboard page (words >= 100)", pages);
             System.out.println("hit for 'where is the spare key': "
                     + search.search("where is the spare key", OptionalLong.empty(), 1).get(0).snippet());
         }

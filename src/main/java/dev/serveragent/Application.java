@@ -123,7 +123,7 @@ public final class Application implements AutoCloseable {
                     claude.storedLogin(), channels, masters, invite, proactive.control(), clock));
             telegram.onJobQueued(reactive.worker()::wake); // a stored message wakes the worker in-process, not only by NOTIFY
             reactive.addCommands(agenda.commands());
-            dashboard = add(DashboardModule.build(config, web, repos, proactive.control(), masters.masters(), invite, master, agenda, notes,
+            dashboard = add(DashboardModule.build(config, web, repos, proactive.control(), masters.masters(), invite, master, agenda, notes, memory,
                     channels.channels()::wakeAll, clock, core.metrics().registry()));
             telegram.onSent(dashboard.ackLatency());
             channels.outbox().onDelivered(dashboard.ackLatency()); // the console's messages are delivered by being stored

@@ -7,6 +7,7 @@ import static dev.serveragent.admin.AdminPage.time;
 import dev.serveragent.store.DashboardRepository.Artifact;
 import dev.serveragent.store.DashboardRepository.Message;
 import dev.serveragent.store.DashboardRepository.Thread;
+import dev.serveragent.store.SearchRepository.Hit;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -36,18 +37,19 @@ final class ConversationPages {
                 threads.isEmpty() ? null : threads.getLast().updatedAt())).toString();
     }
 
-    static String search(String q, Listed found, Optional<Long> olderBefore) {
+    /**
+     * A page of the search: the matching messages newest first, each with what matched (its text,
+     * or an artifact such as a transcript) as the search's snippet, «matched words» marked.
+     */
+    static String search(String q, Listed found, List<Hit> hits, Optional<Long> olderBefore) {
         StringBuilder b = new StringBuilder(searchForm(q));
-        b.append("<p class=\"hint\">Messages matching <b>").append(esc(q)).append("</b>, newest first.</p>");
-        messages(b, found, true, null);
-        olderBefore.ifPresent(older -> {
-            if (found.messages().size() < DashboardRoutes.PAGE) { // the search stopped at its bound for this page
-                b.append("<p class=\"hint\" id=\"searched-to\">").append(found.messages().isEmpty() ? "No match" : "No more matches")
-                        .append(" in the messages after #").append(older).append("; older ones are searched on the next page.</p>");
-            }
-            b.append("<p><a class=\"more\" href=\"/admin/conversations?before=").append(older).append("&q=")
-                    .append(esc(URLEncoder.encode(q, StandardCharsets.UTF_8))).append("\">Older →</a></p>");
-        });
+        b.append("<p class=\"hint\">Messages matching <b>").append(esc(q))
+                .append("</b> by their text or an artifact (transcript, description, document), newest first: the same search as the agent's search_memory.</p>");
+        Map<Long, List<Hit>> byMessage = new java.util.HashMap<>();
+        hits.forEach(h -> byMessage.computeIfAbsent(h.messageId().orElse(-1), k -> new java.util.ArrayList<>()).add(h));
+        messages(b, found, true, null, byMessage);
+        olderBefore.ifPresent(older -> b.append("<p><a class=\"more\" href=\"/admin/conversations?before=").append(older).append("&q=")
+                .append(esc(URLEncoder.encode(q, StandardCharsets.UTF_8))).append("\">Older →</a></p>"));
         return b.toString();
     }
 
@@ -55,12 +57,12 @@ final class ConversationPages {
     static String thread(Thread t, Listed page, String csrf) {
         StringBuilder b = new StringBuilder("<p>").append(esc(t.platform())).append(" chat ").append(t.chatId())
                 .append(t.title() == null ? "" : " · " + esc(t.title())).append(" · <a href=\"/admin/conversations\">all conversations</a></p>");
-        messages(b, page, false, csrf);
+        messages(b, page, false, csrf, Map.of());
         return b.append(AdminPage.more("/admin/conversations/" + t.id(), "", page.messages().size(), DashboardRoutes.PAGE,
                 page.messages().isEmpty() ? null : page.messages().getLast().id())).toString();
     }
 
-    private static void messages(StringBuilder b, Listed page, boolean linkThread, String csrf) {
+    private static void messages(StringBuilder b, Listed page, boolean linkThread, String csrf, Map<Long, List<Hit>> hits) {
         b.append("<table class=\"list\" id=\"messages\"><tr><th>at</th><th>role</th><th>message</th><th>sent</th></tr>");
         for (Message m : page.messages()) {
             b.append("<tr class=\"message\" id=\"m").append(m.id()).append("\"><td>").append(time(m.createdAt()));
@@ -68,7 +70,13 @@ final class ConversationPages {
                 b.append("<br><a href=\"/admin/conversations/").append(m.threadId()).append("\">thread #").append(m.threadId()).append("</a>");
             }
             b.append("</td><td>").append(esc(m.role())).append(m.kind().equals("text") ? "" : " · " + esc(m.kind()))
-                    .append("</td><td><div class=\"text\">").append(snippet(m.text(), 4000)).append("</div>");
+                    .append("</td><td>");
+            for (Hit h : hits.getOrDefault(m.id(), List.of())) { // what the search matched, its words marked
+                b.append("<div class=\"hit\" data-source=\"").append(esc(h.source())).append("\">")
+                        .append(h.source().equals("artifact") ? "<b>" + esc(h.kind().orElse("artifact")) + "</b> " : "")
+                        .append(esc(h.snippet()).replace("«", "<mark>").replace("»", "</mark>")).append("</div>");
+            }
+            b.append("<div class=\"text\">").append(snippet(m.text(), 4000)).append("</div>");
             for (Artifact a : page.artifacts().getOrDefault(m.id(), List.of())) {
                 b.append("<div class=\"artifact\" data-kind=\"").append(esc(a.kind())).append("\"><b>").append(esc(a.kind())).append("</b> ")
                         .append(AdminPage.status(a.status()));

@@ -14,6 +14,7 @@ import dev.serveragent.web.WebAccess;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import dev.serveragent.agenda.Agenda;
+import dev.serveragent.memory.MemorySearch;
 import dev.serveragent.memory.Notes;
 import java.util.List;
 import java.util.Optional;
@@ -39,15 +40,16 @@ public final class DashboardModule implements Capability {
     /**
      * @param master where the daily report goes
      * @param agenda the agenda page's tasks and schedules, {@code notes} its notes
+     * @param search the conversations page's search: the agent's own {@code search_memory}
      * @param wakeSenders wakes every channel's sender (a message queued again)
      */
     public static DashboardModule build(AppConfig config, WebAccess web, Repositories repositories, ProactiveControl proactive,
-            Masters masters, PairingInvite invite, MasterChannel master, Agenda agenda, Notes notes, Runnable wakeSenders, Clock clock,
-            MeterRegistry metrics) {
+            Masters masters, PairingInvite invite, MasterChannel master, Agenda agenda, Notes notes, MemorySearch search,
+            Runnable wakeSenders, Clock clock, MeterRegistry metrics) {
         var operations = repositories.operations();
         var ledger = repositories.ledger();
         List<HttpRoutes> routes = List.of(
-                new DashboardRoutes(web, repositories.dashboard(), operations, ledger, proactive, masters, config.telegram().enabled(),
+                new DashboardRoutes(web, repositories.dashboard(), search, operations, ledger, proactive, masters, config.telegram().enabled(),
                         invite, clock),
                 new SendAgainRoutes(web, repositories.outbox(), wakeSenders, clock),
                 new AgendaRoutes(web, agenda, notes, clock));

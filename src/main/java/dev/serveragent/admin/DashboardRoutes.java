@@ -3,12 +3,14 @@ package dev.serveragent.admin;
 import dev.serveragent.web.HttpRoutes;
 import dev.serveragent.budget.Spending;
 import dev.serveragent.masters.Masters;
+import dev.serveragent.memory.MemorySearch;
 import dev.serveragent.proactive.ProactiveControl;
 import dev.serveragent.store.ApprovalStatus;
 import dev.serveragent.store.DashboardRepository;
 import dev.serveragent.store.JobStatus;
 import dev.serveragent.store.LedgerRepository;
 import dev.serveragent.store.OperationsRepository;
+import dev.serveragent.store.SearchRepository;
 import dev.serveragent.web.WebAccess;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
@@ -27,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -42,6 +45,7 @@ public final class DashboardRoutes implements HttpRoutes {
 
     private final WebAccess access;
     private final DashboardRepository conversations;
+    private final MemorySearch search;
     private final OperationsRepository operations;
     private final LedgerRepository ledger;
     private final ProactiveControl proactive;
@@ -50,11 +54,12 @@ public final class DashboardRoutes implements HttpRoutes {
     private final Clock clock;
     private final String css = resource("admin/admin.css");
 
-    public DashboardRoutes(WebAccess access, DashboardRepository conversations, OperationsRepository operations,
+    public DashboardRoutes(WebAccess access, DashboardRepository conversations, MemorySearch search, OperationsRepository operations,
             LedgerRepository ledger, ProactiveControl proactive, Masters masters, boolean telegramOn,
             dev.serveragent.masters.PairingInvite invite, Clock clock) {
         this.access = access;
         this.conversations = conversations;
+        this.search = search;
         this.operations = operations;
         this.ledger = ledger;
         this.proactive = proactive;
@@ -144,17 +149,45 @@ public final class DashboardRoutes implements HttpRoutes {
                 Spending.lastDays(ledger, now, MONEY_DAYS), proactive.status());
     }
 
+    /** The search box: the same search as the agent's search_memory, every matching message newest first. */
     private String searchPage(String q, Optional<Long> before) {
-        DashboardRepository.Found found = conversations.search(q, before, PAGE);
-        return ConversationPages.search(q, withArtifacts(found.messages()), found.olderBefore());
+        SearchRepository.Page page = newest(q, before);
+        return ConversationPages.search(q, withArtifacts(conversations.messagesByIds(page.messageIds())), page.hits(), page.olderBefore());
     }
 
-    /** The API's search: the messages, and where an older page starts ({@code older_before}, null at the end). */
+    /**
+     * The API's search: the messages, where an older page starts ({@code older_before}, null at the
+     * end), and the search's hits ({@code hits}: which message or artifact matched, with a snippet).
+     */
     private Map<String, Object> search(String q, Optional<Long> before) {
-        DashboardRepository.Found found = conversations.search(q, before, PAGE);
+        SearchRepository.Page page = newest(q, before);
         Map<String, Object> out = new java.util.LinkedHashMap<>();
-        out.put("messages", found.messages());
-        out.put("older_before", found.olderBefore().orElse(null));
+        out.put("messages", conversations.messagesByIds(page.messageIds()));
+        out.put("older_before", page.olderBefore().orElse(null));
+        out.put("hits", page.hits().stream().map(DashboardRoutes::hitJson).toList());
+        return out;
+    }
+
+    private SearchRepository.Page newest(String q, Optional<Long> before) {
+        try {
+            return search.newest(q, OptionalLong.empty(), before, PAGE);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestResponse(e.getMessage());
+        }
+    }
+
+    /** A hit as JSON: plain values, null for what it does not have. */
+    static Map<String, Object> hitJson(SearchRepository.Hit h) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("source", h.source());
+        out.put("id", h.id());
+        out.put("message_id", h.messageId().isPresent() ? h.messageId().getAsLong() : null);
+        out.put("thread_id", h.threadId().isPresent() ? h.threadId().getAsLong() : null);
+        out.put("platform", h.platform().orElse(null));
+        out.put("role", h.role().orElse(null));
+        out.put("kind", h.kind().orElse(null));
+        out.put("at", h.at());
+        out.put("snippet", h.snippet());
         return out;
     }
 

@@ -37,7 +37,7 @@ public final class ReadMessagesTool implements AgentTool {
     public String description() {
         return "Read stored messages: either around one message (message_id, with before/after counts, default 5 each),"
                 + " e.g. a search_memory hit, or a conversation between two dates (from, to; thread_id, default this"
-                + " conversation). Oldest first, with their artifacts (transcripts, image descriptions, document text).";
+                + " conversation; in a group chat only that chat). Oldest first, with their artifacts (transcripts, image descriptions, document text).";
     }
 
     @Override
@@ -63,19 +63,25 @@ public final class ReadMessagesTool implements AgentTool {
     @Override
     public String call(RunGrant grant, ToolArgs args) {
         OptionalLong anchor = args.optionalLong("message_id");
+        OptionalLong only = search.confinement(grant.threadId()); // a group chat's run reads only that chat
         Optional<Instant> from = args.optionalInstant("from");
         List<StoredMessage> messages;
         if (anchor.isPresent()) {
             if (from.isPresent() || args.optionalText("to").isPresent()) {
                 throw new ToolException("give either message_id (with before/after) or from/to, not both");
             }
-            messages = search.around(anchor.getAsLong(), args.intOr("before", DEFAULT_AROUND), args.intOr("after", DEFAULT_AROUND));
+            messages = search.around(anchor.getAsLong(), args.intOr("before", DEFAULT_AROUND), args.intOr("after", DEFAULT_AROUND), only);
             if (messages.isEmpty()) {
-                throw new ToolException("there is no message " + anchor.getAsLong());
+                throw new ToolException("there is no message " + anchor.getAsLong()
+                        + (only.isPresent() ? " in this chat (in a group chat read_messages reads only this chat)" : ""));
             }
         } else if (from.isPresent()) {
             OptionalLong thread = args.optionalLong("thread_id");
             long t = thread.isPresent() ? thread.getAsLong() : grant.requireThread("read_messages without thread_id");
+            if (only.isPresent() && t != only.getAsLong()) {
+                throw new ToolException("in a group chat read_messages reads only this chat (thread " + only.getAsLong()
+                        + "): leave thread_id out");
+            }
             Instant to = args.optionalInstant("to").orElse(clock.instant().plusSeconds(1));
             messages = search.between(t, from.get(), to, args.intOr("limit", DEFAULT_RANGE));
             if (messages.isEmpty()) {

@@ -3,6 +3,7 @@ package dev.serveragent.memory;
 import dev.serveragent.store.SearchRepository;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -22,8 +23,31 @@ public final class MemorySearch {
         this.repository = repository;
     }
 
-    /** @throws IllegalArgumentException on a blank or over-long query or a limit out of 1..{@value #MAX_HITS} */
+    /**
+     * The best hits, best first (the {@code search_memory} tool).
+     *
+     * @throws IllegalArgumentException on a blank or over-long query or a limit out of 1..{@value #MAX_HITS}
+     */
     public List<SearchRepository.Hit> search(String query, OptionalLong threadId, int limit) {
+        String q = checkedQuery(query);
+        requireRange("limit", limit, 1, MAX_HITS);
+        return repository.search(q, threadId, limit);
+    }
+
+    /**
+     * The same search, as a list of every matching message newest first, one page of at most
+     * {@code limit} messages below message {@code before} (the dashboard's search): follow
+     * {@link SearchRepository.Page#olderBefore()} to reach every match once.
+     *
+     * @throws IllegalArgumentException as {@link #search}
+     */
+    public SearchRepository.Page newest(String query, OptionalLong threadId, Optional<Long> before, int limit) {
+        String q = checkedQuery(query);
+        requireRange("limit", limit, 1, MAX_HITS);
+        return repository.newest(q, threadId, before, limit);
+    }
+
+    private static String checkedQuery(String query) {
         String q = query == null ? "" : query.strip();
         if (q.isEmpty()) {
             throw new IllegalArgumentException("'query' is empty: give the words to look for");
@@ -31,14 +55,32 @@ public final class MemorySearch {
         if (q.length() > MAX_QUERY_CHARS) {
             throw new IllegalArgumentException("'query' has " + q.length() + " characters; at most " + MAX_QUERY_CHARS);
         }
-        requireRange("limit", limit, 1, MAX_HITS);
-        return repository.search(q, threadId, limit);
+        return q;
     }
 
-    public List<SearchRepository.StoredMessage> around(long messageId, int before, int after) {
+    /**
+     * The thread a run is confined to (review finding M2), or empty when it may search and read
+     * every thread. A run serving a group chat (any thread that is not a private chat: a group,
+     * supergroup or channel, or a thread that does not exist) is confined to that thread, so the
+     * Master's private messages and notes cannot be searched, read and quoted to the group's
+     * members. A run in a private chat (only the Master's own runs happen there) and a proactive
+     * run (no thread; it reaches only the Master) keep the whole history.
+     */
+    public OptionalLong confinement(OptionalLong runThread) {
+        if (runThread.isEmpty() || repository.isPrivate(runThread.getAsLong())) {
+            return OptionalLong.empty();
+        }
+        return runThread;
+    }
+
+    /**
+     * The message {@code messageId} and its neighbours in its thread; empty when there is no such
+     * message or it is outside {@code onlyThread} (when given).
+     */
+    public List<SearchRepository.StoredMessage> around(long messageId, int before, int after, OptionalLong onlyThread) {
         requireRange("before", before, 0, MAX_AROUND);
         requireRange("after", after, 0, MAX_AROUND);
-        return repository.around(messageId, before, after);
+        return repository.around(messageId, before, after, onlyThread);
     }
 
     public List<SearchRepository.StoredMessage> between(long threadId, Instant from, Instant to, int limit) {

@@ -86,6 +86,26 @@ class DashboardApiTest {
     }
 
     @Test
+    void the_search_api_is_the_agents_search_with_its_hits_beside_the_messages() throws Exception {
+        JsonNode found = json("/admin/api/threads?q=backup", "Authorization", "Bearer " + TOKEN).path("data");
+        // the voice message has no text of its own: it is found by its transcript, as search_memory finds it
+        assertThat(found.path("messages").findValues("id")).extracting(JsonNode::asLong).contains(seed.voiceMessageId());
+        assertThat(found.has("older_before")).isTrue();
+        assertThat(found.path("older_before").isNull()).isTrue();
+        JsonNode transcript = java.util.stream.StreamSupport.stream(found.path("hits").spliterator(), false)
+                .filter(h -> h.path("message_id").asLong() == seed.voiceMessageId()).findFirst().orElseThrow();
+        assertThat(transcript.path("source").asText()).isEqualTo("artifact");
+        assertThat(transcript.path("kind").asText()).isEqualTo("voice_transcript");
+        assertThat(transcript.path("thread_id").asLong()).isEqualTo(seed.threadId());
+        assertThat(transcript.path("snippet").asText()).contains("«backup»");
+        // the hits are of the listed messages, in their order (newest first)
+        assertThat(found.path("hits").findValues("message_id").stream().map(JsonNode::asLong).distinct().toList())
+                .isEqualTo(java.util.stream.StreamSupport.stream(found.path("messages").spliterator(), false)
+                        .map(m -> m.path("id").asLong()).toList());
+        assertThat(get("/admin/api/threads?q=" + "x".repeat(501), "Authorization", "Bearer " + TOKEN).statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void a_session_cookie_from_the_login_also_opens_the_api() {
         HttpResponse<String> login = app.post("/login", "token=" + TOKEN + "&next=%2Fadmin",
                 Map.of("Content-Type", "application/x-www-form-urlencoded"));

@@ -105,6 +105,39 @@ class AgentToolServerTest {
     }
 
     @Test
+    void a_group_chats_run_searches_and_reads_only_that_chat_and_a_private_run_everything() {
+        long group = db.jdbi().withHandle(h -> h.createQuery(
+                "insert into chat_threads (platform, chat_id, chat_type) values ('telegram', -3003, 'supergroup') returning id")
+                .mapTo(Long.class).one());
+        long groupMessage = message(group, "user", "the spare tyre is in the group's van", Instant.parse("2026-03-02T09:00:00Z"));
+        db.jdbi().useHandle(h -> h.execute("insert into memory_notes (kind, content) values ('fact', 'The spare key opens the shed too')"));
+        try (var run = ToolRun.open(server, Mode.QUESTION, group)) {
+            String found = run.ok("search_memory", Map.of("query", "spare"));
+            assertThat(found).startsWith("1 hits").contains("[message " + groupMessage + ", user, thread " + group)
+                    .doesNotContain("key", "[note ", "thread " + thread); // neither the Master's private message nor a note
+            assertThat(run.ok("search_memory", Map.of("query", "spare key"))).startsWith("No stored message")
+                    .contains("searched this group chat only");
+            assertThat(run.ok("search_memory", Map.of("query", "boiler"))).startsWith("No stored message"); // another private chat's transcript
+            assertThat(run.error("search_memory", Map.of("query", "spare key", "thread_id", thread)))
+                    .contains("in a group chat search_memory searches only this chat (thread " + group + ")");
+            assertThat(run.error("read_messages", Map.of("message_id", keyMessage)))
+                    .contains("there is no message " + keyMessage + " in this chat");
+            assertThat(run.error("read_messages", Map.of("from", "2026-03-01", "thread_id", thread)))
+                    .contains("read_messages reads only this chat (thread " + group + ")");
+            assertThat(run.ok("read_messages", Map.of("message_id", groupMessage))).startsWith("1 messages of thread " + group);
+            assertThat(run.ok("read_messages", Map.of("from", "2026-03-02"))).contains("spare tyre");
+        }
+        try (var run = ToolRun.open(server, Mode.QUESTION, thread)) { // the Master's private chat: everything
+            assertThat(run.ok("search_memory", Map.of("query", "spare")))
+                    .contains("[message " + keyMessage + ", user, thread " + thread, "[message " + groupMessage, "[note ");
+            assertThat(run.ok("read_messages", Map.of("message_id", groupMessage))).contains("spare tyre");
+        }
+        try (var run = ToolRun.open(server, Mode.PROACTIVE, null)) { // no chat of its own; it reaches only the Master
+            assertThat(run.ok("search_memory", Map.of("query", "spare key"))).contains("[message " + keyMessage);
+        }
+    }
+
+    @Test
     void remember_puts_a_note_under_what_i_know_and_forget_deletes_it() {
         try (var run = ToolRun.open(server, Mode.COMMAND, thread)) {
             String done = run.ok("remember", Map.of("text", "The wifi password is on the fridge"));

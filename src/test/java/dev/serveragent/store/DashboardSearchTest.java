@@ -6,24 +6,27 @@ import dev.serveragent.testing.TestDatabase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Message search on real Postgres with 60,000 messages: a rare word is found whole, a common word
- * page by page in windows of ids, a word common only in the oldest part of the history too; every
- * match exactly once, newest first, whatever path the search takes.
+ * The dashboard's message search, which is the agent's search ({@code SearchRepository.newest},
+ * the paged mode of search_memory's query), on real Postgres with 60,000 messages: a rare word is
+ * found whole, a common word page by page, a word common only in the oldest part of the history
+ * too; every match exactly once, newest first, whatever windows the search walks.
  */
 class DashboardSearchTest {
     static final int MESSAGES = 60_000;
     static TestDatabase db;
-    static DashboardRepository search;
+    static SearchRepository search;
+    static long transcribed;
 
     @BeforeAll
     static void seed() {
         db = TestDatabase.create();
-        search = new DashboardRepository(db.jdbi());
+        search = new SearchRepository(db.jdbi());
         db.jdbi().useHandle(h -> {
             long thread = h.createQuery("insert into chat_threads (platform, chat_id) values ('telegram', 1) returning id").mapTo(Long.class).one();
             // 'backup' in every 4th message; 'archive' in every 2nd of the oldest fifth only (6,000: over the rare-word bound); 'zeppelin' in 3.
@@ -35,6 +38,10 @@ class DashboardSearchTest {
                                || case when g in (7, 30001, 59999) then ' zeppelin' else '' end,
                            now() - (:n - g) * interval '1 minute'
                     from generate_series(1, :n) g""").bind("t", thread).bind("n", MESSAGES).execute();
+            // A message found by its transcript only.
+            transcribed = h.createQuery("select id from chat_messages where text = 'message 30501 all quiet'").mapTo(Long.class).one();
+            h.execute("insert into message_artifacts (message_id, kind, content_json, status) values (?, 'voice_transcript', "
+                    + "'{\"text\": \"the quokka ate the cable\"}', 'done')", transcribed);
             h.execute("analyze chat_messages");
         });
     }
@@ -49,10 +56,10 @@ class DashboardSearchTest {
         List<Long> ids = new ArrayList<>();
         Optional<Long> before = Optional.empty();
         for (int page = 0; page < 1_000; page++) {
-            DashboardRepository.Found found = search.search(q, before, 50);
-            assertThat(found.messages()).hasSizeLessThanOrEqualTo(50);
-            found.messages().forEach(m -> ids.add(m.id()));
-            pageSizes.add(found.messages().size());
+            SearchRepository.Page found = search.newest(q, OptionalLong.empty(), before, 50);
+            assertThat(found.messageIds()).hasSizeLessThanOrEqualTo(50);
+            ids.addAll(found.messageIds());
+            pageSizes.add(found.messageIds().size());
             if (found.olderBefore().isEmpty()) {
                 return ids;
             }
@@ -69,9 +76,10 @@ class DashboardSearchTest {
 
     @Test
     void a_rare_word_is_found_whole_in_one_page() {
-        DashboardRepository.Found found = search.search("zeppelin", Optional.empty(), 50);
-        assertThat(found.messages()).extracting(DashboardRepository.Message::id).containsExactlyElementsOf(truth("%zeppelin%"));
+        SearchRepository.Page found = search.newest("zeppelin", OptionalLong.empty(), Optional.empty(), 50);
+        assertThat(found.messageIds()).containsExactlyElementsOf(truth("%zeppelin%"));
         assertThat(found.olderBefore()).isEmpty();
+        assertThat(found.hits()).allSatisfy(h -> assertThat(h.snippet()).contains("«zeppelin»"));
     }
 
     @Test
@@ -89,8 +97,8 @@ class DashboardSearchTest {
         List<Long> ids = allPages("archive", sizes);
         assertThat(truth("%archive%")).hasSize(MESSAGES / 10);
         assertThat(ids).containsExactlyElementsOf(truth("%archive%"));
-        assertThat(sizes.getFirst()).as("the newest messages hold no match: the page says how far it read and goes on").isZero();
-        assertThat(sizes).as("a page reads at most WALK_SPAN messages").hasSizeLessThanOrEqualTo(MESSAGES / DashboardRepository.WALK_SPAN + 6000 / 50 + 1);
+        assertThat(sizes.getFirst()).as("the newest messages hold no match: the windows widen until they find a page").isEqualTo(50);
+        assertThat(sizes).as("every page but the last is full").hasSize(6000 / 50 + 1);
     }
 
     @Test
@@ -99,7 +107,19 @@ class DashboardSearchTest {
         List<Long> expected = db.jdbi().withHandle(h -> h.createQuery(
                 "select id from chat_messages where text like '%backup%' and text not like '%archive%' order by id desc").mapTo(Long.class).list());
         assertThat(ids).containsExactlyElementsOf(expected);
-        assertThat(search.search("\"check the backup\"", Optional.empty(), 50).messages()).hasSize(50)
-                .allSatisfy(m -> assertThat(m.text()).contains("check the backup"));
+        List<Long> phrase = search.newest("\"check the backup\"", OptionalLong.empty(), Optional.empty(), 50).messageIds();
+        assertThat(phrase).hasSize(50).isSubsetOf(truth("%check the backup%"));
+    }
+
+    @Test
+    void a_message_is_found_by_its_artifact_and_a_thread_filter_applies() {
+        SearchRepository.Page found = search.newest("quokka", OptionalLong.empty(), Optional.empty(), 50);
+        assertThat(found.messageIds()).containsExactly(transcribed);
+        assertThat(found.hits()).singleElement().satisfies(h -> {
+            assertThat(h.source()).isEqualTo("artifact");
+            assertThat(h.kind()).contains("voice_transcript");
+            assertThat(h.snippet()).contains("«quokka»");
+        });
+        assertThat(search.newest("zeppelin", OptionalLong.of(-1), Optional.empty(), 50).hits()).isEmpty();
     }
 }
