@@ -35,7 +35,6 @@ import dev.serveragent.store.LeaderLock;
 import dev.serveragent.store.LedgerRepository;
 import dev.serveragent.store.MemoryRepository;
 import dev.serveragent.store.ProactiveStateRepository;
-import dev.serveragent.store.TaskRepository;
 import dev.serveragent.channel.Channel;
 import dev.serveragent.channel.ChannelPlugin;
 import dev.serveragent.channel.ChannelPort;
@@ -132,7 +131,10 @@ public final class Application implements AutoCloseable {
                     new dev.serveragent.mcp.ScheduleTool(() -> agenda().schedules()),
                     new dev.serveragent.mcp.ListSchedulesTool(() -> agenda().schedules()),
                     new dev.serveragent.mcp.CancelScheduleTool(() -> agenda().schedules()),
-                    new dev.serveragent.mcp.ProposeTool(this::proposals)), config.claudeCode().workdir(), clock);
+                    new dev.serveragent.mcp.ProposeTool(this::proposals),
+                    new dev.serveragent.mcp.ListGoalsTool(() -> agenda().goals()),
+                    new dev.serveragent.mcp.ReportOutcomeTool(new dev.serveragent.proactive.CycleReports(new ProactiveStateRepository(database.jdbi())))),
+                    config.claudeCode().workdir(), clock);
             components.add(agentTools); // first: started before anything that starts a run, stopped after
             claudeCode = new ClaudeCodeRunner(config.claudeCode(), config.anthropic(), System.getenv(), Optional.of(agentTools));
             resources.add(claudeCode); // close() cancels runs still going, so no CLI outlives the process
@@ -149,7 +151,7 @@ public final class Application implements AutoCloseable {
             Optional<java.nio.file.Path> storedLogin = config.anthropic().apiKey().isEmpty() && config.claudeCode().oauthToken().isEmpty()
                     ? StoredLogin.detect(config.claudeCode().bin(), System.getenv().getOrDefault("PATH", ""), config.claudeCode().cliConfigDir())
                     : Optional.empty();
-            Classifier classifier = classifier(config, runner, storedLogin.isPresent());
+            Classifier classifier = classifier(config, runner, storedLogin.isPresent(), clock);
             describeMissing(config, storedLogin);
 
             // --- web: who may use the console and the dashboard ---
@@ -266,11 +268,13 @@ public final class Application implements AutoCloseable {
             if (config.proactive().enabled()) {
                 MemoryRepository memory = new MemoryRepository(database.jdbi());
                 ProactiveScheduler scheduler = new ProactiveScheduler(config.proactive(), governor, runner,
-                        new LedgerRepository(database.jdbi()), proactiveState, new ProactivePrompt(memory),
+                        new LedgerRepository(database.jdbi()), proactiveState, new ProactivePrompt(memory, () -> agenda.goals().list().stream().map(g -> g.line()).toList()),
                         new MemoryWriteback(memory, master, proposals, config.proactive().notableThreshold()), proactive,
                         new LeaderLock(() -> database.dedicatedConnection("server-agent-proactive-leader"), ProactiveScheduler.LEADER_LOCK_KEY),
-                        clock, ProactiveScheduler.defaultReplicaId(), new TaskRepository(database.jdbi())::anyAutonomousOpen);
-                agenda.tasks().onAutonomousWork(scheduler::wake); // another replica's change is seen at the next leader poll
+                        clock, ProactiveScheduler.defaultReplicaId(), agenda::proactiveWork);
+                agenda.onProactiveWork(scheduler::wake); // another replica's change is seen at the next leader poll
+                scheduler.firstRunNotice(new dev.serveragent.proactive.FirstRunNotice(master, new AgentSettingsRepository(database.jdbi()),
+                        dev.serveragent.proactive.ProactiveWork.notice(config.proactive().dailyTokenBudget()), clock));
                 // Which replica leads, for operators (and for tests that kill it), like telegram_poll_leader.
                 metrics.registry().gauge("proactive.leader", scheduler, s -> s.isLeader() ? 1 : 0);
                 components.add(scheduler);
@@ -294,15 +298,18 @@ public final class Application implements AutoCloseable {
      * the CLI can authenticate (an OAuth token, or its own stored login: subscription-only
      * operators); else none, and the Master is told what is missing.
      */
-    private Classifier classifier(AppConfig config, ClaudeRunner runner, boolean storedLogin) {
+    private Classifier classifier(AppConfig config, ClaudeRunner runner, boolean storedLogin, Clock clock) {
+        // The Master's current time for the acknowledgement's "when" (the agenda, with /tz, is built later).
+        java.util.function.Supplier<java.time.ZonedDateTime> now = () -> clock.instant()
+                .atZone(agenda() != null ? agenda().zone().current() : config.agenda().masterZone());
         Optional<AnthropicClient> haiku = AnthropicClients.haiku(config.anthropic())
                 .map(c -> c.withOptions(o -> o.timeout(config.anthropic().classifierTimeout())));
         if (haiku.isPresent()) {
             resources.add(haiku.get()::close);
-            return new HaikuClassifier(haiku.get(), config.anthropic().haikuModel());
+            return new HaikuClassifier(haiku.get(), config.anthropic().haikuModel(), now);
         }
         if (config.claudeCode().oauthToken().isPresent() || storedLogin) {
-            return new CliClassifier(runner, config.anthropic().haikuModel());
+            return new CliClassifier(runner, config.anthropic().haikuModel(), now);
         }
         return Classifier.unavailable("no classifier is configured (set ANTHROPIC_API_KEY, HAIKU_API_KEY or CLAUDE_CODE_OAUTH_TOKEN)",
                 noModel(config.files().secrets()));

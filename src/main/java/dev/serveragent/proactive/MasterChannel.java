@@ -44,6 +44,11 @@ public final class MasterChannel {
         return Optional.empty();
     }
 
+    /** Whether {@link #threadId()} can no longer change to a better chat: a Telegram Master is known, or Telegram is off. */
+    public boolean settled() {
+        return !telegramOn || masters.first(Channel.TELEGRAM).isPresent();
+    }
+
     /** Sends {@code text} to the Master as plain text; false (and logged) when there is no way to. */
     public boolean send(String text) {
         return send(text, false);
