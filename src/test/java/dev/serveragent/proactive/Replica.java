@@ -26,6 +26,7 @@ final class Replica implements AutoCloseable {
     final RecordingOutbox outbox = new RecordingOutbox();
     final List<String> proposals = new CopyOnWriteArrayList<>();
     final ProactiveStateRepository state;
+    final MasterChannel master;
 
     /**
      * With work always there: the tests from before the agenda drive cycles directly; whether the
@@ -37,17 +38,23 @@ final class Replica implements AutoCloseable {
 
     Replica(TestDatabase db, ProactiveConfig config, ClaudeRunner runner, Clock clock, String name, LeaderLock.ConnectionSource leaderConnection,
             ProactiveWork work) {
+        this(db, config, runner, clock, name, leaderConnection, work, List::of);
+    }
+
+    /** With the Master's standing goals in the prompt, as {@code Application} wires them from the agenda. */
+    Replica(TestDatabase db, ProactiveConfig config, ClaudeRunner runner, Clock clock, String name, LeaderLock.ConnectionSource leaderConnection,
+            ProactiveWork work, java.util.function.Supplier<List<String>> goals) {
         state = new ProactiveStateRepository(db.jdbi());
         BudgetGovernor governor = new BudgetGovernor(BudgetPolicy.of(config));
         control = new ProactiveControl(true, state, governor, clock);
         MemoryRepository memory = new MemoryRepository(db.jdbi());
-        MasterChannel master = new MasterChannel(outbox,
+        master = new MasterChannel(outbox,
                 new dev.serveragent.masters.Masters(
                         List.of(dev.serveragent.channel.MasterNaming.listedOrPaired("telegram", List.of(MASTER_CHAT))), new dev.serveragent.store.MasterRepository(db.jdbi()), clock),
                 true, false, new dev.serveragent.store.ThreadRepository(db.jdbi(), clock));
         ProposalSink sink = (plan, reason) -> proposals.add(plan + " | " + reason);
         scheduler = new ProactiveScheduler(config, governor, runner, new LedgerRepository(db.jdbi()), state,
-                new ProactivePrompt(memory), new MemoryWriteback(memory, master, sink, config.notableThreshold()), control,
+                new ProactivePrompt(memory, goals), new MemoryWriteback(memory, master, sink, config.notableThreshold()), control,
                 new LeaderLock(leaderConnection, ProactiveScheduler.LEADER_LOCK_KEY), clock, name, work);
     }
 
