@@ -129,7 +129,7 @@ public final class ProactiveScheduler implements Lifecycle {
             stopping = false;
             loop.start();
             control.schedulerRunning(true);
-            log.info("Proactive scheduler started as {} (budget {} tokens/UTC day; it runs only while tasks are marked autonomous)",
+            log.info("Proactive scheduler started as {} (budget {} tokens/UTC day; it runs only while a task is marked autonomous or a standing goal is set)",
                     replicaId, config.dailyTokenBudget());
         }
     }
