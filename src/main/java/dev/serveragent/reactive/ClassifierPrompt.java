@@ -38,6 +38,15 @@ final class ClassifierPrompt {
         return b.toString();
     }
 
+    /** {@code now}'s time, or UTC's when it cannot be had (the Master's zone is read from the database): a classifier never throws. */
+    static ZonedDateTime current(java.util.function.Supplier<ZonedDateTime> now) {
+        try {
+            return now.get();
+        } catch (RuntimeException e) {
+            return ZonedDateTime.now(java.time.ZoneOffset.UTC);
+        }
+    }
+
     /** The prompt's line with the current time in the Master's zone (message times below are UTC). */
     static String now(ZonedDateTime now) {
         return "Now: " + NOW.format(now) + " in the Master's time zone, " + now.getZone().getId() + " (UTC"

@@ -39,7 +39,7 @@ public final class CliClassifier implements Classifier {
 
     @Override
     public Classification classify(List<Message> context, Message trigger, String channel) {
-        String prompt = ClassifierPrompt.user(context, trigger, channel, now.get()) + """
+        String prompt = ClassifierPrompt.user(context, trigger, channel, ClassifierPrompt.current(now)) + """
 
                 Reply with exactly one JSON object and nothing else:
                 {"intent": "question|command|other", "summary": "...", "plan": "...", "needs_confirmation": true|false, "confidence": 0.0-1.0}

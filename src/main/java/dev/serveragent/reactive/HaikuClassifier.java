@@ -71,7 +71,7 @@ public final class HaikuClassifier implements Classifier {
                     .model(model)
                     .maxTokens(MAX_TOKENS)
                     .system(ClassifierPrompt.SYSTEM)
-                    .addUserMessage(ClassifierPrompt.user(context, trigger, channel, now.get()))
+                    .addUserMessage(ClassifierPrompt.user(context, trigger, channel, ClassifierPrompt.current(now)))
                     .outputConfig(Output.class)
                     .build());
         } catch (RuntimeException e) {

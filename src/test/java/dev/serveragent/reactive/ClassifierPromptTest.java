@@ -43,6 +43,10 @@ class ClassifierPromptTest {
                 .startsWith("Now: Wed 1 Jul 2026, 09:00 in the Master's time zone, Europe/Berlin (UTC+02:00)");
         assertThat(ClassifierPrompt.now(Instant.parse("2026-07-01T07:00:00Z").atZone(ZoneId.of("UTC"))))
                 .startsWith("Now: Wed 1 Jul 2026, 07:00 in the Master's time zone, UTC (UTC)");
+        // The zone is read from the database: when that fails the classifier still classifies, in UTC.
+        assertThat(ClassifierPrompt.current(() -> {
+            throw new IllegalStateException("database down");
+        }).getZone()).isEqualTo(java.time.ZoneOffset.UTC);
         assertThat(ClassifierPrompt.SYSTEM).contains("\"Now:\" line").contains("what and when in the Master's time")
                 .contains("remind you on Sun 6 Dec at 09:00 (Europe/Berlin)");
     }
