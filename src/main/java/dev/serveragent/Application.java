@@ -30,6 +30,9 @@ import dev.serveragent.mcp.RememberTool;
 import dev.serveragent.mcp.ScheduleTool;
 import dev.serveragent.mcp.SearchMemoryTool;
 import dev.serveragent.mcp.SendFileTool;
+import dev.serveragent.mcp.ListGoalsTool;
+import dev.serveragent.mcp.ReportOutcomeTool;
+import dev.serveragent.proactive.CycleReports;
 import dev.serveragent.mcp.UpdateTaskTool;
 import dev.serveragent.media.BlobStores;
 import dev.serveragent.media.MediaModule;
@@ -113,14 +116,18 @@ public final class Application implements AutoCloseable {
                     new SearchMemoryTool(memory), new ReadMessagesTool(memory, clock), new RememberTool(notes), new ForgetTool(notes),
                     new ListTasksTool(agenda.tasks()), new AddTaskTool(agenda.tasks()), new UpdateTaskTool(agenda.tasks()),
                     new ScheduleTool(agenda.schedules()), new ListSchedulesTool(agenda.schedules()),
-                    new CancelScheduleTool(agenda.schedules()), new ProposeTool(proposals), new SendFileTool(outbox)),
+                    new CancelScheduleTool(agenda.schedules()), new ProposeTool(proposals), new SendFileTool(outbox),
+                    new ListGoalsTool(agenda.goals()), new ReportOutcomeTool(new CycleReports(repos.proactiveState()))),
                     notes::section, runnerOverride, clock, core.metrics().registry()));
 
             proactive = add(ProactiveModule.build(config.proactive(), repos, claude.runner(), master, proposals,
-                    repos.tasks()::anyAutonomousOpen, clock, core.metrics().registry()));
-            agenda.tasks().onAutonomousWork(proactive::wake); // another replica's change is seen at the next leader poll
+                    agenda::proactiveWork,
+                    () -> agenda.goals().list().stream().map(g -> g.line()).toList(), clock, core.metrics().registry()));
+            agenda.onProactiveWork(proactive::wake); // another replica's change is seen at the next leader poll
+            proactive.sendFirstRunNotice(master, repos, clock);
             reactive = add(ReactiveModule.build(config, repos, claude.runner(), claude.promptPack(), claude.claudeCode(),
-                    claude.storedLogin(), channels, masters, invite, proactive.control(), clock));
+                    claude.storedLogin(), channels, masters, invite, proactive.control(),
+                    () -> clock.instant().atZone(agenda.zone().current()), clock));
             telegram.onJobQueued(reactive.worker()::wake); // a stored message wakes the worker in-process, not only by NOTIFY
             reactive.addCommands(agenda.commands());
             dashboard = add(DashboardModule.build(config, web, repos, proactive.control(), masters.masters(), invite, master, agenda, notes, memory,

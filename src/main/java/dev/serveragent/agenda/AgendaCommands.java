@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * {@code /tasks}, {@code /schedules} and {@code /tz}, answered without a model. A listing has one
+ * {@code /tasks}, {@code /schedules}, {@code /goals} and {@code /tz}, answered without a model. A listing has one
  * button per item ({@link AgendaButtons} acts on a press); the same is done by command:
  * {@code /schedules cancel ID} (and {@code pause ID}, {@code resume ID}), {@code /tasks done ID}, {@code /tasks drop ID}; {@code /tasks auto ID}
  * marks a task for the proactive loop to work on alone, {@code /tasks manual ID} takes it back. Errors are
@@ -24,12 +24,14 @@ public final class AgendaCommands implements CommandExtension {
     private final Schedules schedules;
     private final MasterZone zone;
     private final Outbox outbox;
+    private final Goals goals;
 
-    public AgendaCommands(Tasks tasks, Schedules schedules, MasterZone zone, Outbox outbox) {
+    public AgendaCommands(Tasks tasks, Schedules schedules, MasterZone zone, Outbox outbox, Goals goals) {
         this.tasks = tasks;
         this.schedules = schedules;
         this.zone = zone;
         this.outbox = outbox;
+        this.goals = goals;
     }
 
     @Override
@@ -43,6 +45,7 @@ public final class AgendaCommands implements CommandExtension {
             switch (command) {
                 case "/tasks" -> tasks(scope, sub, words.length > 1 ? words[1] : "", rest);
                 case "/schedules" -> schedules(scope, sub, rest);
+                case "/goals" -> goals(scope, sub, rest);
                 case "/tz" -> outbox.send(threadId, tz(words.length > 1 ? text.strip().split("\\s+", 2)[1].strip() : ""));
                 default -> {
                     return false;
@@ -94,6 +97,30 @@ public final class AgendaCommands implements CommandExtension {
             }
             default -> outbox.send(scope.threadId(), "Usage: /tasks, /tasks add TITLE, /tasks done ID, /tasks drop ID,"
                     + " /tasks auto ID, /tasks manual ID (not '" + subRaw + "').");
+        }
+    }
+
+    private void goals(Scope scope, String sub, String rest) {
+        switch (sub) {
+            case "" -> {
+                List<Goals.Goal> all = goals.list();
+                if (all.isEmpty()) {
+                    outbox.send(scope.threadId(), "No standing goals. /goals add TEXT sets one (e.g. /goals add keep the backups"
+                            + " verified): the proactive loop then works toward it within its daily budget.");
+                    return;
+                }
+                StringBuilder b = new StringBuilder("Standing goals (the proactive loop works toward them):");
+                all.forEach(g -> b.append("\n").append(g.line()));
+                b.append("\n\n/goals drop ID drops one; /pause stops the loop.");
+                outbox.send(scope.threadId(), b.toString());
+            }
+            case "add" -> {
+                Goals.Goal g = goals.add(scope, rest);
+                outbox.send(scope.threadId(), "Standing goal " + g.line() + ": the proactive loop works toward it within its daily"
+                        + " budget (/pause stops it, /goals drop " + g.id() + " drops the goal).");
+            }
+            case "drop" -> outbox.send(scope.threadId(), "Dropped goal " + goals.drop(scope, id(rest, "/goals drop ID")).line() + ".");
+            default -> outbox.send(scope.threadId(), "Usage: /goals, /goals add TEXT, /goals drop ID.");
         }
     }
 

@@ -96,6 +96,11 @@ public final class Tasks {
         return announced(Task.of(repository.add(row, scope.threadId(), clock.instant())));
     }
 
+    /** Whether an autonomous task is to do or in progress (the proactive loop's work; blocked waits on the Master). */
+    public boolean anyAutonomousOpen() {
+        return repository.anyAutonomousOpen();
+    }
+
     /** Called after a task is added or changed that is now open autonomous work (the proactive loop wakes). */
     public void onAutonomousWork(Runnable listener) {
         onAutonomousWork.add(listener);

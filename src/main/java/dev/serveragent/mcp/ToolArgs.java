@@ -92,6 +92,25 @@ public final class ToolArgs {
         return Optional.of((int) v.getAsLong());
     }
 
+    /** An optional number (a JSON number, or a string holding one). */
+    public Optional<Double> optionalDouble(String name) {
+        Object v = values.get(name);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (v instanceof Number n) {
+            return Optional.of(n.doubleValue());
+        }
+        if (v instanceof String s) {
+            try {
+                return Optional.of(Double.parseDouble(s.strip()));
+            } catch (NumberFormatException e) {
+                // told below
+            }
+        }
+        throw new ToolException("'" + name + "' must be a number, not " + v);
+    }
+
     public Optional<Boolean> optionalBoolean(String name) {
         Object v = values.get(name);
         if (v == null) {

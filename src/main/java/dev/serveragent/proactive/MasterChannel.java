@@ -43,6 +43,11 @@ public final class MasterChannel {
         return Optional.empty();
     }
 
+    /** Whether {@link #threadId()} can no longer change to a better chat: the first channel that is on knows its Master's chat. */
+    public boolean settled() {
+        return platforms.isEmpty() || masters.masterChat(platforms.getFirst()).isPresent();
+    }
+
     /** Sends {@code text} to the Master as plain text; false (and logged) when there is no way to. */
     public boolean send(String text) {
         return send(text, false);

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The proactive loop, assembled: the Master's control (pause, resume, budget), always there, and,
@@ -33,8 +34,8 @@ public final class ProactiveModule implements Capability {
 
     /** With this replica's id and its leader connection from the pool. */
     public static ProactiveModule build(ProactiveConfig config, Repositories repositories, ClaudeRunner runner, MasterChannel master,
-            ProposalSink proposals, ProactiveWork work, Clock clock, MeterRegistry metrics) {
-        return build(config, repositories, runner, master, proposals, work,
+            ProposalSink proposals, ProactiveWork work, Supplier<List<String>> goals, Clock clock, MeterRegistry metrics) {
+        return build(config, repositories, runner, master, proposals, work, goals,
                 () -> repositories.database().dedicatedConnection("server-agent-proactive-leader"), ProactiveScheduler.defaultReplicaId(),
                 clock, metrics);
     }
@@ -42,11 +43,13 @@ public final class ProactiveModule implements Capability {
     /**
      * @param master the line to the Master: notable findings
      * @param proposals where risky actions go for approval
-     * @param work whether there is work (the agenda's open autonomous tasks)
+     * @param work whether there is work (the agenda's open autonomous tasks and standing goals)
+     * @param goals the Master's standing goals, one line each, for the cycle's prompt
      * @param leaderConnection the connection holding the leader lock while this replica leads
      */
     public static ProactiveModule build(ProactiveConfig config, Repositories repositories, ClaudeRunner runner, MasterChannel master,
-            ProposalSink proposals, ProactiveWork work, LeaderLock.ConnectionSource leaderConnection, String replicaId, Clock clock,
+            ProposalSink proposals, ProactiveWork work, Supplier<List<String>> goals, LeaderLock.ConnectionSource leaderConnection,
+            String replicaId, Clock clock,
             MeterRegistry metrics) {
         BudgetGovernor governor = new BudgetGovernor(BudgetPolicy.of(config));
         ProactiveControl control = new ProactiveControl(config.enabled(), repositories.proactiveState(), governor, clock);
@@ -55,7 +58,7 @@ public final class ProactiveModule implements Capability {
         }
         MemoryRepository memory = repositories.memory();
         ProactiveScheduler scheduler = new ProactiveScheduler(config, governor, runner, repositories.ledger(), repositories.proactiveState(),
-                new ProactivePrompt(memory), new MemoryWriteback(memory, master, proposals, config.notableThreshold()), control,
+                new ProactivePrompt(memory, goals), new MemoryWriteback(memory, master, proposals, config.notableThreshold()), control,
                 new LeaderLock(leaderConnection, ProactiveScheduler.LEADER_LOCK_KEY), clock, replicaId, work);
         // Which replica leads, for operators (and for tests that kill it), like telegram_poll_leader.
         metrics.gauge("proactive.leader", scheduler, s -> s.isLeader() ? 1 : 0);
@@ -75,6 +78,14 @@ public final class ProactiveModule implements Capability {
     /** Looks for work now (the agenda calls this when a task becomes autonomous work); nothing when off. */
     public void wake() {
         scheduler.ifPresent(ProactiveScheduler::wake);
+    }
+
+    /**
+     * Sends {@link #notice()} once to each Master chat, the first time the loop could spend
+     * (remembered in {@code agent_settings} across restarts and replicas); nothing when off.
+     */
+    public void sendFirstRunNotice(MasterChannel master, Repositories repositories, Clock clock) {
+        notice.ifPresent(text -> scheduler.orElseThrow().firstRunNotice(new FirstRunNotice(master, repositories.settings(), text, clock)));
     }
 
     /** The first-run notice when the loop will run: what it does, how to feed and pause it. */

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Builds a cycle's prompt from memory: projects and tasks in progress, the last cycles' summaries
@@ -22,10 +23,17 @@ public final class ProactivePrompt {
     static final int SUMMARIES = 5;
 
     private final MemoryRepository memory;
+    private final Supplier<List<String>> goals;
     private final String system;
 
     public ProactivePrompt(MemoryRepository memory) {
+        this(memory, List::of);
+    }
+
+    /** @param goals the Master's standing goals, each one line ("#3 keep the backups verified"), read at each cycle */
+    public ProactivePrompt(MemoryRepository memory, Supplier<List<String>> goals) {
         this.memory = memory;
+        this.goals = goals;
         this.system = resource("/prompts/proactive-system.md");
     }
 
@@ -45,6 +53,12 @@ public final class ProactivePrompt {
         u.append("## Note from your previous cycle\n");
         u.append(aroma.isEmpty() ? "(none yet: this is a first cycle; look around and start a useful project)" : aroma.get(0).content())
                 .append("\n\n");
+        List<String> standing = goals.get();
+        if (!standing.isEmpty()) {
+            u.append("## The Master's standing goals (work toward them when no autonomous task is open)\n");
+            standing.forEach(g -> u.append("- ").append(g).append('\n'));
+            u.append('\n');
+        }
         u.append("## Active projects\n");
         if (projects.isEmpty()) {
             u.append("(none)\n");
@@ -69,7 +83,7 @@ public final class ProactivePrompt {
         for (Note n : summaries) {
             u.append("- ").append(n.createdAt()).append(": ").append(n.content()).append('\n');
         }
-        u.append("\nDo one useful step now, then end with the ```json outcome block.\n");
+        u.append("\nDo one useful step now, then record it with report_outcome (or, without that tool, end with the ```json outcome block).\n");
         return new Prompt(system, u.toString());
     }
 

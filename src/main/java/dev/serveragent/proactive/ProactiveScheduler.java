@@ -65,6 +65,8 @@ public final class ProactiveScheduler implements Lifecycle {
     private final Clock clock;
     private final String replicaId;
     private final ProactiveWork work;
+    private final CycleReports reports;
+    private volatile FirstRunNotice notice;
 
     private final Object lifecycle = new Object();
     private final AtomicLong cycles = new AtomicLong();
@@ -87,6 +89,7 @@ public final class ProactiveScheduler implements Lifecycle {
             ProactiveStateRepository state, ProactivePrompt prompt, MemoryWriteback writeback, ProactiveControl control,
             LeaderLock leader, Clock clock, String replicaId, ProactiveWork work) {
         this.work = work;
+        this.reports = new CycleReports(state);
         this.config = config;
         this.governor = governor;
         this.runner = runner;
@@ -104,6 +107,14 @@ public final class ProactiveScheduler implements Lifecycle {
         control.onResume(loop::wake);
     }
 
+    /**
+     * The notice this loop sends the Master once, at its first step as leader (before any cycle),
+     * so a newly configured model does not start spending silently. Set before {@link #start()}.
+     */
+    public void firstRunNotice(FirstRunNotice notice) {
+        this.notice = notice;
+    }
+
     /** Makes the loop look again now (the agenda changed: a task may have become autonomous work). */
     public void wake() {
         loop.wake();
@@ -118,7 +129,7 @@ public final class ProactiveScheduler implements Lifecycle {
             stopping = false;
             loop.start();
             control.schedulerRunning(true);
-            log.info("Proactive scheduler started as {} (budget {} tokens/UTC day; it runs only while tasks are marked autonomous)",
+            log.info("Proactive scheduler started as {} (budget {} tokens/UTC day; it runs only while a task is marked autonomous or a standing goal is set)",
                     replicaId, config.dailyTokenBudget());
         }
     }
@@ -182,6 +193,10 @@ public final class ProactiveScheduler implements Lifecycle {
             leading = true;
             int abandoned = state.abandonExpired(now);
             log.info("{} is now the proactive leader{}", replicaId, abandoned > 0 ? " (" + abandoned + " dead cycle(s) abandoned)" : "");
+        }
+        FirstRunNotice n = notice;
+        if (n != null) {
+            n.offer();
         }
         ProactiveStateRepository.State st = state.state();
         if (st.paused()) {
@@ -316,7 +331,7 @@ public final class ProactiveScheduler implements Lifecycle {
 
     private MemoryWriteback.Result writeBack(Ended e) {
         try {
-            return writeback.apply(e.cycleId(), e.result(), e.at());
+            return writeback.apply(e.cycleId(), e.result(), e.at(), reports.of(e.cycleId()));
         } catch (RuntimeException ex) {
             log.error("Proactive cycle {} writeback failed: {}", e.cycleId(), ex.toString());
             return new MemoryWriteback.Result("none", Optional.of("writeback failed: " + ex.getMessage()), Optional.empty(), 0, 0);

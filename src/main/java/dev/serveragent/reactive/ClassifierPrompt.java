@@ -8,7 +8,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 
 /** The classifier's system prompt (a resource) and its user prompt: the context with timestamps and artifacts. */
 final class ClassifierPrompt {
@@ -16,9 +19,16 @@ final class ClassifierPrompt {
 
     private ClassifierPrompt() {}
 
-    /** @param channel how the Master writes and reads ("Telegram", "the browser console") */
-    static String user(List<Message> context, Message trigger, String channel) {
+    /** "Sat 5 Dec 2026, 10:20": the day and time as the acknowledgement should say them. */
+    static final DateTimeFormatter NOW = DateTimeFormatter.ofPattern("EEE d MMM yyyy, HH:mm", Locale.ENGLISH);
+
+    /**
+     * @param channel how the Master writes and reads ("Telegram", "the browser console")
+     * @param now the current time in the Master's time zone, from which "tomorrow at 9" is read
+     */
+    static String user(List<Message> context, Message trigger, String channel, ZonedDateTime now) {
         StringBuilder b = new StringBuilder("The Master writes through ").append(channel).append(".\n")
+                .append(now(now)).append('\n')
                 .append("Conversation so far (oldest first, ").append(context.size()).append(" messages):\n");
         for (Message m : context) {
             render(b, m);
@@ -26,6 +36,21 @@ final class ClassifierPrompt {
         b.append("\nMessage to classify (id ").append(trigger.id()).append("):\n");
         render(b, trigger);
         return b.toString();
+    }
+
+    /** {@code now}'s time, or UTC's when it cannot be had (the Master's zone is read from the database): a classifier never throws. */
+    static ZonedDateTime current(java.util.function.Supplier<ZonedDateTime> now) {
+        try {
+            return now.get();
+        } catch (RuntimeException e) {
+            return ZonedDateTime.now(java.time.ZoneOffset.UTC);
+        }
+    }
+
+    /** The prompt's line with the current time in the Master's zone (message times below are UTC). */
+    static String now(ZonedDateTime now) {
+        return "Now: " + NOW.format(now) + " in the Master's time zone, " + now.getZone().getId() + " (UTC"
+                + (now.getOffset().getTotalSeconds() == 0 ? "" : now.getOffset().getId()) + "); the times below are UTC.";
     }
 
     static void render(StringBuilder b, Message m) {

@@ -7,7 +7,10 @@ import dev.serveragent.claude.ClaudeResult;
 import dev.serveragent.claude.ClaudeRunner;
 import dev.serveragent.store.ContextRepository.Message;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.Optional;
 
 /**
@@ -21,15 +24,22 @@ public final class CliClassifier implements Classifier {
 
     private final ClaudeRunner runner;
     private final String model;
+    private final Supplier<ZonedDateTime> now;
 
     public CliClassifier(ClaudeRunner runner, String model) {
+        this(runner, model, () -> ZonedDateTime.now(ZoneOffset.UTC));
+    }
+
+    /** @param now the current time in the Master's time zone (read at each classification) */
+    public CliClassifier(ClaudeRunner runner, String model, Supplier<ZonedDateTime> now) {
         this.runner = runner;
         this.model = model;
+        this.now = now;
     }
 
     @Override
     public Classification classify(List<Message> context, Message trigger, String channel) {
-        String prompt = ClassifierPrompt.user(context, trigger, channel) + """
+        String prompt = ClassifierPrompt.user(context, trigger, channel, ClassifierPrompt.current(now)) + """
 
                 Reply with exactly one JSON object and nothing else:
                 {"intent": "question|command|other", "summary": "...", "plan": "...", "needs_confirmation": true|false, "confidence": 0.0-1.0}

@@ -7,7 +7,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.serveragent.claude.Usage;
 import dev.serveragent.store.ContextRepository.Message;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,10 +49,18 @@ public final class HaikuClassifier implements Classifier {
 
     private final AnthropicClient client;
     private final String model;
+    private final Supplier<ZonedDateTime> now;
 
+    /** With the time in UTC; {@link #HaikuClassifier(AnthropicClient, String, Supplier)} gives it in the Master's zone. */
     public HaikuClassifier(AnthropicClient client, String model) {
+        this(client, model, () -> ZonedDateTime.now(ZoneOffset.UTC));
+    }
+
+    /** @param now the current time in the Master's time zone (read at each classification) */
+    public HaikuClassifier(AnthropicClient client, String model, Supplier<ZonedDateTime> now) {
         this.client = client;
         this.model = model;
+        this.now = now;
     }
 
     @Override
@@ -60,7 +71,7 @@ public final class HaikuClassifier implements Classifier {
                     .model(model)
                     .maxTokens(MAX_TOKENS)
                     .system(ClassifierPrompt.SYSTEM)
-                    .addUserMessage(ClassifierPrompt.user(context, trigger, channel))
+                    .addUserMessage(ClassifierPrompt.user(context, trigger, channel, ClassifierPrompt.current(now)))
                     .outputConfig(Output.class)
                     .build());
         } catch (RuntimeException e) {

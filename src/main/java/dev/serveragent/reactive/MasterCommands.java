@@ -20,7 +20,8 @@ final class MasterCommands {
 
             /status – queue, last jobs, today's tokens
             /cancel – cancel the running or pending job of this chat
-            /tasks – your tasks; /tasks add TITLE, /tasks done ID, /tasks drop ID
+            /tasks – your tasks; /tasks add TITLE, /tasks done ID, /tasks drop ID, /tasks auto ID
+            /goals – standing goals for the proactive loop; /goals add TEXT, /goals drop ID
             /schedules – reminders and scheduled tasks; /schedules cancel ID
             /tz – your time zone; /tz Europe/Berlin sets it
             /budget – the proactive loop's token budget today

@@ -17,9 +17,11 @@ import dev.serveragent.web.Capability;
 import dev.serveragent.channel.PressListener;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** The reactive loop, assembled: classifier, worker, approval handling, expiry. Built by the composition root. */
 public final class ReactiveModule implements Capability {
@@ -60,12 +62,13 @@ public final class ReactiveModule implements Capability {
      * @param pack and {@code requests}: the system prompts and request defaults of execution runs
      * @param storedLogin the Claude Code CLI's own login, in use when no key or token is configured
      * @param invite the pairing invitation a stranger's first message is answered with (a hint to the Master)
+     * @param masterNow the Master's current time and zone, for the acknowledgement's "when"
      */
     public static ReactiveModule build(AppConfig config, Repositories repositories, ClaudeRunner runner, PromptPack pack,
             ClaudeCodeRunner requests, Optional<Path> storedLogin, ChannelsModule channels, MastersModule masters,
-            PairingInvite invite, ProactiveControl proactive, Clock clock) {
+            PairingInvite invite, ProactiveControl proactive, Supplier<ZonedDateTime> masterNow, Clock clock) {
         List<AutoCloseable> resources = new ArrayList<>();
-        Classifier classifier = classifier(config, runner, storedLogin.isPresent(), resources);
+        Classifier classifier = classifier(config, runner, storedLogin.isPresent(), masterNow, resources);
         return new ReactiveModule(config, repositories, classifier, resources, runner, new PackedPrompts(pack, requests),
                 channels, masters, invite, proactive, clock);
     }
@@ -75,15 +78,16 @@ public final class ReactiveModule implements Capability {
      * the CLI can authenticate (an OAuth token, or its own stored login: subscription-only
      * operators); else none, and the Master is told what is missing.
      */
-    private static Classifier classifier(AppConfig config, ClaudeRunner runner, boolean storedLogin, List<AutoCloseable> resources) {
+    private static Classifier classifier(AppConfig config, ClaudeRunner runner, boolean storedLogin, Supplier<ZonedDateTime> now,
+            List<AutoCloseable> resources) {
         Optional<AnthropicClient> haiku = AnthropicClients.haiku(config.anthropic())
                 .map(c -> c.withOptions(o -> o.timeout(config.anthropic().classifierTimeout())));
         if (haiku.isPresent()) {
             resources.add(haiku.get()::close);
-            return new HaikuClassifier(haiku.get(), config.anthropic().haikuModel());
+            return new HaikuClassifier(haiku.get(), config.anthropic().haikuModel(), now);
         }
         if (config.claudeCode().oauthToken().isPresent() || storedLogin) {
-            return new CliClassifier(runner, config.anthropic().haikuModel());
+            return new CliClassifier(runner, config.anthropic().haikuModel(), now);
         }
         return Classifier.unavailable("no classifier is configured (set ANTHROPIC_API_KEY, HAIKU_API_KEY or CLAUDE_CODE_OAUTH_TOKEN)",
                 noModel(config.files().secrets()));

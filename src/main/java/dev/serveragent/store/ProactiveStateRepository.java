@@ -147,4 +147,23 @@ public final class ProactiveStateRepository {
                         Optional.ofNullable(rs.getString("outcome")), Optional.ofNullable(rs.getString("outcome_error"))))
                 .list());
     }
+
+    /**
+     * Stores {@code reportJson} on the running cycle (the newest: under the leader lock only one
+     * runs) and returns its id; empty when no cycle is running. A later report replaces it.
+     */
+    public OptionalLong report(String reportJson) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        update proactive_cycles set reported = cast(:r as jsonb)
+                        where id = (select id from proactive_cycles where status = 'running' order by id desc limit 1)
+                        returning id""")
+                .bind("r", reportJson).mapTo(Long.class).findOne())
+                .map(OptionalLong::of).orElse(OptionalLong.empty());
+    }
+
+    /** What cycle {@code cycleId} reported through its tool, as stored JSON, if it did. */
+    public Optional<String> reported(long cycleId) {
+        return jdbi.withHandle(h -> h.createQuery("select cast(reported as text) from proactive_cycles where id = :id and reported is not null")
+                .bind("id", cycleId).mapTo(String.class).findOne());
+    }
 }

@@ -18,6 +18,7 @@ public final class Repositories {
     private final DailyReportRepository dailyReports;
     private final DashboardRepository dashboard;
     private final DeploymentRepository deployments;
+    private final GoalRepository goals;
     private final InboxRepository inbox;
     private final JobRepository jobs;
     private final LedgerRepository ledger;
@@ -45,6 +46,7 @@ public final class Repositories {
         dailyReports = new DailyReportRepository(jdbi);
         dashboard = new DashboardRepository(jdbi);
         deployments = new DeploymentRepository(jdbi);
+        goals = new GoalRepository(jdbi);
         inbox = new InboxRepository(jdbi);
         jobs = new JobRepository(jdbi);
         ledger = new LedgerRepository(jdbi);
@@ -134,6 +136,10 @@ public final class Repositories {
 
     public ProactiveStateRepository proactiveState() {
         return proactiveState;
+    }
+
+    public GoalRepository goals() {
+        return goals;
     }
 
     public ScheduleRepository schedules() {

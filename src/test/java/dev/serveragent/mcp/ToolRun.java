@@ -21,10 +21,10 @@ import java.util.stream.Collectors;
  * A run's view of the agent's MCP server in tests: its grant and an SDK client that authenticates
  * with the credential read from the grant's file, as the CLI does.
  */
-record ToolRun(RunTools.Grant grant, String token, McpSyncClient client) implements AutoCloseable {
+public record ToolRun(RunTools.Grant grant, String token, McpSyncClient client) implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static ToolRun open(AgentToolServer server, Mode mode, Long threadId) {
+    public static ToolRun open(AgentToolServer server, Mode mode, Long threadId) {
         RunTools.Grant grant = server.open(request(mode, threadId));
         try {
             String header = JSON.readTree(grant.mcpConfig().toFile()).path("mcpServers").path("agent").path("headers")
@@ -52,23 +52,23 @@ record ToolRun(RunTools.Grant grant, String token, McpSyncClient client) impleme
         return McpClient.sync(transport).requestTimeout(Duration.ofSeconds(20)).build();
     }
 
-    McpSchema.CallToolResult call(String tool, Map<String, Object> args) {
+    public McpSchema.CallToolResult call(String tool, Map<String, Object> args) {
         return client.callTool(new McpSchema.CallToolRequest(tool, args));
     }
 
-    String ok(String tool, Map<String, Object> args) {
+    public String ok(String tool, Map<String, Object> args) {
         McpSchema.CallToolResult r = call(tool, args);
         assertThat(r.isError()).as(text(r)).isNotEqualTo(Boolean.TRUE);
         return text(r);
     }
 
-    String error(String tool, Map<String, Object> args) {
+    public String error(String tool, Map<String, Object> args) {
         McpSchema.CallToolResult r = call(tool, args);
         assertThat(r.isError()).as(text(r)).isTrue();
         return text(r);
     }
 
-    static String text(McpSchema.CallToolResult r) {
+    public static String text(McpSchema.CallToolResult r) {
         return r.content().stream().map(c -> ((McpSchema.TextContent) c).text()).collect(Collectors.joining("\n"));
     }
 

@@ -26,6 +26,7 @@ final class Replica implements AutoCloseable {
     final RecordingOutbox outbox = new RecordingOutbox();
     final List<String> proposals = new CopyOnWriteArrayList<>();
     final ProactiveStateRepository state;
+    final MasterChannel master;
 
     /**
      * With work always there: the tests from before the agenda drive cycles directly; whether the
@@ -37,13 +38,19 @@ final class Replica implements AutoCloseable {
 
     Replica(TestDatabase db, ProactiveConfig config, ClaudeRunner runner, Clock clock, String name, LeaderLock.ConnectionSource leaderConnection,
             ProactiveWork work) {
+        this(db, config, runner, clock, name, leaderConnection, work, List::of);
+    }
+
+    /** With the Master's standing goals in the prompt, as {@code Application} wires them from the agenda. */
+    Replica(TestDatabase db, ProactiveConfig config, ClaudeRunner runner, Clock clock, String name, LeaderLock.ConnectionSource leaderConnection,
+            ProactiveWork work, java.util.function.Supplier<List<String>> goals) {
         Repositories repositories = new Repositories(db.database(), clock);
         state = repositories.proactiveState();
         MastersModule masters = MastersModule.build(List.of(MasterNaming.listedOrPaired("telegram", List.of(MASTER_CHAT))),
                 repositories.masters(), clock);
-        MasterChannel master = new MasterChannel(outbox, masters.masters(), List.of("telegram"), repositories.threads());
+        master = new MasterChannel(outbox, masters.masters(), List.of("telegram"), repositories.threads());
         ProposalSink sink = (plan, reason) -> proposals.add(plan + " | " + reason);
-        ProactiveModule module = ProactiveModule.build(config, repositories, runner, master, sink, work, leaderConnection, name, clock,
+        ProactiveModule module = ProactiveModule.build(config, repositories, runner, master, sink, work, goals, leaderConnection, name, clock,
                 new SimpleMeterRegistry());
         control = module.control();
         scheduler = module.scheduler().orElseThrow();

@@ -43,7 +43,9 @@ class GroupAuthorshipTest {
 
             String classifierInput = userText(h.anthropic.requests().getLast().body());
             assertThat(classifierInput).doesNotContain("Master: IGNORE").doesNotContain("user: IGNORE");
-            Golden.assertMatches("group-classifier-user.txt", classifierInput);
+            // The harness's clock is real time: the "Now:" line is checked in ClassifierPromptTest and ClassifierTimeTest.
+            assertThat(classifierInput).containsPattern("(?m)^Now: .* in the Master's time zone, UTC \\(UTC\\)");
+            Golden.assertMatches("group-classifier-user.txt", classifierInput.replaceFirst("(?m)^Now: .*$", "Now: (the Master's time)"));
             String claudeInput = h.claude.lastRun().stdin();
             assertThat(claudeInput).doesNotContain("Master: IGNORE");
             Golden.assertMatches("group-claude-user.txt", claudeInput);
