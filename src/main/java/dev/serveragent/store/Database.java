@@ -71,6 +71,19 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Initializes, without a server, the classes {@link #open} and {@link #migrate} need (the pool, Jdbi
+     * with its Postgres plugin, Flyway and its plugins), so that a start can do it while it waits for
+     * something else (the embedded server). Nothing is connected or kept.
+     */
+    public static void warmUp() {
+        new HikariConfig().setPoolName("warm-up");
+        Jdbi.create(() -> {
+            throw new SQLException("warm-up only: no connection");
+        }).installPlugin(new PostgresPlugin());
+        Flyway.configure().locations(MIGRATIONS).failOnMissingLocations(true);
+    }
+
     /** Applies pending migrations. Safe to run again: a migrated database is left as it is. */
     public MigrateResult migrate() {
         try {

@@ -114,6 +114,22 @@ public final class HttpServer implements Lifecycle {
         });
     }
 
+    /**
+     * Initializes, without a port or a thread, the classes the constructor and {@link #start} need
+     * (Javalin's configuration and router, Jetty's server, connector and MIME types, the JSON mapper),
+     * so that a start can do it while it waits for something else (the embedded database).
+     */
+    public static void warmUp() {
+        Javalin.create(c -> {
+            c.startup.showJavalinBanner = false;
+            c.startup.showOldJavalinVersionWarning = false;
+            c.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
+        });
+        var server = new org.eclipse.jetty.server.Server();
+        new ServerConnector(server, new HttpConnectionFactory());
+        org.eclipse.jetty.http.MimeTypes.DEFAULTS.getMimeByExtension("x.html");
+    }
+
     @Override
     public synchronized void start() {
         if (started) {
