@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
+@org.junit.jupiter.api.parallel.Isolated("counts the JVM's threads: no other test may start any meanwhile")
 class StartupWarmUpTest {
     @Test
     void every_step_runs_and_leaves_no_thread_that_keeps_the_process_alive() {
