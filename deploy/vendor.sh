@@ -24,10 +24,10 @@ if [ "${VENDOR_SKIP_JAR:-}" != 1 ]; then
 fi
 cp target/server-agent.jar "$V/jar/server-agent.jar"
 
-jre=$CACHE/jre-$("$JDK/bin/java" -version 2>&1 | head -1 | tr -cd '0-9.')-$(echo "$MODULES" | md5sum | cut -c1-8)
+jre=$CACHE/jre-$("$JDK/bin/java" -version 2>&1 | head -1 | tr -cd '0-9.')-$(echo "$MODULES" | md5sum | cut -c1-8)-cds
 if [ ! -x "$jre/bin/java" ]; then
   rm -rf "$jre"
-  "$JDK/bin/jlink" --add-modules "$MODULES" --strip-debug --no-man-pages --no-header-files --compress=zip-6 --output "$jre"
+  "$JDK/bin/jlink" --add-modules "$MODULES" --strip-debug --no-man-pages --no-header-files --compress=zip-6 --generate-cds-archive --output "$jre"
 fi
 rm -rf "$V/runtime/jre" && cp -a "$jre" "$V/runtime/jre"
 

@@ -119,6 +119,12 @@ public final class Main implements Callable<Integer> {
             for (String name : new String[] {"TERM", "INT"}) {
                 sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> stop.countDown());
             }
+            if (config.database().url().isEmpty()) {
+                // Zero configuration: the embedded Postgres starts on a thread of its own (a process this
+                // JVM mostly waits for) while this one initializes what the start needs after it.
+                EmbeddedDatabase.startInBackground(config.database().embeddedDataDir());
+                StartupWarmUp.run();
+            }
             Application app = Application.start(config, Clock.systemUTC());
             Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(app::close));
             ProcessHandle.Info self = ProcessHandle.current().info();

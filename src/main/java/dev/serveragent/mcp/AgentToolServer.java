@@ -69,6 +69,22 @@ public final class AgentToolServer implements Lifecycle, RunTools {
         this.grants = new RunGrants(workdir, clock);
     }
 
+    /**
+     * Initializes, without a port or a thread, the classes {@link #start} needs (the MCP SDK's server
+     * and schema types, its JSON schema validator, Jetty's servlet context), so that a start can do
+     * it while it waits for something else (the embedded database).
+     */
+    public static void warmUp() {
+        McpSchema.Tool.builder().name("warm_up").description("warm-up")
+                .inputSchema(McpJsonDefaults.getMapper(), "{\"type\":\"object\",\"properties\":{\"q\":{\"type\":\"string\"}}}")
+                .build();
+        HttpServletStatelessServerTransport transport = HttpServletStatelessServerTransport.builder().messageEndpoint(PATH).build();
+        McpStatelessSyncServer server = McpServer.sync(transport).serverInfo(SERVER_NAME, "1")
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build()).build();
+        server.close();
+        new ServletContextHandler().addServlet(new ServletHolder(transport), PATH);
+    }
+
     @Override
     public synchronized void start() {
         if (jetty != null) {

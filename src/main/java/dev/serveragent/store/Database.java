@@ -5,9 +5,26 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.serveragent.config.DatabaseUrl;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -24,7 +41,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
-    static final String MIGRATIONS = "classpath:db/migration";
+    static final String LOCATION = "db/migration";
+    static final String MIGRATIONS = "classpath:" + LOCATION;
 
     private final HikariDataSource dataSource;
     private final DatabaseUrl url;
@@ -71,8 +89,38 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Applies pending migrations. Safe to run again: a migrated database is left as it is. */
+    /**
+     * Initializes, without a server, the classes {@link #open} and {@link #migrate} need (the pool, Jdbi
+     * with its Postgres plugin, Flyway and its plugins), so that a start can do it while it waits for
+     * something else (the embedded server). Nothing is connected or kept.
+     */
+    public static void warmUp() {
+        new HikariConfig().setPoolName("warm-up");
+        Jdbi.create(() -> {
+            throw new SQLException("warm-up only: no connection");
+        }).installPlugin(new PostgresPlugin());
+        Flyway.configure().locations(MIGRATIONS).failOnMissingLocations(true);
+        carried();
+    }
+
+    /**
+     * Applies pending migrations. Safe to run again: a migrated database is left as it is. When the
+     * schema history already holds exactly the migrations this build carries (same versions, same
+     * checksums, all successful) one query says so and Flyway is not run: nothing would be applied
+     * and its validation would pass. Anything else (a pending, failed, edited, newer or repeatable
+     * migration, or migrations that cannot be listed plainly) goes through Flyway as before.
+     */
     public MigrateResult migrate() {
+        Optional<String> current = carried().flatMap(this::upToDate);
+        if (current.isPresent()) {
+            expectedVersion = current.get();
+            log.info("Schema at version {} (0 migration(s) applied now)", expectedVersion);
+            MigrateResult result = new MigrateResult();
+            result.initialSchemaVersion = expectedVersion;
+            result.targetSchemaVersion = expectedVersion;
+            result.success = true;
+            return result;
+        }
         try {
             MigrateResult result = flyway.migrate();
             // After a successful migrate the schema is at the latest version this build has (or at a
@@ -84,6 +132,120 @@ public final class Database implements AutoCloseable {
         } catch (FlywayException e) {
             throw new DatabaseUnavailableException("Database migration failed: " + e.getMessage(), e);
         }
+    }
+
+    /** A versioned SQL migration as Flyway's schema history records it once applied. */
+    record Migration(String version, int checksum) {}
+
+    /** The migrations of this build, once read (the start-up's warm-up reads them while the embedded server starts). */
+    private static volatile Optional<List<Migration>> carried;
+
+    static Optional<List<Migration>> carried() {
+        Optional<List<Migration>> c = carried;
+        if (c == null) {
+            c = readMigrations(Database.class.getClassLoader());
+            carried = c;
+        }
+        return c;
+    }
+
+    /** The latest version when the history holds exactly {@code carried}, all successful; else empty. */
+    Optional<String> upToDate(List<Migration> carried) {
+        try (Connection c = dataSource.getConnection()) {
+            Set<Migration> applied = new HashSet<>();
+            try (var st = c.createStatement()) {
+                if (!st.executeQuery("select 1 from pg_tables where schemaname = current_schema() and tablename = 'flyway_schema_history'").next()) {
+                    return Optional.empty();
+                }
+                try (var rs = st.executeQuery("select version, checksum, type, success from flyway_schema_history")) {
+                    while (rs.next()) {
+                        int checksum = rs.getInt(2);
+                        if (rs.wasNull() || rs.getString(1) == null || !"SQL".equals(rs.getString(3)) || !rs.getBoolean(4)
+                                || !applied.add(new Migration(rs.getString(1), checksum))) {
+                            return Optional.empty();
+                        }
+                    }
+                }
+            }
+            if (!applied.equals(new HashSet<>(carried))) {
+                return Optional.empty();
+            }
+            return carried.stream().map(Migration::version).max(java.util.Comparator.comparing(org.flywaydb.core.api.MigrationVersion::fromVersion));
+        } catch (SQLException e) {
+            return Optional.empty(); // Flyway then meets the same problem and reports it
+        }
+    }
+
+    /**
+     * The versioned SQL migrations under {@link #LOCATION}, with Flyway's checksum (CRC32 of the
+     * lines without their line breaks, UTF-8, a leading BOM dropped); empty unless they sit in one
+     * place (a jar or a directory) and are all {@code V<version>__<description>.sql}.
+     */
+    static Optional<List<Migration>> readMigrations(ClassLoader loader) {
+        try {
+            List<URL> roots = Collections.list(loader.getResources(LOCATION));
+            if (roots.size() != 1) {
+                return Optional.empty();
+            }
+            URL root = roots.get(0);
+            List<String> names = new ArrayList<>();
+            switch (root.getProtocol()) {
+                case "file" -> {
+                    try (var files = Files.list(Path.of(root.toURI()))) {
+                        files.forEach(f -> names.add(f.getFileName().toString()));
+                    }
+                }
+                case "jar" -> {
+                    var connection = (java.net.JarURLConnection) root.openConnection();
+                    connection.setUseCaches(false);
+                    try (JarFile jar = connection.getJarFile()) {
+                        String prefix = LOCATION + "/";
+                        for (var e = jar.entries(); e.hasMoreElements(); ) {
+                            String name = e.nextElement().getName();
+                            if (name.startsWith(prefix) && name.length() > prefix.length()) {
+                                names.add(name.substring(prefix.length()));
+                            }
+                        }
+                    }
+                }
+                default -> {
+                    return Optional.empty();
+                }
+            }
+            List<Migration> migrations = new ArrayList<>();
+            for (String name : names) {
+                Matcher m = VERSIONED.matcher(name);
+                if (!m.matches()) {
+                    return Optional.empty();
+                }
+                try (var in = loader.getResourceAsStream(LOCATION + "/" + name)) {
+                    if (in == null) {
+                        return Optional.empty();
+                    }
+                    migrations.add(new Migration(org.flywaydb.core.api.MigrationVersion.fromVersion(m.group(1).replace('_', '.')).getVersion(), checksum(in)));
+                }
+            }
+            return migrations.isEmpty() ? Optional.empty() : Optional.of(List.copyOf(migrations));
+        } catch (IOException | java.net.URISyntaxException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static final Pattern VERSIONED = Pattern.compile("V([0-9]+(?:[._][0-9]+)*)__[^/]+\\.sql");
+
+    /** Flyway's checksum of a SQL migration. */
+    static int checksum(InputStream in) throws IOException {
+        CRC32 crc = new CRC32();
+        try (var reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 4096)) {
+            String line = reader.readLine();
+            if (line != null && line.startsWith("\uFEFF")) {
+                line = line.substring(1);
+            }
+            for (; line != null; line = reader.readLine()) {
+                crc.update(line.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return (int) crc.getValue();
     }
 
     /** Why the database is not ready, or empty when it is reachable and fully migrated. */

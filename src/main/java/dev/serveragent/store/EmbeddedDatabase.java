@@ -34,7 +34,59 @@ public final class EmbeddedDatabase implements AutoCloseable {
         this.postgres = postgres;
     }
 
+    /** A start begun by {@link #startInBackground} and not yet taken by {@link #start}. */
+    private static Early early;
+
+    private record Early(Path dataDir, java.util.concurrent.CompletableFuture<EmbeddedDatabase> started) {}
+
+    /**
+     * Begins {@link #start starting} the server in {@code dataDir} on a thread of its own and returns
+     * at once; the next {@code start(dataDir)} takes that server (or its failure) instead of starting
+     * another. For the start-up of {@code serve}: the server's own start (a process, mostly waited for)
+     * overlaps with the caller's warm-up of what comes after it.
+     */
+    public static synchronized void startInBackground(Path dataDir) {
+        if (early != null) {
+            return;
+        }
+        var started = new java.util.concurrent.CompletableFuture<EmbeddedDatabase>();
+        Path dir = dataDir.toAbsolutePath().normalize();
+        early = new Early(dir, started);
+        Thread.ofPlatform().daemon().name("embedded-postgres-start").start(() -> {
+            try {
+                started.complete(startNow(dir));
+            } catch (Throwable e) {
+                started.completeExceptionally(e);
+            }
+        });
+    }
+
+    /** The server in {@code dataDir}, started now or, if {@link #startInBackground} began it, once that start ends. */
     public static EmbeddedDatabase start(Path dataDir) {
+        java.util.concurrent.CompletableFuture<EmbeddedDatabase> started = takeEarly(dataDir);
+        if (started == null) {
+            return startNow(dataDir);
+        }
+        try {
+            return started.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r; // DatabaseUnavailableException, with the server's reason, as from a start on this thread
+            }
+            throw e;
+        }
+    }
+
+    private static synchronized java.util.concurrent.CompletableFuture<EmbeddedDatabase> takeEarly(Path dataDir) {
+        if (early == null || !early.dataDir().equals(dataDir.toAbsolutePath().normalize())) {
+            return null;
+        }
+        var started = early.started();
+        early = null;
+        return started;
+    }
+
+    private static EmbeddedDatabase startNow(Path dataDir) {
         long t0 = System.nanoTime();
         Path logFile = logFile(dataDir);
         ServerLogWatch watch = null;

@@ -114,6 +114,24 @@ public final class HttpServer implements Lifecycle {
         });
     }
 
+    /**
+     * Initializes, without a port or a thread, the classes the constructor and {@link #start} need
+     * (Javalin's, Jetty's server, connector and MIME types),
+     * so that a start can do it while it waits for something else (the embedded database).
+     */
+    public static void warmUp() {
+        // Not Javalin.create(): an instance that is never started leaves a thread that later warns about it.
+        try {
+            Class.forName(Javalin.class.getName(), true, HttpServer.class.getClassLoader());
+            Class.forName(io.javalin.config.JavalinConfig.class.getName(), true, HttpServer.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
+        var server = new org.eclipse.jetty.server.Server();
+        new ServerConnector(server, new HttpConnectionFactory());
+        org.eclipse.jetty.http.MimeTypes.DEFAULTS.getMimeByExtension("x.html");
+    }
+
     @Override
     public synchronized void start() {
         if (started) {
