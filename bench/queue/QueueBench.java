@@ -37,7 +37,7 @@ public class QueueBench {
                     while (System.nanoTime() < end) {
                         Instant now = Instant.now();
                         for (JobRepository.Job j : jobs.claim(worker, now, Duration.ofSeconds(30), 1)) {
-                            if (jobs.finish(j.id(), worker, "done", null, null, now)) {
+                            if (jobs.finish(j.id(), worker, dev.serveragent.store.JobStatus.DONE, null, null, now)) {
                                 done.incrementAndGet();
                             }
                         }

@@ -2,16 +2,14 @@ import dev.serveragent.agenda.Agenda;
 import dev.serveragent.agenda.ScheduleFiring;
 import dev.serveragent.agenda.Schedules;
 import dev.serveragent.agenda.Scope;
-import dev.serveragent.channel.Channels;
-import dev.serveragent.channel.StoredOutbox;
+import dev.serveragent.channel.ChannelsModule;
+import dev.serveragent.channel.MasterNaming;
 import dev.serveragent.config.AgendaConfig;
 import dev.serveragent.config.DatabaseUrl;
 import dev.serveragent.masters.Masters;
-import dev.serveragent.store.ContextRepository;
+import dev.serveragent.masters.MastersModule;
 import dev.serveragent.store.Database;
-import dev.serveragent.store.MasterRepository;
-import dev.serveragent.store.MessageRepository;
-import dev.serveragent.store.OutboxRepository;
+import dev.serveragent.store.Repositories;
 import dev.serveragent.store.ThreadRepository;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,11 +40,12 @@ public class ScheduleBench {
         for (int r = 0; r < replicas; r++) {
             Database d = Database.open(db, 4, Optional.empty());
             pools.add(d);
-            var jdbi = d.jdbi();
-            Channels channels = new Channels(List.of(), new MessageRepository(jdbi), new ContextRepository(jdbi), clock);
-            StoredOutbox outbox = new StoredOutbox(new OutboxRepository(jdbi), false, channels, clock);
-            agendas.add(Agenda.build(AgendaConfig.defaults(), d, outbox, channels,
-                    new Masters(List.of(1L), new MasterRepository(jdbi), clock), clock));
+            // The modules the agent builds, with no channel on: a reminder is stored in the outbox, not sent.
+            Repositories repositories = new Repositories(d, clock);
+            ChannelsModule channels = ChannelsModule.build(List.of(), List.of(), repositories, Optional.empty(), clock);
+            Masters masters = MastersModule.build(List.of(MasterNaming.listedOrPaired("telegram", List.of(1L))),
+                    repositories.masters(), clock).masters();
+            agendas.add(Agenda.build(AgendaConfig.defaults(), repositories, channels.outbox(), channels.channels(), masters, clock));
         }
         // The loops run from the start, as in a running agent (they idle while the seeded rows are due in 2030).
         ConcurrentLinkedQueue<Long> latencyMicros = new ConcurrentLinkedQueue<>();
