@@ -101,6 +101,10 @@ public final class AgendaCommands implements CommandExtension {
     }
 
     private void goals(Scope scope, String sub, String rest) {
+        if (!goals.visibleIn(scope)) {
+            outbox.send(scope.threadId(), "Not here: " + Goals.GROUP + ".");
+            return;
+        }
         switch (sub) {
             case "" -> {
                 List<Goals.Goal> all = goals.list();

@@ -33,9 +33,17 @@ public final class Goals {
         this.clock = clock;
     }
 
-    /** The active goals, oldest first. */
+    /** The active goals, oldest first (the proactive loop's prompt). */
     public List<Goal> list() {
         return repository.active(MAX_ACTIVE).stream().map(r -> new Goal(r.id(), r.text())).toList();
+    }
+
+    /**
+     * Whether {@code scope}'s chat may see and set the Master's goals: a Master's private chat, the
+     * console or no chat may; a group, whose members read what the agent writes there, may not.
+     */
+    public boolean visibleIn(Scope scope) {
+        return repository.visibleTo(scope.threadId());
     }
 
     public boolean anyActive() {
@@ -43,6 +51,7 @@ public final class Goals {
     }
 
     public Goal add(Scope scope, String text) {
+        inPrivate(scope);
         if (!scope.startsWork()) {
             throw AgendaException.notAllowed("only the Master sets a standing goal (in person, or through a command run the"
                     + " Master approved): a goal makes the proactive loop spend tokens");
@@ -66,10 +75,21 @@ public final class Goals {
         if (scope.proactive()) {
             throw AgendaException.notAllowed("a proactive run cannot drop the Master's goals; tell the Master instead");
         }
+        inPrivate(scope);
         GoalRepository.Row r = repository.drop(id, clock.instant())
                 .orElseThrow(() -> AgendaException.notFound("no goal #" + id + " (/goals lists them)"));
         return new Goal(r.id(), r.text());
     }
+
+    private void inPrivate(Scope scope) {
+        if (!visibleIn(scope)) {
+            throw AgendaException.notAllowed(GROUP);
+        }
+    }
+
+    /** Why a group chat neither sees nor sets goals. */
+    public static final String GROUP = "standing goals are the Master's own: see and set them in a private chat with me or in the"
+            + " console, not in a group, whose members read what I write here";
 
     /** Called after a goal is added (the proactive loop wakes). */
     public void onAdded(Runnable listener) {

@@ -146,6 +146,11 @@ public final class ScheduleFiring implements Lifecycle {
                 fired.add(new Fired(row.id(), row.nextFireAt().orElseThrow(), now));
                 movedOn[0]++;
             } catch (RuntimeException e) {
+                if (Transactions.isTransient(e)) {
+                    // Not this schedule's fault (a deadlock, a timeout, a lost connection): the whole batch
+                    // rolls back and is tried again at the next look, rather than recorded as failed.
+                    throw e;
+                }
                 if (failed(row, now, e)) {
                     movedOn[0]++;
                 }

@@ -29,6 +29,14 @@ public interface Channel {
      */
     OutboxRepository.Delivery delivery();
 
+    /**
+     * Whether this channel delivers the files the agent sends ({@code send_file}: a row with a file
+     * and perhaps no text). False by default: a channel's sender must handle such rows before it says so.
+     */
+    default boolean takesFiles() {
+        return false;
+    }
+
     /** Reads what this channel stores of a message ({@code raw_payload}): none by default. */
     default ContextRepository.PayloadReader payloads() {
         return ContextRepository.PayloadReader.NONE;

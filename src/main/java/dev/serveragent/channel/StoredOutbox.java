@@ -91,7 +91,7 @@ public final class StoredOutbox implements Outbox {
         URI uri = store.put(key, file.bytes(), file.mimeType());
         try {
             return repository.enqueueFile(threadId, new OutboxRepository.FileMessage(file.kind(), file.name(), file.mimeType(),
-                    file.bytes().length, uri.toString(), file.caption(), file.path()), channels::delivery, clock.instant(),
+                    file.bytes().length, uri.toString(), file.caption(), file.path()), this::fileDelivery, clock.instant(),
                     channels::wakeAll, onDelivered);
         } catch (RuntimeException e) {
             try {
@@ -101,6 +101,18 @@ public final class StoredOutbox implements Outbox {
             }
             throw e;
         }
+    }
+
+    /**
+     * How a file reaches {@code platform}'s chat; refused when its channel says it cannot deliver
+     * files (nothing is then stored). A channel that is off keeps the file stored, unsent, as a reply.
+     */
+    private OutboxRepository.Delivery fileDelivery(String platform) {
+        if (channels.channel(platform).map(c -> !c.takesFiles()).orElse(false)) {
+            throw new IllegalArgumentException("this chat's channel (" + channels.describe(platform) + ") cannot take files;"
+                    + " nothing was sent");
+        }
+        return channels.delivery(platform);
     }
 
     /** The name as part of a blob key: letters, digits, dot, dash and underscore, at most 60. */

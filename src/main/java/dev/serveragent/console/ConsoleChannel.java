@@ -24,6 +24,11 @@ public final class ConsoleChannel implements Channel {
     }
 
     @Override
+    public boolean takesFiles() {
+        return true; // shown as a download link (GET /console/api/files/{id})
+    }
+
+    @Override
     public String platform() {
         return CONSOLE;
     }

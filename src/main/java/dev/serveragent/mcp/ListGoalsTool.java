@@ -38,6 +38,9 @@ public final class ListGoalsTool implements AgentTool {
 
     @Override
     public String call(RunGrant grant, ToolArgs args) {
+        if (!goals.visibleIn(AgendaTools.taskScope(grant))) {
+            return "None shown: " + Goals.GROUP + ".";
+        }
         List<Goals.Goal> all = goals.list();
         if (all.isEmpty()) {
             return "No standing goals. The Master sets one with /goals add TEXT.";

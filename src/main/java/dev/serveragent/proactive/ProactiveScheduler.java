@@ -194,13 +194,13 @@ public final class ProactiveScheduler implements Lifecycle {
             int abandoned = state.abandonExpired(now);
             log.info("{} is now the proactive leader{}", replicaId, abandoned > 0 ? " (" + abandoned + " dead cycle(s) abandoned)" : "");
         }
+        ProactiveStateRepository.State st = state.state();
+        if (st.paused()) {
+            return Tick.PAUSED; // the first-run notice ("the loop is on…") waits for the first step not paused
+        }
         FirstRunNotice n = notice;
         if (n != null) {
             n.offer();
-        }
-        ProactiveStateRepository.State st = state.state();
-        if (st.paused()) {
-            return Tick.PAUSED;
         }
         if (!work.any()) {
             return Tick.IDLE; // nothing to work on: no run, no ledger row, no reservation

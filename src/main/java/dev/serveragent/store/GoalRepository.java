@@ -35,6 +35,17 @@ public final class GoalRepository {
                 .bind("limit", limit).map(ROW).list());
     }
 
+    /**
+     * Whether chat {@code viewer} may see the Master's goals: a Master's private chat, the console and
+     * runs with no chat (0: the proactive loop, the dashboard) may; a group, whose members read what
+     * the agent writes there, may not (the rule of {@code TaskRepository}'s private list).
+     */
+    public boolean visibleTo(long viewer) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "select coalesce((select chat_type from chat_threads where id = :viewer), 'private') = 'private'")
+                .bind("viewer", viewer).mapTo(Boolean.class).one());
+    }
+
     public Row add(String text, Instant now) {
         return jdbi.withHandle(h -> h.createQuery("""
                         insert into standing_goals (text, created_at) values (:text, :now)

@@ -21,6 +21,28 @@ public final class Transactions {
     }
 
     /**
+     * Whether {@code e} (or a cause) is a database error that says nothing about the data and may
+     * pass if tried again: a serialization failure or deadlock (class 40), a lost connection (08),
+     * a lock or statement timeout (55P03, 57014), the server shutting down or short of resources
+     * (57P01–57P03, 53). Such an error must not be recorded as an item's own failure.
+     */
+    public static boolean isTransient(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                if (state.startsWith("40") || state.startsWith("08") || state.startsWith("53") || state.startsWith("57")
+                        || state.equals("55P03")) {
+                    return true;
+                }
+            }
+            if (t instanceof DatabaseUnavailableException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Runs {@code work} in the transaction open on this thread under a savepoint: when it throws,
      * its writes (and a failed statement's abort of the transaction) are undone and the transaction
      * goes on; the exception is rethrown. One poison item of a batch then costs only itself.

@@ -41,6 +41,11 @@ public final class TelegramChannel implements Channel {
     }
 
     @Override
+    public boolean takesFiles() {
+        return true; // sendPhoto or sendDocument (OutboxSender)
+    }
+
+    @Override
     public String platform() {
         return TELEGRAM;
     }

@@ -73,4 +73,22 @@ class GroupAgendaTest {
         assertThat(a.messages(group).getLast()).contains("team retro").doesNotContain("therapist");
         assertThat(a.agenda.schedules().list(Scope.question(group))).extracting(Schedule::text).containsExactly("team retro");
     }
+
+    @Test
+    void goals_are_neither_shown_nor_set_in_a_group() {
+        a.agenda.goals().add(Scope.reactive(privateChat), "Find a new flat before March");
+
+        a.agenda.commands().handle(group, "/goals");
+        assertThat(a.messages(group).getLast()).startsWith("Not here: standing goals are the Master's own").doesNotContain("flat");
+        a.agenda.commands().handle(group, "/goals add Win the office quiz");
+        assertThat(a.messages(group).getLast()).startsWith("Not here:");
+        assertThat(a.agenda.goals().visibleIn(Scope.question(group))).isFalse();
+        assertThatThrownBy(() -> a.agenda.goals().add(Scope.reactive(group), "Win the office quiz"))
+                .isInstanceOf(AgendaException.class).hasMessageStartingWith("standing goals are the Master's own");
+
+        a.agenda.commands().handle(privateChat, "/goals");
+        assertThat(a.messages(privateChat).getLast()).contains("Find a new flat before March");
+        assertThat(a.agenda.goals().visibleIn(Scope.proactive(Scope.NO_THREAD))).as("the proactive loop sees them").isTrue();
+        assertThat(a.agenda.goals().list()).extracting(Goals.Goal::text).containsExactly("Find a new flat before March");
+    }
 }

@@ -1,6 +1,7 @@
 package dev.serveragent.agenda;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.serveragent.config.ApprovalConfig;
 import dev.serveragent.proactive.MasterChannel;
@@ -153,5 +154,31 @@ class ScheduleFiringSafetyTest {
         ScheduleRepository.Row row = repo.find(poison.id()).orElseThrow();
         assertThat(row.status()).isEqualTo("active");
         assertThat(row.nextFireAt()).contains(Instant.parse("2026-12-08T08:59:00Z")); // a recurring one goes on
+    }
+
+    @Test
+    void a_transient_database_error_is_not_recorded_as_the_schedules_failure_and_the_firing_comes_again() {
+        // A lock timeout while the one-shot's reminder is stored: says nothing about the schedule, so it must not end it.
+        db.jdbi().useHandle(h -> h.execute("""
+                create function time_out_once() returns trigger language plpgsql as $$
+                begin
+                  if new.text like '%call the bank%' then
+                    raise exception 'canceling statement due to lock timeout' using errcode = '55P03';
+                  end if;
+                  return new;
+                end $$;
+                create trigger time_out_once before insert on chat_messages for each row execute function time_out_once();"""));
+        Schedule bank = a.agenda.schedules().schedule(Scope.reactive(thread), Schedules.Request.reminderAt("call the bank", "2026-12-07T09:00:00Z"));
+        clock.set(Instant.parse("2026-12-07T09:00:00Z"));
+
+        assertThatThrownBy(() -> a.agenda.firing().runOnce()).satisfies(e -> assertThat(Transactions.isTransient(e)).isTrue());
+        ScheduleRepository repo = new ScheduleRepository(db.jdbi());
+        assertThat(repo.firings(bank.id())).isEmpty();
+        assertThat(repo.find(bank.id()).orElseThrow().status()).isEqualTo("active");
+
+        db.jdbi().useHandle(h -> h.execute("drop trigger time_out_once on chat_messages"));
+        assertThat(a.agenda.firing().runOnce()).isEqualTo(1);
+        assertThat(a.messages(thread)).containsExactly("⏰ Reminder: call the bank");
+        assertThat(repo.find(bank.id()).orElseThrow().status()).isEqualTo("done");
     }
 }

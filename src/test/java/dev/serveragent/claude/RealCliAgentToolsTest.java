@@ -106,7 +106,11 @@ class RealCliAgentToolsTest {
                     new dev.serveragent.telegram.SendPaceRepository(db.jdbi()), bot, clock,
                     new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), blobs);
             dev.serveragent.channel.Channel telegramChannel = new dev.serveragent.channel.Channel() {
-                public String platform() {
+                public boolean takesFiles() {
+                return true;
+            }
+
+            public String platform() {
                     return dev.serveragent.channel.Channel.TELEGRAM;
                 }
 

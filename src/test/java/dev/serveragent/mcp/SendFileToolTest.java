@@ -57,6 +57,10 @@ class SendFileToolTest {
         blobs = new FilesystemBlobStore(blobRoot);
         // A console thread: delivered by being stored (no sender is needed to see what was stored).
         Channel console = new Channel() {
+            public boolean takesFiles() {
+                return true;
+            }
+
             public String platform() {
                 return Channel.CONSOLE;
             }
@@ -197,6 +201,47 @@ class SendFileToolTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> outbox.sendFile(Long.MAX_VALUE,
                 new dev.serveragent.channel.Outbox.FileToSend("document", "x.txt", "text/plain", "x".getBytes(StandardCharsets.UTF_8),
                         null, "x.txt"))).isInstanceOf(RuntimeException.class);
+        assertThat(count("chat_messages")).isEqualTo(messages);
+        assertThat(everyBlobIsReferenced()).isTrue();
+    }
+
+    @Test
+    void a_chat_whose_channel_cannot_take_files_gets_none_and_nothing_is_kept() throws Exception {
+        // A channel of the port (a plugin) that does not say it delivers files: its sender would get a row it cannot send.
+        Channel textOnly = new Channel() {
+            public String platform() {
+                return Channel.TELEGRAM;
+            }
+
+            public String describe() {
+                return "a text-only channel";
+            }
+
+            public OutboxRepository.Delivery delivery() {
+                return OutboxRepository.Delivery.SENDER;
+            }
+
+            public void answerPress(dev.serveragent.channel.Press press, String text) {}
+
+            public void edited(long chatId, long platformMessageId, String text) {}
+
+            public void buttonRemoved(long chatId, long platformMessageId) {}
+
+            public void wake() {}
+        };
+        StoredOutbox textOutbox = new StoredOutbox(new OutboxRepository(db.jdbi()),
+                new Channels(List.of(textOnly), new MessageRepository(db.jdbi()), clock), clock, blobs);
+        long chat = new ThreadRepository(db.jdbi(), clock).findOrCreate(Channel.TELEGRAM, 7007);
+        Files.writeString(workdir.resolve("notes.txt"), "x\n");
+        AgentToolServer textServer = new AgentToolServer(List.of(new SendFileTool(textOutbox)), workdir, clock);
+        textServer.start();
+        long messages = count("chat_messages");
+        try (var run = ToolRun.open(textServer, Mode.COMMAND, chat)) {
+            assertThat(run.error("send_file", Map.of("path", "notes.txt")))
+                    .contains("this chat's channel (a text-only channel) cannot take files; nothing was sent");
+        } finally {
+            textServer.stop();
+        }
         assertThat(count("chat_messages")).isEqualTo(messages);
         assertThat(everyBlobIsReferenced()).isTrue();
     }

@@ -72,6 +72,21 @@ class FirstRunNoticeTest {
     }
 
     @Test
+    void while_the_loop_is_paused_it_waits_and_after_resume_it_is_sent() {
+        ScriptedClaudeRunner runner = ScriptedClaudeRunner.fixed(10_000, 5, Optional.of(clock)).answering(() -> ProactiveCycleTest.GOOD);
+        try (Replica r = new Replica(db, Replica.config(7_000_000), runner, clock, "paused", () -> db.database().dedicatedConnection("t3"),
+                () -> false)) {
+            r.scheduler.firstRunNotice(notice(r.master));
+            r.control.pause();
+            assertThat(r.scheduler.runDue()).isEqualTo(Tick.PAUSED);
+            assertThat(r.outbox.sent).as("'the loop is on' is not said while it is paused").isEmpty();
+            r.control.resume();
+            assertThat(r.scheduler.runDue()).isEqualTo(Tick.IDLE);
+            assertThat(r.outbox.sent).extracting(RecordingOutbox.Sent::text).containsExactly(NOTICE);
+        }
+    }
+
+    @Test
     void before_a_telegram_master_is_known_it_goes_to_the_console_and_once_one_is_it_goes_to_telegram_too_once() {
         RecordingOutbox outbox = new RecordingOutbox();
         ThreadRepository threads = new ThreadRepository(db.jdbi(), clock);
