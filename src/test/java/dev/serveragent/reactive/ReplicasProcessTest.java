@@ -104,6 +104,7 @@ class ReplicasProcessTest {
                 .containsExactlyInAnyOrderElementsOf(LongStream.range(0, CHATS).filter(i -> i % PRESS_EVERY == 0).boxed().toList());
         List<FakeTelegram.Call> answers = telegram.calls("sendMessage").stream().filter(c -> c.param("text").startsWith("ECHO")).toList();
         assertThat(answers.stream().map(c -> c.param("chat_id"))).as("one answer per approved command").hasSize(pressed).doesNotHaveDuplicates();
+        // Nor the proactive loop's first-run notice: the loop is paused here, and a paused loop does not say it is on.
         assertThat(telegram.calls("sendMessage")).as("nothing else sent").hasSize(CHATS + pressed);
 
         // One proactive leader; SIGKILL it and the other takes over within its leader poll.
