@@ -3,8 +3,6 @@ package dev.serveragent.claude;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.serveragent.claude.ClaudeResult.Completed;
-import dev.serveragent.config.AppConfig;
-import dev.serveragent.config.Settings;
 import dev.serveragent.mcp.AgentToolServer;
 import dev.serveragent.mcp.ReadMessagesTool;
 import dev.serveragent.mcp.RememberTool;
@@ -19,10 +17,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
@@ -62,13 +57,7 @@ class RealCliAgentToolsTest {
         tools.start();
         try (FakeMessagesApi api = new FakeMessagesApi()) {
             api.scriptedTool = new String[] {"mcp__agent__search_memory", "{\"query\":\"where is the spare key\"}"};
-            Path home = Files.createDirectories(dir.resolve("home"));
-            Map<String, String> settings = new HashMap<>(Map.of("CLAUDE_CODE_BIN", System.getenv("CLAUDE_CODE_REAL_BIN"),
-                    "ANTHROPIC_BASE_URL", api.baseUrl(), "CLAUDE_CODE_MAX_RETRIES", "0", "DATA_DIR", dir.toString(),
-                    "CLAUDE_CODE_WORKDIR", workdir.toString(), "CLAUDE_CODE_OAUTH_TOKEN", "oat-test-token-123"));
-            AppConfig c = AppConfig.from(new Settings(settings));
-            ClaudeCodeRunner runner = new ClaudeCodeRunner(c.claudeCode(), c.anthropic(),
-                    Map.of("PATH", System.getenv("PATH"), "HOME", home.toString()), Optional.of(tools));
+            ClaudeCodeRunner runner = RealCli.runner(dir, workdir, api, tools);
 
             ClaudeResult r = runner.start(runner.request("Where did I say the spare key is?", "", ClaudeRequest.Mode.QUESTION)
                     .withThread(thread)).await(Duration.ofSeconds(90)).orElseThrow();
@@ -141,13 +130,7 @@ class RealCliAgentToolsTest {
                 api.scriptedSteps = List.of(
                         new String[] {"Bash", "{\"command\":\"mkdir -p reports && printf 'host,disk\\\\nalpha,91%%\\\\n' > reports/disk.csv\"}"},
                         new String[] {"mcp__agent__send_file", "{\"path\":\"reports/disk.csv\",\"caption\":\"Disk usage\"}"});
-                Path home = Files.createDirectories(dir.resolve("home"));
-                Map<String, String> settings = new HashMap<>(Map.of("CLAUDE_CODE_BIN", System.getenv("CLAUDE_CODE_REAL_BIN"),
-                        "ANTHROPIC_BASE_URL", api.baseUrl(), "CLAUDE_CODE_MAX_RETRIES", "0", "DATA_DIR", dir.toString(),
-                        "CLAUDE_CODE_WORKDIR", workdir.toString(), "CLAUDE_CODE_OAUTH_TOKEN", "oat-test-token-123"));
-                AppConfig c = AppConfig.from(new Settings(settings));
-                ClaudeCodeRunner runner = new ClaudeCodeRunner(c.claudeCode(), c.anthropic(),
-                        Map.of("PATH", System.getenv("PATH"), "HOME", home.toString()), Optional.of(tools));
+                ClaudeCodeRunner runner = RealCli.runner(dir, workdir, api, tools);
 
                 ClaudeResult r = runner.start(runner.request("Make the disk report and send it to me.", "", ClaudeRequest.Mode.COMMAND)
                         .withThread(thread)).await(Duration.ofSeconds(120)).orElseThrow();

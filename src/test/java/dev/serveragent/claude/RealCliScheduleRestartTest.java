@@ -6,8 +6,6 @@ import dev.serveragent.agenda.Agenda;
 import dev.serveragent.channel.MasterNaming;
 import dev.serveragent.claude.ClaudeResult.Completed;
 import dev.serveragent.config.AgendaConfig;
-import dev.serveragent.config.AppConfig;
-import dev.serveragent.config.Settings;
 import dev.serveragent.masters.Masters;
 import dev.serveragent.mcp.AgentToolServer;
 import dev.serveragent.mcp.ScheduleTool;
@@ -21,7 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -71,13 +68,7 @@ class RealCliScheduleRestartTest {
         try (FakeMessagesApi api = new FakeMessagesApi()) {
             api.scriptedTool = new String[] {"mcp__agent__schedule",
                     "{\"kind\":\"reminder\",\"text\":\"call the bank\",\"at\":\"2026-12-06T09:00\",\"time_zone\":\"Europe/Berlin\"}"};
-            Path home = Files.createDirectories(dir.resolve("home"));
-            Map<String, String> settings = new HashMap<>(Map.of("CLAUDE_CODE_BIN", System.getenv("CLAUDE_CODE_REAL_BIN"),
-                    "ANTHROPIC_BASE_URL", api.baseUrl(), "CLAUDE_CODE_MAX_RETRIES", "0", "DATA_DIR", dir.toString(),
-                    "CLAUDE_CODE_WORKDIR", workdir.toString(), "CLAUDE_CODE_OAUTH_TOKEN", "oat-test-token-123"));
-            AppConfig c = AppConfig.from(new Settings(settings));
-            ClaudeCodeRunner runner = new ClaudeCodeRunner(c.claudeCode(), c.anthropic(),
-                    Map.of("PATH", System.getenv("PATH"), "HOME", home.toString()), Optional.of(tools));
+            ClaudeCodeRunner runner = RealCli.runner(dir, workdir, api, tools);
 
             ClaudeResult r = runner.start(runner.request("remind me tomorrow at 9 to call the bank", "", ClaudeRequest.Mode.COMMAND)
                     .withThread(thread)).await(Duration.ofSeconds(90)).orElseThrow();

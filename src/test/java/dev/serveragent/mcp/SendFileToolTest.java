@@ -56,31 +56,7 @@ class SendFileToolTest {
         Files.writeString(outside.resolve("secret.env"), "TOKEN=not-for-the-chat\n");
         blobs = new FilesystemBlobStore(blobRoot);
         // A console thread: delivered by being stored (no sender is needed to see what was stored).
-        Channel console = new Channel() {
-            public boolean takesFiles() {
-                return true;
-            }
-
-            public String platform() {
-                return Channel.CONSOLE;
-            }
-
-            public String describe() {
-                return "console";
-            }
-
-            public OutboxRepository.Delivery delivery() {
-                return OutboxRepository.Delivery.STORED;
-            }
-
-            public void answerPress(dev.serveragent.channel.Press press, String text) {}
-
-            public void edited(long chatId, long platformMessageId, String text) {}
-
-            public void buttonRemoved(long chatId, long platformMessageId) {}
-
-            public void wake() {}
-        };
+        Channel console = channel(Channel.CONSOLE, "console", OutboxRepository.Delivery.STORED, true);
         outbox = new StoredOutbox(new OutboxRepository(db.jdbi()),
                 new Channels(List.of(console), new MessageRepository(db.jdbi()), clock), clock, blobs);
         server = new AgentToolServer(List.of(new SendFileTool(outbox)), workdir, clock);
@@ -208,27 +184,7 @@ class SendFileToolTest {
     @Test
     void a_chat_whose_channel_cannot_take_files_gets_none_and_nothing_is_kept() throws Exception {
         // A channel of the port (a plugin) that does not say it delivers files: its sender would get a row it cannot send.
-        Channel textOnly = new Channel() {
-            public String platform() {
-                return Channel.TELEGRAM;
-            }
-
-            public String describe() {
-                return "a text-only channel";
-            }
-
-            public OutboxRepository.Delivery delivery() {
-                return OutboxRepository.Delivery.SENDER;
-            }
-
-            public void answerPress(dev.serveragent.channel.Press press, String text) {}
-
-            public void edited(long chatId, long platformMessageId, String text) {}
-
-            public void buttonRemoved(long chatId, long platformMessageId) {}
-
-            public void wake() {}
-        };
+        Channel textOnly = channel(Channel.TELEGRAM, "a text-only channel", OutboxRepository.Delivery.SENDER, false);
         StoredOutbox textOutbox = new StoredOutbox(new OutboxRepository(db.jdbi()),
                 new Channels(List.of(textOnly), new MessageRepository(db.jdbi()), clock), clock, blobs);
         long chat = new ThreadRepository(db.jdbi(), clock).findOrCreate(Channel.TELEGRAM, 7007);
@@ -255,6 +211,35 @@ class SendFileToolTest {
         }
         assertThat(server.tools(Mode.QUESTION)).anyMatch(t -> t.name().equals("send_file"));
         assertThat(server.tools(Mode.COMMAND)).anyMatch(t -> t.name().equals("send_file"));
+    }
+
+    /** A channel that only says what it is (no sender is needed to see what was stored). */
+    private static Channel channel(String platform, String name, OutboxRepository.Delivery delivery, boolean files) {
+        return new Channel() {
+            public boolean takesFiles() {
+                return files;
+            }
+
+            public String platform() {
+                return platform;
+            }
+
+            public String describe() {
+                return name;
+            }
+
+            public OutboxRepository.Delivery delivery() {
+                return delivery;
+            }
+
+            public void answerPress(dev.serveragent.channel.Press press, String text) {}
+
+            public void edited(long chatId, long platformMessageId, String text) {}
+
+            public void buttonRemoved(long chatId, long platformMessageId) {}
+
+            public void wake() {}
+        };
     }
 
     /** Every blob kept belongs to a stored artifact: a refused call kept none. */
