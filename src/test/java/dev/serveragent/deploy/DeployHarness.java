@@ -90,6 +90,21 @@ final class DeployHarness implements AutoCloseable {
         return Long.parseLong(Files.readString(dataDir.resolve("releases/agent.pid")).strip().split("\\s+")[0]);
     }
 
+    /**
+     * The instance the pid file names, if it still runs and is ours (its command line names this
+     * harness's directory). A pid file outlives its process, and pids are reused (32,768 of them
+     * here): killing a stale one once killed a backend of the tests' shared Postgres, which then reset
+     * every test's connections. {@code ProcessRuntime.current()} checks the same.
+     */
+    Optional<ProcessHandle> runningInstance() {
+        try {
+            return ProcessHandle.of(runningPid()).filter(ProcessHandle::isAlive)
+                    .filter(p -> p.info().commandLine().map(c -> c.contains(root.toString())).orElse(false));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // no pid file: nothing runs outside this JVM's children
+        }
+    }
+
     List<Deployment> rows() {
         return db.jdbi().withHandle(h -> h.createQuery("select id from deployments order by id").mapTo(Long.class).list())
                 .stream().map(id -> deployments.find(id).orElseThrow()).toList();
@@ -115,11 +130,7 @@ final class DeployHarness implements AutoCloseable {
     public void close() {
         List<ProcessHandle> ours = new java.util.ArrayList<>(ProcessHandle.current().descendants()
                 .filter(p -> p.info().commandLine().map(c -> c.contains(root.toString())).orElse(false)).toList());
-        try {
-            ProcessHandle.of(runningPid()).ifPresent(ours::add);
-        } catch (IOException | RuntimeException e) {
-            // No pid file: nothing runs outside this JVM's children.
-        }
+        runningInstance().filter(p -> !ours.contains(p)).ifPresent(ours::add);
         ours.forEach(ProcessHandle::destroyForcibly);
         ours.forEach(p -> p.onExit().join());
     }

@@ -203,7 +203,7 @@ class ProcessDeployTest extends DeployTestCase {
         String v2 = repo.commit(Version.good("v2"));
         long stuck = h.deployments.begin(v2, "main", "process", Instant.now());
         h.deployments.advance(stuck, Status.DEPLOYING);
-        ProcessHandle.of(h.runningPid()).ifPresent(p -> {
+        h.runningInstance().ifPresent(p -> {
             p.destroyForcibly();
             p.onExit().join();
         });
