@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.serveragent.testing.AppProcess;
 import dev.serveragent.testing.Locks;
 import dev.serveragent.testing.TestDatabase;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,10 +28,7 @@ class ShutdownTest {
     @Test
     void sigterm_stops_gracefully_with_exit_code_0() throws Exception {
         try (TestDatabase db = TestDatabase.create()) {
-            int port;
-            try (ServerSocket s = new ServerSocket(0)) {
-                port = s.getLocalPort();
-            }
+            int port = dev.serveragent.testing.FreePorts.next();
             ProcessBuilder pb = new ProcessBuilder(AppProcess.command(Main.class.getName()))
                     .directory(dir.toFile())
                     .redirectErrorStream(true)

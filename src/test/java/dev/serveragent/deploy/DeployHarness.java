@@ -7,7 +7,6 @@ import dev.serveragent.testing.FakeTelegram;
 import dev.serveragent.testing.TelegramFixtures;
 import dev.serveragent.testing.TestDatabase;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -116,10 +115,8 @@ final class DeployHarness implements AutoCloseable {
                 .map(c -> c.param("text")).filter(t -> !t.startsWith("Deploy smoke test")).toList();
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+    static int freePort() {
+        return dev.serveragent.testing.FreePorts.next();
     }
 
     /**
