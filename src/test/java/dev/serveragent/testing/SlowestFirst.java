@@ -25,7 +25,7 @@ public final class SlowestFirst implements ClassOrderer {
             "ShutdownTest",             // CHILD_JVMS
             "WebhookBadInputTest",      // CHILD_JVMS: 10,000 generated webhook bodies
             // The others.
-            "ClosingBotApiTest",        // 1,000 sends spaced 0-12 s apart: two minutes of idle time by design
+            "ClosingBotApiTest",        // 1,000 sends spaced 0-4.8 s apart: most of a minute of idle time by design
             "ReactiveFlowTest",
             "ConsoleBrowserTest",
             "ModesTest",
