@@ -163,7 +163,15 @@ public final class ReactiveWorker implements Lifecycle {
                             "attempt " + job.attempts() + " (" + job.mode() + ") failed: " + e)
                     : tellAndFail(job, e);
         }
-        apply(job, outcome);
+        try {
+            apply(job, outcome);
+        } catch (RuntimeException e) {
+            // The database went away between the work and its record: the job keeps its lease,
+            // which runs out, and a worker claims it again (an uncaught exception would only
+            // reach the virtual thread's stderr).
+            log.warn("Reactive job {} ({}): its outcome {} could not be stored; it runs again once its lease ends: {}",
+                    job.id(), job.mode(), outcome.getClass().getSimpleName(), e.toString());
+        }
     }
 
     private Outcome tellAndFail(Job job, RuntimeException e) {
