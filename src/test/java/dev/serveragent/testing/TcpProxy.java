@@ -35,7 +35,7 @@ public final class TcpProxy implements AutoCloseable {
         return server.getLocalPort();
     }
 
-    public void cut() {
+    public synchronized void cut() {
         cut = true;
         for (Socket s : open) {
             closeQuietly(s);
@@ -43,8 +43,22 @@ public final class TcpProxy implements AutoCloseable {
         open.clear();
     }
 
-    public void restore() {
+    public synchronized void restore() {
         cut = false;
+    }
+
+    /**
+     * Keeps a new pair open unless a cut came first. Under the same lock as {@link #cut()}: a
+     * connection accepted while a cut ran would otherwise be added after the cut closed the others
+     * and outlive it (CI: a webhook stored during an "outage").
+     */
+    private synchronized boolean keep(Socket client, Socket upstream) {
+        if (cut) {
+            return false;
+        }
+        open.add(client);
+        open.add(upstream);
+        return true;
     }
 
     private void acceptLoop() {
@@ -55,9 +69,18 @@ public final class TcpProxy implements AutoCloseable {
                     closeQuietly(client);
                     continue;
                 }
-                Socket upstream = new Socket(targetHost, targetPort);
-                open.add(client);
-                open.add(upstream);
+                Socket upstream;
+                try {
+                    upstream = new Socket(targetHost, targetPort);
+                } catch (IOException e) {
+                    closeQuietly(client);
+                    continue;
+                }
+                if (!keep(client, upstream)) {
+                    closeQuietly(client);
+                    closeQuietly(upstream);
+                    continue;
+                }
                 Thread.ofVirtual().start(() -> pump(client, upstream));
                 Thread.ofVirtual().start(() -> pump(upstream, client));
             } catch (IOException e) {
