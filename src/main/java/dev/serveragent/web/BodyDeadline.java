@@ -12,20 +12,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A whole request body must arrive within {@link #LIMIT}: past it, a body still unfinished has
- * its connection closed (the blocked read then fails, and {@link ClientAbort} logs one line).
- * Jetty's idle timeout bounds each wait for the next byte, not a body trickled one byte per
- * idle period; and its minimum data rate counts from the first byte without a grace period,
+ * A whole request body must arrive within the deadline ({@code HTTP_BODY_DEADLINE_SECONDS}, 30 s
+ * by default) plus its declared length at {@link #MIN_BYTES_PER_SECOND}: past it, a body still
+ * unfinished has its connection closed (the blocked read then fails, and {@link ClientAbort} logs
+ * one line). Jetty's idle timeout bounds each wait for the next byte, not a body trickled one byte
+ * per idle period; and its minimum data rate counts from the first byte without a grace period,
  * which refused small bodies whose end arrived a few milliseconds late, so it is not used.
  * Armed before the handler, disarmed after it (Javalin runs after-handlers on every outcome).
  */
 final class BodyDeadline {
     private static final Logger log = LoggerFactory.getLogger(BodyDeadline.class);
-    /** 1 MiB (the webhook's cap) in 30 s is 35 KiB/s; a console message or a login is far smaller. */
-    static final Duration LIMIT = Duration.ofSeconds(30);
     /**
      * A declared length adds its time at this rate (512 kbit/s), as Apache's mod_reqtimeout's
-     * MinRate does: a 20 MB console upload over a slow uplink gets about 5 minutes, not 30 s. The
+     * MinRate does: a 20 MB console upload over a slow uplink gets about 5 minutes more. The
      * per-address connection cap bounds how many such slow bodies one client can hold.
      */
     static final long MIN_BYTES_PER_SECOND = 64 * 1024;
@@ -38,7 +37,13 @@ final class BodyDeadline {
 
     private record Armed(AtomicBoolean done, ScheduledFuture<?> timer) {}
 
+    /** The plain deadline of every body, before its declared length's share. */
+    private final Duration deadline;
     private final ScheduledThreadPoolExecutor timer = timer();
+
+    BodyDeadline(Duration deadline) {
+        this.deadline = deadline;
+    }
 
     /** Cancelled timers leave the queue at once: each holds its request until it would have run. */
     private static ScheduledThreadPoolExecutor timer() {
@@ -51,8 +56,8 @@ final class BodyDeadline {
         return timer;
     }
 
-    static Duration limitFor(long contentLength) {
-        return LIMIT.plusSeconds(Math.clamp(contentLength, 0, LARGEST_BODY) / MIN_BYTES_PER_SECOND);
+    Duration limitFor(long contentLength) {
+        return deadline.plusSeconds(Math.clamp(contentLength, 0, LARGEST_BODY) / MIN_BYTES_PER_SECOND);
     }
 
     void arm(Context ctx) {

@@ -21,11 +21,12 @@ import org.slf4j.LoggerFactory;
  * {@link #stop()} stops accepting, lets in-flight requests finish within {@link #STOP_TIMEOUT_MS}.
  *
  * <p>What a slow or hostile client can hold (docs/THREAT_MODEL.md, "The HTTP surface"): a request
- * body must arrive whole within {@link BodyDeadline#LIMIT}, a connection that sends
- * nothing for {@link #IDLE_TIMEOUT_MS} is closed, one client address keeps at most
- * {@link #MAX_CONNECTIONS_PER_CLIENT} connections and the server {@link #MAX_CONNECTIONS}; a
- * request waiting for its body parks a virtual thread, not one of a fixed pool, so
- * {@code /healthz} and the webhook stay answered. Every response carries {@link SecurityHeaders}.
+ * body must arrive whole within {@link HttpConfig#bodyDeadline()} ({@link BodyDeadline}), a
+ * connection that sends nothing for {@link HttpConfig#idleTimeout()} is closed, one client
+ * address keeps at most {@link #MAX_CONNECTIONS_PER_CLIENT} connections and the server
+ * {@link #MAX_CONNECTIONS}; a request waiting for its body parks a virtual thread, not one of a
+ * fixed pool, so {@code /healthz} and the webhook stay answered. Every response carries
+ * {@link SecurityHeaders}.
  */
 public final class HttpServer implements Lifecycle {
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
@@ -34,8 +35,6 @@ public final class HttpServer implements Lifecycle {
     /** Largest request body accepted anywhere; the webhook applies its own, smaller cap. */
     static final long MAX_REQUEST_BYTES = 2L * 1024 * 1024;
 
-    /** A connection silent this long (between requests, or inside one) is closed. */
-    static final long IDLE_TIMEOUT_MS = 20_000;
     /** Open connections of the whole server; past it Jetty stops accepting until some close. */
     static final int MAX_CONNECTIONS = 4_000;
     /** Open connections of one client address; one more is closed at once. */
@@ -44,7 +43,7 @@ public final class HttpServer implements Lifecycle {
     private static final long PID = ProcessHandle.current().pid();
 
     private final HttpConfig config;
-    private final BodyDeadline bodyDeadline = new BodyDeadline();
+    private final BodyDeadline bodyDeadline;
     private final Javalin app;
     private boolean started;
 
@@ -55,6 +54,9 @@ public final class HttpServer implements Lifecycle {
     /** {@code checks} are asked after the database's, in order; {@code /readyz} gives every reason. */
     public HttpServer(HttpConfig config, Database database, Metrics metrics, List<HttpRoutes> routes, List<ReadinessCheck> checks) {
         this.config = config;
+        this.bodyDeadline = new BodyDeadline(config.bodyDeadline());
+        // A connection silent this long (between requests, or inside one) is closed.
+        long idleTimeoutMs = config.idleTimeout().toMillis();
         List<ReadinessCheck> readiness = new java.util.ArrayList<>();
         readiness.add(database::notReadyReason);
         readiness.addAll(checks);
@@ -72,7 +74,7 @@ public final class HttpServer implements Lifecycle {
                 server.addBean(new org.eclipse.jetty.server.ConnectionLimit(MAX_CONNECTIONS, server));
             });
             c.jetty.modifyHttpConfiguration(http -> {
-                http.setIdleTimeout(IDLE_TIMEOUT_MS);
+                http.setIdleTimeout(idleTimeoutMs);
                 http.setSendServerVersion(false);
             });
             // SO_REUSEPORT: a new release binds the port beside the running one and takes over
@@ -83,7 +85,7 @@ public final class HttpServer implements Lifecycle {
                 connector.setHost(config.bindHost());
                 connector.setPort(config.port());
                 connector.setReusePort(true);
-                connector.setIdleTimeout(IDLE_TIMEOUT_MS);
+                connector.setIdleTimeout(idleTimeoutMs);
                 connector.addBean(new ClientConnectionLimit(MAX_CONNECTIONS_PER_CLIENT));
                 return connector;
             });

@@ -27,6 +27,8 @@ class AppConfigTest {
         assertThat(c.http().port()).isEqualTo(8080);
         assertThat(c.http().bindHost()).isEqualTo("0.0.0.0");
         assertThat(c.http().adminToken()).isEmpty();
+        assertThat(c.http().bodyDeadline()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.http().idleTimeout()).isEqualTo(Duration.ofSeconds(20));
         assertThat(c.database().url()).isEmpty();
         assertThat(c.database().embeddedDataDir()).isEqualTo(Path.of("data").toAbsolutePath().resolve("pg"));
         assertThat(c.telegram().enabled()).isFalse();
@@ -52,6 +54,25 @@ class AppConfigTest {
         assertThat(config(Map.of("ARTIFACT_WORKERS", "0")).reactive().artifactWorkers()).isZero();
         assertThatThrownBy(() -> config(Map.of("ARTIFACT_WORKERS", "-1"))).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("ARTIFACT_WORKERS");
+    }
+
+    @Test
+    void http_timeouts_are_whole_seconds_from_one_to_an_hour() {
+        AppConfig c = config(Map.of("HTTP_BODY_DEADLINE_SECONDS", "4", "HTTP_IDLE_TIMEOUT_SECONDS", "3600"));
+        assertThat(c.http().bodyDeadline()).isEqualTo(Duration.ofSeconds(4));
+        assertThat(c.http().idleTimeout()).isEqualTo(Duration.ofHours(1));
+        for (String name : List.of("HTTP_BODY_DEADLINE_SECONDS", "HTTP_IDLE_TIMEOUT_SECONDS")) {
+            assertThatThrownBy(() -> config(Map.of(name, "0"))).isInstanceOf(ConfigException.class)
+                    .hasMessage(name + ": 0 is out of range [1, 3600]");
+            assertThatThrownBy(() -> config(Map.of(name, "3601"))).isInstanceOf(ConfigException.class)
+                    .hasMessage(name + ": 3601 is out of range [1, 3600]");
+            assertThatThrownBy(() -> config(Map.of(name, "-5"))).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining(name);
+            assertThatThrownBy(() -> config(Map.of(name, "30s"))).isInstanceOf(ConfigException.class)
+                    .hasMessage(name + ": '30s' is not a whole number");
+        }
+        assertThatThrownBy(() -> new HttpConfig("0.0.0.0", 8080, java.util.Optional.empty(), Duration.ofMillis(500), Duration.ofSeconds(20)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("HTTP_BODY_DEADLINE_SECONDS");
     }
 
     @Test

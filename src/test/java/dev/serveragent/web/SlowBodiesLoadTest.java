@@ -34,6 +34,18 @@ import org.junit.jupiter.api.parallel.Isolated;
 @Isolated("times /healthz and the webhook against a 3 s bound: other classes' load would be measured too")
 class SlowBodiesLoadTest {
     static final int SLOW = 500;
+    /** How long the load phase times /healthz and the webhook with all 500 slow connections open. */
+    static final Duration LOAD = Duration.ofSeconds(6);
+    /**
+     * The app's idle timeout and body deadline: short, so that the server ends the slow connections
+     * a few seconds after the load phase (not 20 s after it, as with the defaults), yet long enough
+     * that all 500 stay open throughout it. Their clocks start while the 500 are being opened, which
+     * took about 4 s on a 2-core machine (the server accepts them no faster): the first trickled
+     * body's deadline then runs from about 10 s before the load phase ends, and the silent ones,
+     * opened last, are idle from about 8 s before it (measured: all 500 open at its end).
+     */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration DEADLINE = Duration.ofSeconds(12);
     static TestDatabase db;
     static FakeTelegram telegram;
     static TestApp app;
@@ -45,6 +57,8 @@ class SlowBodiesLoadTest {
         telegram = FakeTelegram.start(TelegramFixtures.TOKEN);
         Map<String, String> env = new HashMap<>(TelegramFixtures.env(telegram, "https://agent.example.org"));
         env.put("ADMIN_TOKEN", SlowClientsTest.ADMIN);
+        env.put("HTTP_IDLE_TIMEOUT_SECONDS", Long.toString(IDLE_TIMEOUT.toSeconds()));
+        env.put("HTTP_BODY_DEADLINE_SECONDS", Long.toString(DEADLINE.toSeconds()));
         app = TestApp.start(db, Files.createTempDirectory("sa-slow"), env, Clock.systemUTC());
     }
 
@@ -70,7 +84,7 @@ class SlowBodiesLoadTest {
             // Half trickle a byte per round, half go silent after their first byte (a handler waits on
             // each until the idle timeout): all 500 stay open while /healthz and the webhook are timed.
             List<Socket> trickling = slow.subList(0, SLOW / 2);
-            long end = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+            long end = System.nanoTime() + LOAD.toNanos();
             int round = 0;
             while (System.nanoTime() < end) {
                 trickle(trickling);
@@ -82,8 +96,9 @@ class SlowBodiesLoadTest {
                 assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
                 round++;
             }
-            // The server itself ends every one once it stops making progress (idle timeout).
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            // The server itself ends every one: the silent ones at the idle timeout, the trickled ones at
+            // the body deadline (the trickle stopped, but the deadline comes first).
+            long deadline = System.nanoTime() + DEADLINE.plusSeconds(10).toNanos();
             for (Socket s : slow) {
                 s.setSoTimeout((int) Math.max(100, (deadline - System.nanoTime()) / 1_000_000));
                 assertThat(endedByServer(s)).as("a trickled body ended by the server").isTrue();

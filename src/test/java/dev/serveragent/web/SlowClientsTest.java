@@ -2,6 +2,7 @@ package dev.serveragent.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.serveragent.config.HttpConfig;
 import dev.serveragent.testing.CapturedLogs;
 import dev.serveragent.testing.TelegramFixtures;
 import dev.serveragent.testing.TestApp;
@@ -30,17 +31,23 @@ import org.junit.jupiter.api.Test;
  */
 class SlowClientsTest {
     static final String ADMIN = "slow-clients-admin-token-0123456789abcdef";
+    /** The body deadline of this class's app: short, so that waiting it out takes seconds, not 30. */
+    static final Duration DEADLINE = Duration.ofSeconds(4);
     static TestDatabase db;
     static FakeTelegram telegram;
     static TestApp app;
 
-    /** Webhook mode with ADMIN_TOKEN set, so {@code POST /login} reads its body. */
+    /**
+     * Webhook mode with ADMIN_TOKEN set, so {@code POST /login} reads its body; the body deadline is
+     * {@link #DEADLINE}, the idle timeout its default (20 s), far above it.
+     */
     @BeforeAll
     static void start() throws IOException {
         db = TestDatabase.create();
         telegram = FakeTelegram.start(TelegramFixtures.TOKEN);
         Map<String, String> env = new HashMap<>(TelegramFixtures.env(telegram, "https://agent.example.org"));
         env.put("ADMIN_TOKEN", ADMIN);
+        env.put("HTTP_BODY_DEADLINE_SECONDS", Long.toString(DEADLINE.toSeconds()));
         app = TestApp.start(db, Files.createTempDirectory("sa-slow"), env, Clock.systemUTC());
     }
 
@@ -53,12 +60,17 @@ class SlowClientsTest {
 
     @Test
     void a_large_declared_body_gets_time_at_the_minimum_rate_and_a_small_one_the_plain_deadline() {
-        assertThat(BodyDeadline.limitFor(4000)).isEqualTo(BodyDeadline.LIMIT);
-        assertThat(BodyDeadline.limitFor(-1)).isEqualTo(BodyDeadline.LIMIT);
+        BodyDeadline byDefault = new BodyDeadline(HttpConfig.DEFAULT_BODY_DEADLINE);
+        assertThat(byDefault.limitFor(4000)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(byDefault.limitFor(-1)).isEqualTo(Duration.ofSeconds(30));
         // A 20 MB console upload at 512 kbit/s: 320 s on top of the 30 s.
-        assertThat(BodyDeadline.limitFor(20L * 1024 * 1024)).isEqualTo(BodyDeadline.LIMIT.plusSeconds(320));
+        assertThat(byDefault.limitFor(20L * 1024 * 1024)).isEqualTo(Duration.ofSeconds(350));
         // A declared terabyte gets no more time than the largest body a route takes.
-        assertThat(BodyDeadline.limitFor(1L << 40)).isEqualTo(BodyDeadline.limitFor(BodyDeadline.LARGEST_BODY));
+        assertThat(byDefault.limitFor(1L << 40)).isEqualTo(byDefault.limitFor(BodyDeadline.LARGEST_BODY));
+        // A configured deadline replaces the plain 30 s; the declared length's share stays on top.
+        BodyDeadline configured = new BodyDeadline(DEADLINE);
+        assertThat(configured.limitFor(4000)).isEqualTo(DEADLINE);
+        assertThat(configured.limitFor(20L * 1024 * 1024)).isEqualTo(DEADLINE.plusSeconds(320));
     }
 
     @Test
@@ -73,7 +85,7 @@ class SlowClientsTest {
                 slow.add(s);
             }
             long start = System.nanoTime();
-            long giveUp = start + BodyDeadline.LIMIT.plusSeconds(15).toNanos();
+            long giveUp = start + DEADLINE.plusSeconds(10).toNanos();
             // A byte every 500 ms never trips the idle timeout: only the deadline can end these.
             long firstCut = 0;
             while (System.nanoTime() < giveUp) {
@@ -88,9 +100,10 @@ class SlowClientsTest {
             }
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             assertThat(slow).allSatisfy(s -> assertThat(stillWritable(s)).as("cut off by the server").isFalse());
-            assertThat(took).isLessThan(BodyDeadline.LIMIT.plusSeconds(15));
-            // Not the idle timeout (20 s): none was cut before the deadline.
-            assertThat(Duration.ofNanos(firstCut - start)).isGreaterThan(BodyDeadline.LIMIT.minusSeconds(2));
+            assertThat(took).isLessThan(DEADLINE.plusSeconds(10));
+            // Cut by the deadline, not by anything sooner: none was cut before it (the margin covers
+            // the 20 requests having been armed a little before start).
+            assertThat(Duration.ofNanos(firstCut - start)).isGreaterThan(DEADLINE.minusSeconds(2));
         } finally {
             for (Socket s : slow) {
                 s.close();
