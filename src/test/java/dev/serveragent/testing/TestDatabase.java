@@ -32,6 +32,7 @@ public final class TestDatabase implements AutoCloseable {
     static final int POOL = 10;
     private static DatabaseUrl server;
     private static String template;
+    private static String copyStrategy;
 
     private final DatabaseUrl url;
     private final String name;
@@ -49,8 +50,34 @@ public final class TestDatabase implements AutoCloseable {
      */
     public static TestDatabase create() {
         String name = newName();
-        execute(server(), "create database " + name + " template " + migratedTemplate());
+        execute(server(), "create database " + name + " template " + migratedTemplate() + copyStrategy());
         return open(name);
+    }
+
+    /**
+     * {@code STRATEGY FILE_COPY} where the server knows it (PostgreSQL 15+): a checkpoint and a copy
+     * of the template's files, about 0.1 s here, where 15's default ({@code WAL_LOG}) writes the whole
+     * template through the WAL, about 0.45 s, for each of the suite's two hundred databases.
+     */
+    private static synchronized String copyStrategy() {
+        if (copyStrategy == null) {
+            copyStrategy = serverVersion() >= 150_000 ? " strategy file_copy" : "";
+        }
+        return copyStrategy;
+    }
+
+    private static int serverVersion() {
+        DatabaseUrl url = server();
+        Properties p = new Properties();
+        url.user().ifPresent(u -> p.setProperty("user", u));
+        url.password().ifPresent(pw -> p.setProperty("password", pw.reveal()));
+        try (Connection c = DriverManager.getConnection(url.jdbcUrl(), p); var st = c.createStatement();
+                var rs = st.executeQuery("show server_version_num")) {
+            rs.next();
+            return Integer.parseInt(rs.getString(1));
+        } catch (SQLException e) {
+            throw new IllegalStateException("Test database setup failed: show server_version_num: " + e.getMessage(), e);
+        }
     }
 
     /** A new database with no schema (for migration tests). */
