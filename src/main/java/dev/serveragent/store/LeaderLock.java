@@ -44,7 +44,8 @@ public final class LeaderLock implements AutoCloseable {
                 return true;
             }
             log.warn("Leader connection lost: leadership given up");
-            release();
+            close(connection);
+            connection = null;
         }
         try {
             Connection c = source.open();
@@ -87,17 +88,31 @@ public final class LeaderLock implements AutoCloseable {
         }
     }
 
-    /** Gives the lock up by closing its connection. Idempotent. */
+    /**
+     * Gives the lock up: unlocks it, so that another replica (or the next process) can take it at
+     * once, then closes its connection. Closing alone releases it too, but only once the server
+     * has ended the session, a moment later. Idempotent.
+     */
     public void release() {
         if (connection == null) {
             return;
         }
+        try (var st = connection.createStatement()) {
+            st.setQueryTimeout(2);
+            st.execute("select pg_advisory_unlock(" + key + ")");
+        } catch (SQLException e) {
+            // A lost connection: the server releases the lock with its session.
+        }
+        close(connection);
+        connection = null;
+    }
+
+    private static void close(Connection c) {
         try {
-            connection.close();
+            c.close();
         } catch (SQLException e) {
             // The connection is gone either way, and with it the lock.
         }
-        connection = null;
     }
 
     @Override
