@@ -135,7 +135,10 @@ class ClaudeRunStopTest {
 
     /** Child, grandchild and great-grandchild pids, once the hang scenario has written them. */
     private List<Long> awaitTree() {
+        // Each pid is read from its own file as the scenario writes it: wait for all three (the
+        // great-grandchild's was once there before the grandchild's, under load).
         await().atMost(Duration.ofSeconds(10)).until(() -> !f.fake.runs().isEmpty()
+                && f.fake.lastRun().grandchildPid().isPresent()
                 && f.fake.lastRun().greatGrandchildPid().isPresent() && !f.events.isEmpty());
         FakeClaude.Run run = f.fake.lastRun();
         return List.of(run.pid(), run.grandchildPid().orElseThrow(), run.greatGrandchildPid().orElseThrow());

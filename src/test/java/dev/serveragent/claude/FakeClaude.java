@@ -123,9 +123,11 @@ public final class FakeClaude {
             return a.subList(i + 1, end);
         }
 
+        /** Empty until the scenario has written the whole pid (its file may exist, still empty, a moment before). */
         private Optional<Long> optionalPid(String file) {
             Path p = dir.resolve(file);
-            return Files.exists(p) ? Optional.of(Long.parseLong(text(file).strip())) : Optional.empty();
+            String pid = Files.exists(p) ? text(file).strip() : "";
+            return pid.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(pid));
         }
 
         private String text(String file) {
