@@ -47,7 +47,8 @@ final class ServerLogWatch {
     private void watch(Path logFile, long from, Thread starter) {
         long offset = from;
         StringBuilder pending = new StringBuilder();
-        while (stopped.getCount() > 0) {
+        boolean last = false;
+        while (true) {
             try {
                 if (Files.exists(logFile) && Files.size(logFile) > offset) {
                     try (RandomAccessFile in = new RandomAccessFile(logFile.toFile(), "r")) {
@@ -66,13 +67,20 @@ final class ServerLogWatch {
                         }
                         if (line.contains(GAVE_UP)) {
                             fatal.set(reason.get() == null ? line : reason.get());
-                            starter.interrupt();
+                            if (!last) {
+                                starter.interrupt(); // it waits for zonky; once stopped, it waits for this watch
+                            }
                             return;
                         }
                     }
                 }
-                // A file has no change notification that works everywhere: look again soon, or stop.
-                stopped.await(POLL_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (last) {
+                    return;
+                }
+                // A file has no change notification that works everywhere: look again soon. Once
+                // stopped, read what is there one last time: the start may have failed on its own
+                // (zonky saw pg_ctl give up) before this watch read the reason (CI, under load).
+                last = stopped.await(POLL_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 return;
             } catch (IOException e) {
