@@ -118,7 +118,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     pg.getPort(), dataDir, (System.nanoTime() - t0) / 1_000_000, logFile);
             return new EmbeddedDatabase(pg);
         } catch (IOException | RuntimeException e) {
-            Optional<String> fatal = watch == null ? Optional.empty() : watch.stop();
+            // The start may have failed on its own before the watch saw pg_ctl give up: the
+            // server's own reason, if it logged one, still says why.
+            Optional<String> fatal = watch == null ? Optional.empty() : watch.stop().or(watch::reason);
             Thread.interrupted();
             String cause = fatal.filter(f -> !f.equals(e.getMessage())).map(f -> f + " (" + rootCause(e) + ")").orElse(rootCause(e));
             String hint = cause.contains("root")

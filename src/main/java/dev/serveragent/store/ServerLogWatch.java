@@ -33,6 +33,15 @@ final class ServerLogWatch {
         return new ServerLogWatch(logFile, Files.exists(logFile) ? Files.size(logFile) : 0, starter);
     }
 
+    /**
+     * The server's first {@code FATAL}/{@code PANIC} line seen so far, with or without {@code
+     * pg_ctl}'s "could not start server" after it: for a start that failed on its own (call after
+     * {@link #stop}).
+     */
+    Optional<String> reason() {
+        return Optional.ofNullable(reason.get());
+    }
+
     /** Stops watching; the fatal line seen, if any. */
     Optional<String> stop() {
         stopped.countDown();
