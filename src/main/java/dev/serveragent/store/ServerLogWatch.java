@@ -88,7 +88,7 @@ final class ServerLogWatch {
                 }
                 // A file has no change notification that works everywhere: look again soon. Once
                 // stopped, read what is there one last time: the start may have failed on its own
-                // (zonky saw pg_ctl give up) before this watch read the reason (CI, under load).
+                // (zonky saw pg_ctl give up) before this watch read the reason (seen under load).
                 last = stopped.await(POLL_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 return;
