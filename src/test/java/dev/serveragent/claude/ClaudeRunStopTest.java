@@ -50,8 +50,10 @@ class ClaudeRunStopTest {
     void an_orphaned_background_process_of_the_run_is_killed_through_its_process_group() throws Exception {
         ClaudeCodeRunner runner = f.runner("hang-with-orphan");
         ClaudeRun run = runner.start(ClaudeRequest.of("hi", "", ClaudeRequest.Mode.COMMAND, Duration.ofSeconds(2)));
+        // The pid's file may exist a moment before the pid is in it.
         await().atMost(Duration.ofSeconds(10)).until(() -> !f.fake.runs().isEmpty()
-                && Files.exists(f.fake.lastRun().dir().resolve("orphan.pid")));
+                && Files.exists(f.fake.lastRun().dir().resolve("orphan.pid"))
+                && !Files.readString(f.fake.lastRun().dir().resolve("orphan.pid")).isBlank());
         long orphan = Long.parseLong(Files.readString(f.fake.lastRun().dir().resolve("orphan.pid")).strip());
         long child = f.fake.lastRun().pid();
         assertThat(running(orphan)).isTrue();

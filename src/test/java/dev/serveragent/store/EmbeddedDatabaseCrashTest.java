@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.serveragent.testing.AppProcess;
-import dev.serveragent.testing.Locks;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -16,14 +15,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The zero-config database survives its own crash: a JVM running the embedded database is
  * SIGKILLed (its PostgreSQL, in a session of its own, lives on and holds {@code postmaster.pid}),
  * and the next start on the same directory, right after, stops the orphan and comes up.
  */
-@ResourceLock(Locks.CHILD_JVMS)
+@Isolated("under the load of the other classes, its start-failure test's error sometimes lacked the server's FATAL line "
+        + "(three of ten local runs with six classes at once; not yet understood), so it runs alone")
 class EmbeddedDatabaseCrashTest {
     @TempDir
     Path dir;

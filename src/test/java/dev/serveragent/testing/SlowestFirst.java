@@ -21,7 +21,7 @@ public final class SlowestFirst implements ClassOrderer {
             "ReplicasProcessTest",      // CHILD_JVMS: two child JVMs
             "DeployDefectsTest",        // DEPLOYS
             "ReactiveCrashTest",        // CHILD_JVMS
-            "EmbeddedDatabaseCrashTest", // CHILD_JVMS
+            "EmbeddedDatabaseCrashTest", // @Isolated: JUnit runs it last, alone
             "ShutdownTest",             // CHILD_JVMS
             "WebhookBadInputTest",      // CHILD_JVMS: 10,000 generated webhook bodies
             // The others.
