@@ -42,7 +42,11 @@ final class ServerLogWatch {
         return Optional.ofNullable(reason.get());
     }
 
-    /** Stops watching; the fatal line seen, if any. */
+    /**
+     * Stops watching; once {@code pg_ctl} gave up, the server's reason (its first {@code FATAL} or
+     * {@code PANIC} line, read up to this stop: it may reach the log after {@code pg_ctl}'s line),
+     * else {@code pg_ctl}'s line.
+     */
     Optional<String> stop() {
         stopped.countDown();
         try {
@@ -50,7 +54,7 @@ final class ServerLogWatch {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return Optional.ofNullable(fatal.get());
+        return Optional.ofNullable(fatal.get()).map(gaveUp -> reason.get() != null ? reason.get() : gaveUp);
     }
 
     private void watch(Path logFile, long from, Thread starter) {
@@ -74,12 +78,9 @@ final class ServerLogWatch {
                             int at = Math.max(line.indexOf("FATAL:"), line.indexOf("PANIC:"));
                             reason.compareAndSet(null, line.substring(at).replaceAll("\\s+", " "));
                         }
-                        if (line.contains(GAVE_UP)) {
-                            fatal.set(reason.get() == null ? line : reason.get());
-                            if (!last) {
-                                starter.interrupt(); // it waits for zonky; once stopped, it waits for this watch
-                            }
-                            return;
+                        if (line.contains(GAVE_UP) && fatal.compareAndSet(null, line) && !last) {
+                            // Ends zonky's wait; this watch reads on until stopped, for the reason.
+                            starter.interrupt();
                         }
                     }
                 }

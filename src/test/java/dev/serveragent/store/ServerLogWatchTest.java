@@ -30,6 +30,17 @@ class ServerLogWatchTest {
     }
 
     @Test
+    void a_reason_logged_after_pg_ctl_gave_up_is_still_the_reason() throws Exception {
+        Path log = dir.resolve("pg.log");
+        ServerLogWatch watch = ServerLogWatch.start(log, Thread.currentThread());
+        Files.writeString(log, "pg_ctl: could not start server\n");
+        org.awaitility.Awaitility.await().pollInSameThread().until(Thread::interrupted); // the watch ends the start's wait
+        Files.writeString(log, "2026-12-05 FATAL:  configuration file \"/x/postgresql.conf\" contains errors\n",
+                StandardOpenOption.APPEND);
+        assertThat(watch.stop()).hasValue("FATAL: configuration file \"/x/postgresql.conf\" contains errors");
+    }
+
+    @Test
     void pg_ctl_giving_up_makes_the_reason_fatal() throws Exception {
         Path log = dir.resolve("pg.log");
         ServerLogWatch watch = ServerLogWatch.start(log, Thread.currentThread());
