@@ -67,12 +67,7 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     private static int serverVersion() {
-        DatabaseUrl url = server();
-        Properties p = new Properties();
-        url.user().ifPresent(u -> p.setProperty("user", u));
-        url.password().ifPresent(pw -> p.setProperty("password", pw.reveal()));
-        try (Connection c = DriverManager.getConnection(url.jdbcUrl(), p); var st = c.createStatement();
-                var rs = st.executeQuery("show server_version_num")) {
+        try (Connection c = connect(server()); var st = c.createStatement(); var rs = st.executeQuery("show server_version_num")) {
             rs.next();
             return Integer.parseInt(rs.getString(1));
         } catch (SQLException e) {
@@ -175,11 +170,15 @@ public final class TestDatabase implements AutoCloseable {
         execute(server(), "drop database if exists " + name + " with (force)");
     }
 
-    static void execute(DatabaseUrl url, String sql) {
+    private static Connection connect(DatabaseUrl url) throws SQLException {
         Properties p = new Properties();
         url.user().ifPresent(u -> p.setProperty("user", u));
         url.password().ifPresent(pw -> p.setProperty("password", pw.reveal()));
-        try (Connection c = DriverManager.getConnection(url.jdbcUrl(), p); var st = c.createStatement()) {
+        return DriverManager.getConnection(url.jdbcUrl(), p);
+    }
+
+    static void execute(DatabaseUrl url, String sql) {
+        try (Connection c = connect(url); var st = c.createStatement()) {
             st.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException("Test database setup failed: " + sql + ": " + e.getMessage(), e);
