@@ -40,7 +40,7 @@ final class DeployHarness implements AutoCloseable {
         this.dataDir = root.resolve("data");
         this.db = db;
         this.telegram = telegram;
-        this.port = freePort();
+        this.port = dev.serveragent.testing.FreePorts.next();
         this.deployments = new DeploymentRepository(db.jdbi());
         env.put("PATH", System.getenv("PATH"));
         Optional.ofNullable(System.getenv("HOME")).ifPresent(h -> env.put("HOME", h));
@@ -113,10 +113,6 @@ final class DeployHarness implements AutoCloseable {
     List<String> reports() {
         return telegram.calls("sendMessage").stream().filter(c -> c.param("chat_id").equals(Long.toString(MASTER)))
                 .map(c -> c.param("text")).filter(t -> !t.startsWith("Deploy smoke test")).toList();
-    }
-
-    static int freePort() {
-        return dev.serveragent.testing.FreePorts.next();
     }
 
     /**

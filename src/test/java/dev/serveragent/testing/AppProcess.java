@@ -90,7 +90,7 @@ public final class AppProcess implements AutoCloseable {
         Map<String, String> all = new HashMap<>(env);
         all.put("DATABASE_URL", db.databaseUrlEnv());
         all.put("DATA_DIR", dataDir.toString());
-        all.put("PORT", Integer.toString(freePort()));
+        all.put("PORT", Integer.toString(FreePorts.next()));
         all.put("BIND_HOST", "127.0.0.1");
         AppProcess app = new AppProcess(name, dataDir, all, Integer.parseInt(all.get("PORT")));
         app.launch();
@@ -221,10 +221,6 @@ public final class AppProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    private static int freePort() {
-        return FreePorts.next();
     }
 
     @Override
